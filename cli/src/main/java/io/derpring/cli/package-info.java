@@ -1,0 +1,2 @@
+/** The derpring command line. Filled in by the load-generator issue. */
+package io.derpring.cli;

@@ -1,0 +1,2 @@
+/** JMH benchmarks over the engine. */
+package io.derpring.jmh;

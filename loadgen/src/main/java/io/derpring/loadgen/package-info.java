@@ -1,0 +1,2 @@
+/** Synthetic DERP traffic generator. Filled in by the load-generator issue. */
+package io.derpring.loadgen;
