@@ -1,0 +1,45 @@
+package io.derpring.runtime;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Start-up checks of the JVM flags derpring depends on. Engines, relays and launchers call
+ * {@link #requireAgronaAccess()} before building any off-heap buffer.
+ */
+public final class JvmRequirements {
+    /** Agrona 2.x reaches {@code jdk.internal.misc.Unsafe}; the JDK only allows it with this flag. */
+    public static final String AGRONA_FLAG = "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
+
+    private static volatile boolean verified;
+
+    private JvmRequirements() {
+    }
+
+    /**
+     * Verifies that Agrona's {@link UnsafeBuffer} works in this JVM.
+     *
+     * @throws MissingJvmFlagException naming {@link #AGRONA_FLAG} when the JVM was started without it
+     */
+    public static void requireAgronaAccess() {
+        if (verified) {
+            return;
+        }
+        try {
+            new UnsafeBuffer(new byte[Long.BYTES]).putLong(0, 1L);
+        } catch (final IllegalAccessError | ExceptionInInitializerError | NoClassDefFoundError e) {
+            throw new MissingJvmFlagException("derpring needs the JVM flag '" + AGRONA_FLAG
+                + "' (Agrona 2.x off-heap buffers use jdk.internal.misc.Unsafe); add it to the java command line, "
+                + "or to the Add-Exports manifest attribute of an executable jar", e);
+        }
+        verified = true;
+    }
+
+    /** The JVM lacks a flag derpring needs; the message names the flag. */
+    public static final class MissingJvmFlagException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        MissingJvmFlagException(final String message, final Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
