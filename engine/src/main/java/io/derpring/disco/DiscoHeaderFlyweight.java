@@ -2,6 +2,7 @@ package io.derpring.disco;
 
 import static java.nio.ByteOrder.BIG_ENDIAN;
 
+import io.derpring.crypto.NaclBox;
 import io.derpring.keys.PublicKey;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -26,13 +27,13 @@ public final class DiscoHeaderFlyweight {
     public static final int SENDER_KEY_LENGTH = 32;
     /** disco.go NonceLen: the XSalsa20 nonce of the box. */
     public static final int NONCE_OFFSET = SENDER_KEY_OFFSET + SENDER_KEY_LENGTH;
-    public static final int NONCE_LENGTH = 24;
+    public static final int NONCE_LENGTH = NaclBox.NONCE_LENGTH;
     /** Where the box (tag || ciphertext) starts. */
     public static final int BOX_OFFSET = NONCE_OFFSET + NONCE_LENGTH;
     /** 62: disco.go LooksLikeDiscoWrapper minimum, {@code len(Magic) + keyLen + NonceLen}. */
     public static final int HEADER_LENGTH = BOX_OFFSET;
     /** NaCl box overhead: the Poly1305 tag in front of the ciphertext (SPEC §2.1). */
-    public static final int TAG_LENGTH = 16;
+    public static final int TAG_LENGTH = NaclBox.TAG_LENGTH;
     /** Offset of the plaintext payload when a packet is sealed or opened in place (box at 62, plaintext at 78). */
     public static final int PAYLOAD_IN_PLACE_OFFSET = BOX_OFFSET + TAG_LENGTH;
     /** 80: the smallest packet whose box can hold a message (type + version, SPEC §4.2). */

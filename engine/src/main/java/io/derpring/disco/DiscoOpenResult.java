@@ -12,11 +12,12 @@ public enum DiscoOpenResult {
     TOO_LONG(0),
     /** The header's sender key cannot make a box key (all-zero key or a low-order point; SPEC §2.1). */
     BAD_SENDER_KEY(0),
-    /** The box did not authenticate (wrong key, tampered bytes, wrong nonce) or is shorter than its tag. */
+    /** The box did not authenticate: wrong key, tampered bytes or wrong nonce. */
     BOX_FAILED(0),
     /**
-     * disco.go errShort: fewer than type + version bytes, or a body shorter than its type's minimum
-     * (Ping 12, Pong 30, BindUDPRelayEndpoint* 72, CallMeMaybeVia 142, AllocateUDPRelayEndpoint* 68 / 146).
+     * disco.go errShort: a packet under 80 bytes (header 62, tag 16, type and version 2: checked before any
+     * crypto), a payload under 2 bytes, or a body shorter than its type's minimum (Ping 12, Pong 30,
+     * BindUDPRelayEndpoint* 72, CallMeMaybeVia 142, AllocateUDPRelayEndpoint* 68 / 146).
      */
     TOO_SHORT(0),
     /** disco.go "unknown message type": a type byte outside 0x01..0x09. */
