@@ -83,6 +83,14 @@ public final class DiscoMessageParser {
         }
     }
 
+    /** Forgets the last message: {@link #type()} becomes 0 and no view is valid. */
+    void clear(final DirectBuffer emptyBuffer) {
+        buffer = emptyBuffer;
+        offset = 0;
+        length = 0;
+        type = 0;
+    }
+
     /** disco.go UDPRelayEndpoint.decode: the fixed part and a whole number (at least one) of AddrPorts. */
     private static boolean isUdpRelayEndpoint(final int length) {
         return length >= UDP_RELAY_ENDPOINT_LEN_MINUS_ADDR_PORTS + EP_LENGTH

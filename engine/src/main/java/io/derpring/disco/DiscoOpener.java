@@ -54,7 +54,7 @@ public final class DiscoOpener {
 
     private DiscoOpenResult open(final DirectBuffer packet, final int offset, final int length,
         final MutableDirectBuffer plaintext, final int plaintextOffset) {
-        parser.parse(scratch, 0, 0);  // forget the previous message before anything can fail
+        parser.clear(scratch);  // a failed open must not leave the previous message readable
         hasHeader = false;
         if (!DiscoHeaderFlyweight.looksLikeDisco(packet, offset, length)) {
             return DiscoOpenResult.NOT_DISCO;
