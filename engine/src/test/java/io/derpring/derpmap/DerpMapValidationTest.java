@@ -415,6 +415,15 @@ class DerpMapValidationTest {
             });
     }
 
+    @Test
+    void quotedValuesAreCutAtMaxQuotedChars() {
+        final int max = DerpMapException.MAX_QUOTED_CHARS;
+        assertThat(DerpMapException.quote("q".repeat(max - 1))).isEqualTo('"' + "q".repeat(max - 1) + '"');
+        assertThat(DerpMapException.quote("q".repeat(max))).isEqualTo('"' + "q".repeat(max) + '"');
+        assertThat(DerpMapException.quote("q".repeat(max + 1)))
+            .isEqualTo('"' + "q".repeat(max) + "\"... (" + (max + 1) + " chars)");
+    }
+
     // ---- numbers: Latitude/Longitude ----
 
     @Test

@@ -73,6 +73,23 @@ class IpLiteralTest {
     }
 
     @Test
+    void longestLiteralsAreAccepted() {
+        assertThat("255.255.255.255").hasSize(IpLiteral.MAX_IPV4_CHARS);
+        assertThat(IpLiteral.parseIpv4("255.255.255.255")).isEqualTo(HEX.parseHex("ffffffff"));
+        final String longestV6 = "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255";
+        assertThat(longestV6).hasSize(IpLiteral.MAX_IPV6_CHARS);
+        assertThat(IpLiteral.parseIpv6(longestV6)).isEqualTo(HEX.parseHex("ff".repeat(16)));
+    }
+
+    @Test
+    void stringsLongerThanTheLongestLiteralAreRejectedBeforeParsing() {
+        assertThat(IpLiteral.parseIpv4("1".repeat(IpLiteral.MAX_IPV4_CHARS + 1))).isNull();
+        assertThat(IpLiteral.parseIpv4("0".repeat(100_000))).isNull();
+        assertThat(IpLiteral.parseIpv6("f".repeat(IpLiteral.MAX_IPV6_CHARS + 1))).isNull();
+        assertThat(IpLiteral.parseIpv6(":".repeat(100_000))).isNull();
+    }
+
+    @Test
     void randomAddressesRoundTripThroughFullCompressedAndMixedForms() {
         final long seed = 0x1fL;
         final SplittableRandom random = new SplittableRandom(seed);
