@@ -1,0 +1,35 @@
+package io.derpring.dataplane;
+
+import com.lmax.disruptor.EventHandler;
+import io.derpring.metrics.Counters;
+import io.derpring.ring.FrameSlot;
+import io.derpring.ring.InboundCounter;
+
+/** Stage 3: every frame no earlier stage consumed goes to the {@link Dataplane}, then the batch end is signalled. */
+public final class DataplaneHandoff implements EventHandler<FrameSlot> {
+    private final Dataplane dataplane;
+    private final Counters<InboundCounter> counters;
+    private long deliveredInBatch;
+
+    public DataplaneHandoff(final Dataplane dataplane, final Counters<InboundCounter> counters) {
+        this.dataplane = dataplane;
+        this.counters = counters;
+    }
+
+    @Override
+    public void onEvent(final FrameSlot slot, final long sequence, final boolean endOfBatch) {
+        if (slot.verdict() == FrameSlot.Verdict.FORWARD) {
+            dataplane.onPacket(slot.netmap().nodeKey(slot.peerId()), slot.regionId(), slot.buffer(), 0,
+                slot.length());
+            deliveredInBatch++;
+        }
+        if (endOfBatch) {
+            // Counters once per batch, not per packet (Aeron's Sender adds to its counter once per duty cycle).
+            if (deliveredInBatch != 0) {
+                counters.add(InboundCounter.DELIVERED_TO_DATAPLANE, deliveredInBatch);
+                deliveredInBatch = 0;
+            }
+            dataplane.onEndOfBatch();
+        }
+    }
+}
