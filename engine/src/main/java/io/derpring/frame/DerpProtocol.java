@@ -19,6 +19,8 @@ public final class DerpProtocol {
     /** The magic read as one big-endian long, so checking it is a single compare. */
     public static final long MAGIC_AS_LONG = 0x44455250_f09f9491L;
 
+    /** derp.go {@code frameHeaderLen}: 1 type byte + 4-byte big-endian length (layout in {@link FrameHeaderFlyweight}). */
+    public static final int FRAME_HEADER_LENGTH = FrameHeaderFlyweight.HEADER_LENGTH;
     /** derp.go {@code keyLen}: public keys travel as 32 raw bytes. */
     public static final int KEY_LENGTH = 32;
     /** derp.go {@code NonceLen}: NaCl box nonce. */

@@ -10,7 +10,7 @@ import java.io.IOException;
 public final class DerpProtocolException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    private final transient FrameError error;
+    private final FrameError error;
 
     public DerpProtocolException(final FrameError error, final int frameType, final long length) {
         super(error.describe(frameType, length));

@@ -3,6 +3,7 @@ package io.derpring.frame;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -109,7 +110,7 @@ public final class ServerInfo {
 
     @Override
     public int hashCode() {
-        return Long.hashCode(version * 31L * 31L + tokenBucketBytesPerSecond * 31L + tokenBucketBytesBurst);
+        return Objects.hash(version, tokenBucketBytesPerSecond, tokenBucketBytesBurst);
     }
 
     @Override

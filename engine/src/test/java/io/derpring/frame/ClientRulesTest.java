@@ -6,10 +6,12 @@ import static io.derpring.frame.Readers.frame;
 import static io.derpring.frame.Readers.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HexFormat;
 
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
@@ -121,7 +123,7 @@ class ClientRulesTest {
         final Readers r = Readers.clientHandshake();
         r.feed(concat(greeting(48), PING));
         assertThat(r.reader.error()).isNull();
-        final byte[] payload = HexPayload.of(r.handler.frames().get(0));
+        final byte[] payload = HexFormat.of().parseHex(r.handler.frames().get(0).hex());
         assertThat(payload).hasSize(40);
         assertThat(SERVER.matches(new UnsafeBuffer(payload), ServerKeyFlyweight.SERVER_KEY_OFFSET)).isTrue();
         assertThat(r.handler.frames()).hasSize(2);
@@ -306,7 +308,7 @@ class ClientRulesTest {
         assertThat(PeerPresentFlyweight.isIpv4Mapped(view, 0)).isTrue();
         assertThat(PeerPresentFlyweight.ipv4(view, 0)).isEqualTo(0xc0000207);
         final InetSocketAddress decoded = PeerPresentFlyweight.readSocketAddress(view, 0, p.length);
-        assertThat(decoded.getAddress()).isInstanceOf(java.net.Inet4Address.class);
+        assertThat(decoded.getAddress()).isInstanceOf(Inet4Address.class);
         assertThat(decoded).isEqualTo(endpoint);
         assertThat(PeerPresentFlyweight.flags(view, 0, p.length)).isZero();
     }
@@ -411,12 +413,5 @@ class ClientRulesTest {
         assertThat(r.handler.onlyFrame().length()).isEqualTo(FrameLimits.CLIENT_MAX_FRAME_LENGTH);
         assertThat(maxCapacity).isLessThanOrEqualTo(FrameRules.client().stagingLimit());
         assertThat(r.reader.stagingCapacity()).isLessThanOrEqualTo(FrameReader.RETAINED_STAGING_CAPACITY);
-    }
-
-    /** Copies an event's payload back to bytes. */
-    private static final class HexPayload {
-        static byte[] of(final RecordingHandler.Event e) {
-            return java.util.HexFormat.of().parseHex(e.hex());
-        }
     }
 }

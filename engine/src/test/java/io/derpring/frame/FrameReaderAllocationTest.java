@@ -105,6 +105,28 @@ class FrameReaderAllocationTest {
             .isLessThan(MAX_ALLOCATED_BYTES);
     }
 
+    @Test
+    void hotPathEncodersAllocateNothing() {
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[4096]);
+        final UnsafeBuffer packet = new UnsafeBuffer(new byte[1500]);
+        final long[] sink = new long[1];
+        final Runnable encode = () -> {
+            for (int i = 0; i < FRAMES_PER_CHUNK; i++) {
+                int n = PacketFlyweight.encodeSendPacket(out, 0, PEER, packet, 0, 1200);
+                n += PacketFlyweight.encodeRecvPacket(out, n, PEER, packet, 0, 1200);
+                n += PingFlyweight.encodePong(out, n, out, 0);
+                n += EmptyFrameFlyweight.encodeKeepAlive(out, n);
+                n += PeerGoneFlyweight.encode(out, n, PEER, PeerGoneFlyweight.REASON_NOT_HERE);
+                n += NotePreferredFlyweight.encode(out, n, true);
+                sink[0] += n;
+            }
+        };
+        for (int i = 0; i < 200; i++) {
+            encode.run();
+        }
+        assertThat(leastAllocated(encode)).isLessThan(MAX_ALLOCATED_BYTES);
+    }
+
     /**
      * The least allocated over a few measured rounds of {@link #MEASURED_CHUNKS} feeds. A JIT recompilation or
      * deoptimization during one round can allocate a few KiB on this thread; a real per-frame allocation (at least

@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,7 +126,7 @@ class FrameVectorsTest {
             case FrameType.CLOSE_PEER:
                 return ClosePeerFlyweight.encode(out, at, node(in, "peer"));
             case FrameType.PING:
-                return PingFlyweight.encodePing(out, at, new UnsafeBuffer(hex(in.get("data"))).getLong(0, java.nio.ByteOrder.BIG_ENDIAN));
+                return PingFlyweight.encodePing(out, at, new UnsafeBuffer(hex(in.get("data"))).getLong(0, ByteOrder.BIG_ENDIAN));
             case FrameType.PONG:
                 return PingFlyweight.encodePong(out, at, new UnsafeBuffer(hex(in.get("data"))), 0);
             case FrameType.HEALTH:
@@ -466,7 +468,7 @@ class FrameVectorsTest {
         final String host = text.substring(0, colon).replace("[", "").replace("]", "");
         try {
             return new InetSocketAddress(InetAddress.getByName(host), Integer.parseInt(text.substring(colon + 1)));
-        } catch (final java.net.UnknownHostException e) {
+        } catch (final UnknownHostException e) {
             throw new AssertionError("literal addresses never resolve", e);
         }
     }

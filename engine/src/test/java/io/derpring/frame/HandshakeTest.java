@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 
+import io.derpring.crypto.BoxKey;
 import io.derpring.crypto.NaclBox;
 import io.derpring.keys.MeshKey;
 import io.derpring.keys.NodePrivateKey;
@@ -185,7 +186,7 @@ class HandshakeTest {
         final byte[] notJson = "not json".getBytes(StandardCharsets.UTF_8);
         final UnsafeBuffer nonce = new UnsafeBuffer(new byte[24]);
         ClientInfoFlyweight.encodePrefix(out, 0, CLIENT.publicKey(), nonce, 0, notJson.length + 16);
-        box.seal(io.derpring.crypto.BoxKey.derive(CLIENT, SERVER.publicKey()), nonce, 0, new UnsafeBuffer(notJson), 0,
+        box.seal(BoxKey.derive(CLIENT, SERVER.publicKey()), nonce, 0, new UnsafeBuffer(notJson), 0,
             notJson.length, out, HEADER_LENGTH + ClientInfoFlyweight.BOX_OFFSET);
         final int payloadLength = ClientInfoFlyweight.payloadLength(notJson.length);
         assertThatThrownBy(() -> ClientInfoFrame.open(box, SERVER, out, HEADER_LENGTH, payloadLength))

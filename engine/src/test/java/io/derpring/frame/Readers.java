@@ -2,6 +2,7 @@ package io.derpring.frame;
 
 import static io.derpring.frame.FrameHeaderFlyweight.HEADER_LENGTH;
 
+import java.nio.ByteOrder;
 import java.util.HexFormat;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -83,7 +84,7 @@ final class Readers {
     static byte[] header(final int type, final long length) {
         final byte[] h = new byte[HEADER_LENGTH];
         h[0] = (byte) type;
-        new UnsafeBuffer(h).putInt(1, (int) length, java.nio.ByteOrder.BIG_ENDIAN);
+        new UnsafeBuffer(h).putInt(1, (int) length, ByteOrder.BIG_ENDIAN);
         return h;
     }
 
