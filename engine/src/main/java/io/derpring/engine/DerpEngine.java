@@ -144,6 +144,7 @@ public final class DerpEngine implements AutoCloseable {
     /** Every counter by label prefix ("inbound." / "region.") and enum name. Allocates: for scrapes. */
     public Map<String, Long> metrics() {
         final Map<String, Long> out = new LinkedHashMap<>();
+        out.put("inbound.frames_published", ring.framesPublished());
         inboundCounters.snapshot().forEach((k, v) -> out.put("inbound." + k.name().toLowerCase(), v));
         regionCounters.snapshot().forEach((k, v) -> out.put("region." + k.name().toLowerCase(), v));
         return out;

@@ -2,10 +2,8 @@ package io.derpring.ring;
 
 import io.derpring.metrics.CounterDescriptor;
 
-/** Counted outcomes of the inbound pipeline; every frame offered ends in exactly one terminal counter. */
+/** Counted outcomes of the inbound pipeline; every frame offered is published (see InboundRing#framesPublished) or counted as dropped. */
 public enum InboundCounter implements CounterDescriptor {
-    FRAMES_OFFERED(1, "frames offered to the ring by I/O threads"),
-    FRAMES_PUBLISHED(2, "frames published into a ring slot"),
     DROPPED_UNKNOWN_PEER(3, "frames dropped: source node key not in the netmap (before any stage)"),
     DROPPED_RING_FULL(4, "frames dropped: ring had no free slot (drop-newest policy)"),
     REFUSED_RING_FULL(5, "frames refused: ring full, connection paused reading (backpressure policy)"),
@@ -20,7 +18,7 @@ public enum InboundCounter implements CounterDescriptor {
     DISCO_CALL_ME_MAYBE_NO_CANDIDATES(19, "relayed CallMeMaybe consumed: no endpoint survived the candidate filter"),
     DELIVERED_TO_DATAPLANE(14, "frames handed to the dataplane"),
     STAGE_ERRORS(15, "unexpected exceptions in a stage (recorded, slot skipped)"),
-    RING_HIGH_WATER(16, "most slots in use at once"),
+    RING_HIGH_WATER(16, "most slots in use at once, sampled by the consumer at each batch start"),
     BACKPRESSURE_PAUSES(17, "times a connection was paused because the ring was full"),
     BACKPRESSURE_RESUMES(18, "times a paused connection was resumed after the ring drained");
 

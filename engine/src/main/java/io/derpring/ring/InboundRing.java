@@ -85,7 +85,7 @@ public final class InboundRing implements AutoCloseable {
         paused.watch(ringBuffer, spillPool);
 
         final CountingExceptionHandler failures = new CountingExceptionHandler();
-        final SlotRelease release = new SlotRelease(spillPool);
+        final SlotRelease release = new SlotRelease(spillPool, counters);
         if (config.threading == StageThreading.FUSED) {
             disruptor.handleEventsWith(
                 new StageSequence(failures, release, routeLearning, discoDemux, dataplaneHandoff));
@@ -164,8 +164,6 @@ public final class InboundRing implements AutoCloseable {
         } finally {
             ringBuffer.publish(sequence); // an unpublished claim would stall every stage behind it
         }
-        counters.increment(InboundCounter.FRAMES_PUBLISHED);
-        counters.max(InboundCounter.RING_HIGH_WATER, config.ringSize - ringBuffer.remainingCapacity());
         return PUBLISHED;
     }
 
@@ -181,6 +179,11 @@ public final class InboundRing implements AutoCloseable {
 
     public Counters<InboundCounter> counters() {
         return counters;
+    }
+
+    /** Frames published into slots so far: the ring's cursor, so producers pay no counter for it. */
+    public long framesPublished() {
+        return ringBuffer.getCursor() + 1;
     }
 
     public InboundRingConfig config() {

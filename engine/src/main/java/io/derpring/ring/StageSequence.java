@@ -4,27 +4,53 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 
 /**
- * Runs stages one after another on one thread, then releases the slot. A stage that throws is recorded and the
- * next stage still runs, and the slot is always released (a leaked spill buffer would shrink the pool for good).
+ * Runs up to three stages one after another on one thread, then releases the slot. A stage that throws is recorded
+ * and the next stage still runs, and the slot is always released (a leaked spill buffer would shrink the pool for
+ * good).
+ *
+ * <p>The stages are three fields called from three call sites, not a loop over an array: each site then sees one
+ * receiver class and the JIT inlines it, where a loop's single site would be megamorphic (measured in
+ * perf-results/, InboundPipelineBenchmark).
  */
 final class StageSequence implements EventHandler<FrameSlot> {
     private final ExceptionHandler<FrameSlot> failures;
     private final SlotRelease release;
-    private final EventHandler<FrameSlot>[] stages;
+    private final EventHandler<FrameSlot> first;
+    private final EventHandler<FrameSlot> second;
+    private final EventHandler<FrameSlot> third;
 
-    @SafeVarargs
+    /** The fused pipeline: all three stages on this thread. */
     StageSequence(final ExceptionHandler<FrameSlot> failures, final SlotRelease release,
-                  final EventHandler<FrameSlot>... stages) {
+                  final EventHandler<FrameSlot> first, final EventHandler<FrameSlot> second,
+                  final EventHandler<FrameSlot> third) {
         this.failures = failures;
         this.release = release;
-        this.stages = stages.clone();
+        this.first = first;
+        this.second = second;
+        this.third = third;
+    }
+
+    /** The last link of a chained pipeline: one stage, then release. */
+    StageSequence(final ExceptionHandler<FrameSlot> failures, final SlotRelease release,
+                  final EventHandler<FrameSlot> only) {
+        this(failures, release, only, null, null);
     }
 
     @Override
     public void onEvent(final FrameSlot slot, final long sequence, final boolean endOfBatch) {
-        for (final EventHandler<FrameSlot> stage : stages) {
+        try {
+            first.onEvent(slot, sequence, endOfBatch);
+        } catch (final Throwable t) {
+            failures.handleEventException(t, sequence, slot);
+        }
+        if (second != null) {
             try {
-                stage.onEvent(slot, sequence, endOfBatch);
+                second.onEvent(slot, sequence, endOfBatch);
+            } catch (final Throwable t) {
+                failures.handleEventException(t, sequence, slot);
+            }
+            try {
+                third.onEvent(slot, sequence, endOfBatch);
             } catch (final Throwable t) {
                 failures.handleEventException(t, sequence, slot);
             }
@@ -33,16 +59,25 @@ final class StageSequence implements EventHandler<FrameSlot> {
     }
 
     @Override
+    public void onBatchStart(final long batchSize, final long queueDepth) {
+        release.onBatchStart(batchSize, queueDepth);
+    }
+
+    @Override
     public void onStart() {
-        for (final EventHandler<FrameSlot> stage : stages) {
-            stage.onStart();
+        first.onStart();
+        if (second != null) {
+            second.onStart();
+            third.onStart();
         }
     }
 
     @Override
     public void onShutdown() {
-        for (final EventHandler<FrameSlot> stage : stages) {
-            stage.onShutdown();
+        first.onShutdown();
+        if (second != null) {
+            second.onShutdown();
+            third.onShutdown();
         }
     }
 }

@@ -72,7 +72,7 @@ class InboundPipelineTest {
         p.awaitDrained();
 
         assertThat(p.counters.get(InboundCounter.DROPPED_UNKNOWN_PEER)).isEqualTo(2);
-        assertThat(p.counters.get(InboundCounter.FRAMES_PUBLISHED)).isZero();
+        assertThat(p.ring.framesPublished()).isZero();
         assertThat(p.routes.size()).isZero();
         assertThat(p.dataplane.packets).isEmpty();
         assertThat(p.sink.taught).isEmpty();

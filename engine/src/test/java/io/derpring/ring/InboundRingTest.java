@@ -89,7 +89,8 @@ class InboundRingTest {
             assertThat(p.offer(REGION_1, p.peerA.node, packet, connection)).isEqualTo(InboundRing.PUBLISHED);
             awaitTrue(() -> dataplane.received.get() == 9, Duration.ofSeconds(10));
             assertThat(connection.resumes).hasValue(1);
-            assertThat(p.counters.get(InboundCounter.RING_HIGH_WATER)).isEqualTo(8);
+            // sampled by the consumer at batch starts: the batch after the gate opens sees all but the slot in hand
+            assertThat(p.counters.get(InboundCounter.RING_HIGH_WATER)).isBetween(7L, 8L);
         }
     }
 
@@ -205,7 +206,7 @@ class InboundRingTest {
             assertThat(duplicatesOrReordered).hasValue(0);
             assertThat(seen[0].cardinality()).isEqualTo(perProducer);
             assertThat(seen[1].cardinality()).isEqualTo(perProducer);
-            assertThat(p.counters.get(InboundCounter.FRAMES_PUBLISHED)).isEqualTo(2L * perProducer);
+            assertThat(p.ring.framesPublished()).isEqualTo(2L * perProducer);
             assertThat(p.counters.get(InboundCounter.BACKPRESSURE_PAUSES))
                 .isEqualTo(p.counters.get(InboundCounter.BACKPRESSURE_RESUMES));
         }
@@ -257,7 +258,7 @@ class InboundRingTest {
             awaitTrue(() -> delivered.get() + dropped.get() == 2 * perProducer, Duration.ofSeconds(10));
 
             assertThat(p.counters.get(InboundCounter.DROPPED_RING_FULL)).isEqualTo(dropped.get());
-            assertThat(p.counters.get(InboundCounter.FRAMES_PUBLISHED)).isEqualTo(delivered.get());
+            assertThat(p.ring.framesPublished()).isEqualTo(delivered.get());
         }
     }
 

@@ -14,6 +14,7 @@ import io.derpring.keys.NodePrivateKey;
 import io.derpring.metrics.Counters;
 import io.derpring.netmap.Netmap;
 import io.derpring.netmap.NetmapHolder;
+import io.derpring.ring.BackpressureListener;
 import io.derpring.ring.InboundCounter;
 import io.derpring.ring.InboundRing;
 import io.derpring.ring.InboundRingConfig;
@@ -40,8 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Frames/s through the whole inbound pipeline: I/O-thread offer (netmap lookup, slot claim, one copy, publish),
  * route learning, disco demux (with a direct path installed, so every frame is checked), and a dataplane that reads
- * every byte. Same slot count and slot size as the reference and naive baselines. Producers spin on a full ring
- * (the offer is refused and counted), which is what a saturated reader would see.
+ * every byte. Same slot count and slot size as the reference and naive baselines. A producer refused by a full
+ * ring waits, yielding, until the ring resumes it (backpressure, as a saturated DERP connection's reader would).
  *
  * <pre>
  *   producer(s) --offer--> [1024 x 2 KiB slab] --> routes -> disco -> dataplane(read all bytes)
@@ -63,7 +64,6 @@ public class InboundPipelineBenchmark {
     private InboundRing ring;
     private Counters<InboundCounter> counters;
     private final NodeKey[] senders = new NodeKey[2];
-    private final ThreadLocal<UnsafeBuffer> frames = new ThreadLocal<>();
     private final java.util.concurrent.atomic.AtomicInteger producerIds = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Reads every byte, as the WireGuard hand-off's copy would. */
@@ -102,7 +102,7 @@ public class InboundPipelineBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         ring.close();
-        final long published = counters.get(InboundCounter.FRAMES_PUBLISHED);
+        final long published = ring.framesPublished();
         // Correctness inside the throughput run: every published frame reached the dataplane exactly once.
         if (dataplane.packets != published
             || counters.get(InboundCounter.DELIVERED_TO_DATAPLANE) != published) {
@@ -110,37 +110,55 @@ public class InboundPipelineBenchmark {
         }
     }
 
-    private UnsafeBuffer frame() {
-        UnsafeBuffer frame = frames.get();
-        if (frame == null) {
-            frame = new UnsafeBuffer(ByteBuffer.allocateDirect(32 + size));
-            senders[producerIds.getAndIncrement() % senders.length].writeTo(frame, 0);
+    /**
+     * One producer thread, as a DERP connection's reader is: on a full ring the offer is refused and the ring pauses it
+     * (BACKPRESSURE) until it resumes it. While paused the thread yields, as the reference producer does when its
+     * ring is full, so both give the core to the consumer the same way.
+     */
+    @State(Scope.Thread)
+    public static class Producer implements BackpressureListener {
+        UnsafeBuffer frame;
+        volatile boolean paused;
+
+        @Setup(Level.Trial)
+        public void setUp(final InboundPipelineBenchmark pipeline) {
+            frame = new UnsafeBuffer(ByteBuffer.allocateDirect(32 + pipeline.size));
+            pipeline.senders[pipeline.producerIds.getAndIncrement() % pipeline.senders.length].writeTo(frame, 0);
             frame.putByte(32, (byte) 4); // WireGuard transport data
-            for (int i = 36; i < 32 + size; i++) {
+            for (int i = 36; i < 32 + pipeline.size; i++) {
                 frame.putByte(i, (byte) i);
             }
-            frames.set(frame);
         }
-        return frame;
+
+        @Override
+        public void pauseReading() {
+            paused = true;
+        }
+
+        @Override
+        public void resumeReading() {
+            paused = false;
+        }
     }
 
-    private boolean offer() {
-        final UnsafeBuffer frame = frame();
-        while (ring.offer(900, frame, 0, 32, size, 0L, null) != InboundRing.PUBLISHED) {
-            Thread.onSpinWait();
+    private boolean offer(final Producer producer) {
+        while (ring.offer(900, producer.frame, 0, 32, size, 0L, producer) != InboundRing.PUBLISHED) {
+            while (producer.paused) {
+                Thread.yield(); // as the reference producer does when its ring is full
+            }
         }
         return true;
     }
 
     @Benchmark
     @Threads(1)
-    public boolean oneProducer() {
-        return offer();
+    public boolean oneProducer(final Producer producer) {
+        return offer(producer);
     }
 
     @Benchmark
     @Threads(2)
-    public boolean twoProducers() {
-        return offer();
+    public boolean twoProducers(final Producer producer) {
+        return offer(producer);
     }
 }

@@ -110,7 +110,7 @@ public class ReferenceHandoffBenchmark {
     public boolean oneProducer() {
         final DirectBuffer packet = packet();
         while (!oneToOne.write(1, packet, 0, size)) {
-            Thread.onSpinWait();
+            Thread.yield(); // full: give the core to the consumer (2 cores; spinning would starve it)
         }
         return true;
     }
@@ -120,7 +120,7 @@ public class ReferenceHandoffBenchmark {
     public boolean twoProducers() {
         final DirectBuffer packet = packet();
         while (!manyToOne.write(1, packet, 0, size)) {
-            Thread.onSpinWait();
+            Thread.yield();
         }
         return true;
     }
