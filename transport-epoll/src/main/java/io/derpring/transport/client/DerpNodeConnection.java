@@ -319,10 +319,10 @@ public final class DerpNodeConnection implements AutoCloseable {
             counters.add(ClientCounter.DROPPED_UNSENT_AT_CLOSE, unsent);
         }
         LOG.info("connection to {} closed: {}", description, cause.getMessage());
+        connected.completeExceptionally(cause);
         try {
             listener.onClosed(this, cause);
         } finally {
-            connected.completeExceptionally(cause);
             closed.complete(cause);
         }
     }

@@ -16,7 +16,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Moves a connection's outbound frames onto its channel, on its event loop only (Netty's rule, and what makes the
  * write path lock-free: callers never touch the channel).
  *
- * <p>One pass ({@link #run()}): control frames first (a Pong owed to the server, a requested Ping, a changed
+ * <p>One pass ({@link #run()}): control frames first (Pongs owed to the server, a requested Ping, a changed
  * NotePreferred; all small and unlimited by the rate limiter), then queued SendPackets while the channel is writable
  * and the pass budget lasts, copied back to back into pooled direct buffers of {@link #BATCH_CAPACITY}; then one
  * flush. The budget (the write-buffer high-water mark) bounds what a pass can add even where writability lags
@@ -31,6 +31,11 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class OutboundDrain implements Runnable {
     /** derpring choice: 16 KiB, about one TLS record, a dozen MTU-sized packets per buffer. */
     static final int BATCH_CAPACITY = 16 * 1024;
+    /**
+     * derpring choice: Pongs owed at once. Go's client answers every Ping (magicsock: {@code go dc.SendPong}); a
+     * server that pings faster than a pass drains gets the oldest pongs dropped (counted), never unbounded memory.
+     */
+    static final int MAX_OWED_PONGS = 8;
 
     private final OutboundPacketQueue queue;
     private final Counters<ClientCounter> counters;
@@ -50,8 +55,9 @@ final class OutboundDrain implements Runnable {
     private ChannelHandlerContext ctx;
     private SendRateLimiter limiter;
     private int preferredSent = -1;
-    private boolean pongOwed;
-    private long pongData;
+    private final long[] owedPongs = new long[MAX_OWED_PONGS];
+    private int owedPongHead;
+    private int owedPongCount;
     private ByteBuf batch;
 
     OutboundDrain(final OutboundPacketQueue queue, final Counters<ClientCounter> counters, final LongSupplier clock,
@@ -98,13 +104,15 @@ final class OutboundDrain implements Runnable {
         return limiter;
     }
 
-    /** Loop: answer a server Ping. Only the newest Pong is kept while the channel can't take it. */
+    /** Loop: answer a server Ping in the next pass (SPEC §3.6, B28). */
     void owePong(final long data) {
-        if (pongOwed) {
-            counters.increment(ClientCounter.PONGS_COALESCED);
+        if (owedPongCount == MAX_OWED_PONGS) {
+            counters.increment(ClientCounter.PONGS_DROPPED);
+            owedPongHead = (owedPongHead + 1) % MAX_OWED_PONGS;
+            owedPongCount--;
         }
-        pongOwed = true;
-        pongData = data;
+        owedPongs[(owedPongHead + owedPongCount) % MAX_OWED_PONGS] = data;
+        owedPongCount++;
         wake();
     }
 
@@ -125,9 +133,10 @@ final class OutboundDrain implements Runnable {
         int bytes = 0;
         int packets = 0;
         int rateLimited = 0;
-        if (pongOwed) {
-            pongOwed = false;
-            bytes += putPong(ctx);
+        while (owedPongCount > 0) {
+            bytes += putPong(ctx, owedPongs[owedPongHead]);
+            owedPongHead = (owedPongHead + 1) % MAX_OWED_PONGS;
+            owedPongCount--;
         }
         if (pingRequested.getAndSet(false)) {
             bytes += putPing(ctx);
@@ -175,9 +184,9 @@ final class OutboundDrain implements Runnable {
         }
     }
 
-    private int putPong(final ChannelHandlerContext ctx) {
+    private int putPong(final ChannelHandlerContext ctx, final long data) {
         reserve(ctx, PingFlyweight.FRAME_LENGTH);
-        final int n = PingFlyweight.encodePong(batchView, 0, pongData);
+        final int n = PingFlyweight.encodePong(batchView, 0, data);
         commit(n);
         counters.increment(ClientCounter.PONGS_SENT);
         return n;
