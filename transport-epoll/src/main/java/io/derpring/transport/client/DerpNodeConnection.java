@@ -253,6 +253,11 @@ public final class DerpNodeConnection implements AutoCloseable {
         return "DerpNodeConnection{" + description + ", region " + regionId + ", state " + state + '}';
     }
 
+    /** Tests: runs the deadline check once on the loop now (after moving an injected clock). */
+    io.netty.util.concurrent.Future<?> checkDeadlinesNow() {
+        return loop.submit(tickTask);
+    }
+
     // ---- loop-side wiring, used by the handler ----
 
     DerpClientSettings settings() {
