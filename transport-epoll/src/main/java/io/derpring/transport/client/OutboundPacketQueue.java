@@ -47,9 +47,10 @@ final class OutboundPacketQueue {
     OutboundPacketQueue(final int depth, final int slotCapacity, final Counters<ClientCounter> counters) {
         this.depth = depth;
         this.counters = counters;
-        // Agrona array queues need a capacity of at least 2; only `depth` slots ever exist.
-        this.free = new ManyToManyConcurrentArrayQueue<>(Math.max(2, depth));
-        this.ready = new ManyToManyConcurrentArrayQueue<>(Math.max(2, depth));
+        // Twice the slots: an offer can then only be refused by a poll still in progress at the wrapped index
+        // (see offerSurely), never by a full queue.
+        this.free = new ManyToManyConcurrentArrayQueue<>(2 * depth);
+        this.ready = new ManyToManyConcurrentArrayQueue<>(2 * depth);
         final ByteBuffer slab = ByteBuffer.allocateDirect(depth * slotCapacity);
         for (int i = 0; i < depth; i++) {
             final Slot slot = new Slot();
@@ -88,7 +89,7 @@ final class OutboundPacketQueue {
         }
         slot.frameLength = PacketFlyweight.encodeSendPacket(slot.frame, 0, dst, packet, offset, length);
         slot.packetLength = length;
-        ready.offer(slot); // never fails: there are only `depth` slots
+        offerSurely(ready, slot);
         return true;
     }
 
@@ -99,7 +100,19 @@ final class OutboundPacketQueue {
 
     /** Event loop: the slot's frame has been copied out (or dropped); it may be reused. */
     void release(final Slot slot) {
-        free.offer(slot);
+        offerSurely(free, slot);
+    }
+
+    /**
+     * Agrona's many-to-many queue (Vyukov's bounded MPMC) refuses an offer while the poll that last took the element
+     * at the tail's index has claimed it but not yet marked it consumed. With fewer slots than capacity that is the
+     * only refusal, and it ends as soon as that other thread runs its next instructions, so retrying is a short
+     * spin, not a wait for space. Dropping the slot instead would leak it.
+     */
+    private static void offerSurely(final ManyToManyConcurrentArrayQueue<Slot> queue, final Slot slot) {
+        while (!queue.offer(slot)) {
+            Thread.onSpinWait();
+        }
     }
 
     boolean isEmpty() {
@@ -115,7 +128,7 @@ final class OutboundPacketQueue {
         int n = 0;
         Slot slot;
         while ((slot = ready.poll()) != null) {
-            free.offer(slot);
+            offerSurely(free, slot);
             n++;
         }
         return n;
