@@ -1,0 +1,11 @@
+/**
+ * The embeddable engine: {@link io.derpring.engine.DerpEngine} wires the inbound ring and its stages, the region
+ * conductor, the outbound router and a transport's dialer, from one validated
+ * {@link io.derpring.engine.DerpEngineConfig} (SPEC §5).
+ *
+ * <p>Threads: the caller's threads for {@code send}/{@code sendDisco} (lock-free); one conductor thread
+ * ({@code derpring-regions}) for region lifecycle and {@link io.derpring.region.RegionListener} callbacks; the
+ * inbound stage thread(s) for {@link io.derpring.dataplane.Dataplane} and
+ * {@link io.derpring.disco.DirectPathSink} callbacks; the transport's I/O threads for reading and writing sockets.
+ */
+package io.derpring.engine;

@@ -1,0 +1,28 @@
+package io.derpring.region;
+
+import io.derpring.keys.NodeKey;
+
+/**
+ * Lifecycle events of the engine's regions, for the embedding gateway. Every method is called on the conductor
+ * thread, in order; implementations must return quickly and must not call back into the engine synchronously in a
+ * way that waits for the conductor.
+ */
+public interface RegionListener {
+    default void onConnected(final int regionId, final String nodeName) {
+    }
+
+    default void onDisconnected(final int regionId, final Throwable cause) {
+    }
+
+    default void onHealth(final int regionId, final String problem) {
+    }
+
+    default void onPeerGone(final int regionId, final NodeKey peer, final int reason) {
+    }
+
+    default void onPeerPresent(final int regionId, final NodeKey peer) {
+    }
+
+    default void onHomeChanged(final int oldHome, final int newHome) {
+    }
+}
