@@ -163,6 +163,7 @@ final class DerpClientHandler extends ChannelInboundHandlerAdapter implements Ba
             return;
         }
         lastReadNs = settings.nanoClock.getAsLong();
+        connection.received(lastReadNs);
         if (paused || !pausedInput.isEmpty()) {
             pausedInput.addLast(buf); // bytes read before autoRead took effect (or decrypted by TLS) wait their turn
             return;

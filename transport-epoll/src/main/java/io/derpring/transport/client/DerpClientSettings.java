@@ -89,6 +89,26 @@ public final class DerpClientSettings {
         return new Builder();
     }
 
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        final Builder b = new Builder();
+        b.connectTimeoutNs = connectTimeoutNs;
+        b.keepAliveDeadlineNs = keepAliveDeadlineNs;
+        b.writeDeadlineNs = writeDeadlineNs;
+        b.deadlineCheckIntervalNs = deadlineCheckIntervalNs;
+        b.outboundQueueDepth = outboundQueueDepth;
+        b.outboundSlotCapacity = outboundSlotCapacity;
+        b.writeBufferLowWaterMark = writeBufferLowWaterMark;
+        b.writeBufferHighWaterMark = writeBufferHighWaterMark;
+        b.maxResponseHeadBytes = maxResponseHeadBytes;
+        b.userAgent = userAgent;
+        b.idealNodeName = idealNodeName;
+        b.nanoClock = nanoClock;
+        b.fastStartAllowed = fastStartAllowed;
+        b.forcedFastStartServerKey = forcedFastStartServerKey;
+        return b;
+    }
+
     public static DerpClientSettings defaults() {
         return builder().build();
     }

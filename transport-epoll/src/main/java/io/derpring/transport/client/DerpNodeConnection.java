@@ -16,6 +16,7 @@ import io.derpring.frame.ServerInfo;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.metrics.Counters;
+import io.derpring.region.DerpLink;
 import io.derpring.ring.InboundRing;
 import io.derpring.runtime.JvmRequirements;
 import io.derpring.transport.Transport;
@@ -57,7 +58,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One connection is used once: after it closes, make a new one (the engine owns reconnect and backoff).
  */
-public final class DerpNodeConnection implements AutoCloseable {
+public final class DerpNodeConnection implements DerpLink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DerpNodeConnection.class);
 
     private static final int NEW = 0;
@@ -103,6 +104,8 @@ public final class DerpNodeConnection implements AutoCloseable {
     private volatile NodeKey serverKey;
     private volatile ServerInfo serverInfo;
     private volatile boolean fastStart;
+    /** Written by the loop once per read (not per packet), read by the engine's conductor. */
+    private volatile long lastReceiveNs;
 
     // Event loop only.
     private long connectStartNs;
@@ -161,6 +164,7 @@ public final class DerpNodeConnection implements AutoCloseable {
      * @return false if the packet was dropped (connection closed, or the queue stayed full)
      * @throws IllegalArgumentException if {@code length} is above {@link FrameLimits#MAX_PACKET_SIZE} (a caller bug)
      */
+    @Override
     public boolean send(final NodeKey destination, final DirectBuffer packet, final int offset, final int length) {
         if (length < 0 || length > FrameLimits.MAX_PACKET_SIZE) {
             throw new IllegalArgumentException("packet too big: " + length + " bytes, max " + FrameLimits.MAX_PACKET_SIZE);
@@ -176,12 +180,29 @@ public final class DerpNodeConnection implements AutoCloseable {
         return true;
     }
 
+    /**
+     * A sealed disco frame is a SendPacket like any other on the wire (SPEC §5.8); it shares the connection's queue.
+     * The engine keeps its own 8-deep drop-newest disco queue for regions that are not connected yet.
+     */
+    @Override
+    public boolean sendDisco(final NodeKey destination, final DirectBuffer buffer, final int offset,
+                             final int length) {
+        return send(destination, buffer, offset, length);
+    }
+
+    /** When bytes last arrived, on {@link DerpClientSettings#nanoClock()}; the connect time until the first read. */
+    @Override
+    public long lastReceiveNs() {
+        return lastReceiveNs;
+    }
+
     /** Sends a Ping carrying {@code data} (8 bytes, big-endian); the Pong comes to {@link DerpNodeListener#onPong}. */
     public void sendPing(final long data) {
         drain.requestPing(data);
     }
 
     /** Tells the server whether this is the client's home region (NotePreferred, SPEC §5.3); sent on each change. */
+    @Override
     public void notePreferred(final boolean preferred) {
         drain.notePreferred(preferred);
     }
@@ -288,6 +309,10 @@ public final class DerpNodeConnection implements AutoCloseable {
         return description;
     }
 
+    void received(final long nowNs) {
+        lastReceiveNs = nowNs;
+    }
+
     void serverKeyKnown(final NodeKey key, final boolean viaFastStart) {
         this.serverKey = key;
         this.fastStart = viaFastStart;
@@ -337,6 +362,7 @@ public final class DerpNodeConnection implements AutoCloseable {
             return;
         }
         connectStartNs = settings.nanoClock.getAsLong();
+        lastReceiveNs = connectStartNs;
         tick = loop.scheduleAtFixedRate(tickTask, settings.deadlineCheckIntervalNs, settings.deadlineCheckIntervalNs,
             TimeUnit.NANOSECONDS);
         final DerpClientTls tls;
