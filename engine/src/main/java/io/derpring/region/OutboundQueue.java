@@ -37,9 +37,10 @@ final class OutboundQueue {
     OutboundQueue(final int capacity, final Overflow overflow) {
         this.capacity = capacity;
         this.overflow = overflow;
-        // Agrona's array queues need a capacity of at least 2; the slot count is what bounds the queue.
-        this.free = new ManyToManyConcurrentArrayQueue<>(Math.max(2, capacity));
-        this.filled = new ManyToManyConcurrentArrayQueue<>(Math.max(2, capacity));
+        // Twice the packet count: Agrona's many-to-many offer fails if the slot it wraps onto is still being polled
+        // by another thread; with at most `capacity` packets circulating, a 2x array never wraps onto one.
+        this.free = new ManyToManyConcurrentArrayQueue<>(2 * Math.max(2, capacity));
+        this.filled = new ManyToManyConcurrentArrayQueue<>(2 * Math.max(2, capacity));
         for (int i = 0; i < capacity; i++) {
             free.offer(new Packet());
         }
@@ -57,7 +58,7 @@ final class OutboundQueue {
         p.bytes.putBytes(0, src, offset, length);
         p.destination = destination;
         p.length = length;
-        filled.offer(p);
+        offerWithoutLoss(filled, p);
         return result;
     }
 
@@ -68,7 +69,18 @@ final class OutboundQueue {
 
     void release(final Packet p) {
         p.destination = null;
-        free.offer(p);
+        offerWithoutLoss(free, p);
+    }
+
+    /**
+     * Agrona's many-to-many offer refuses while a poller that took the slot it wraps onto has not yet released it;
+     * with the 2x sizing above that needs a poller descheduled for a whole lap, but a packet slot must never be
+     * lost, so retry until the slot frees.
+     */
+    static <T> void offerWithoutLoss(final ManyToManyConcurrentArrayQueue<T> queue, final T element) {
+        while (!queue.offer(element)) {
+            Thread.onSpinWait();
+        }
     }
 
     /** Drops everything queued; returns how many packets were dropped. */

@@ -15,7 +15,9 @@ final class SpillPool {
 
     SpillPool(final int buffers) {
         this.buffers = buffers;
-        free = new ManyToManyConcurrentArrayQueue<>(Math.max(2, buffers));
+        // Twice the buffer count: a many-to-many offer that wraps onto a slot still being polled would fail and lose
+        // the buffer; with at most `buffers` in circulation a 2x array never wraps onto one.
+        free = new ManyToManyConcurrentArrayQueue<>(2 * Math.max(2, buffers));
         if (buffers > 0) {
             final ByteBuffer slab = ByteBuffer.allocateDirect(buffers * InboundRingConfig.MAX_PACKET_LENGTH);
             for (int i = 0; i < buffers; i++) {
@@ -31,7 +33,9 @@ final class SpillPool {
     }
 
     void giveBack(final UnsafeBuffer buffer) {
-        free.offer(buffer);
+        while (!free.offer(buffer)) { // see OutboundQueue.offerWithoutLoss: a buffer must never be lost
+            Thread.onSpinWait();
+        }
     }
 
     /** True when a buffer is free or the pool is configured empty (then no offer ever waits for one). */
