@@ -1,2 +1,13 @@
-/** The DERP relay server: wiring of the engine relay rules onto a Netty server. Filled in by the relay-server issue. */
+/**
+ * The DERP relay server: the engine's socket-free relay rules ({@code io.derpring.relay}) wired onto Netty 4.2 on the
+ * chosen transport (io_uring, epoll or NIO). HTTP/1.1 on one port with the {@code /derp} upgrade and the probe
+ * endpoints (SPEC §2.6), optional TLS from PEM files, raw DERP as a test setting, and Prometheus text metrics on a
+ * separate port.
+ *
+ * <p>Threads: each event loop is one relay shard; a connection's handlers, its {@code RelaySession} and its
+ * {@code RelayClient} all run on the connection's loop. Packets for a client of another loop cross over that shard's
+ * lock-free mailbox and are written after the loop's current pass ({@code executeAfterEventLoopIteration}), so each
+ * client gets one write batch and one flush per pass. {@link io.derpring.server.DerpRelayServer} is thread-safe to
+ * start, query and close.
+ */
 package io.derpring.server;

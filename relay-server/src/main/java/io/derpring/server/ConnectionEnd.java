@@ -1,0 +1,40 @@
+package io.derpring.server;
+
+import io.derpring.metrics.CounterDescriptor;
+
+/** Why a connection to the server ended; metric {@code derp_connections_closed_total{reason}}. */
+public enum ConnectionEnd implements CounterDescriptor {
+    /** The client closed its side (EOF), or the connection ended cleanly. */
+    CLIENT_CLOSED(1, "client_closed"),
+    /** A DERP rule was broken (frame limits, ClientInfo, permissions); see the per-error counters. */
+    PROTOCOL_ERROR(2, "protocol_error"),
+    /** No ClientInfo within the handshake deadline (HTTP request and DERP greeting included). */
+    HANDSHAKE_TIMEOUT(3, "handshake_timeout"),
+    /** The HTTP request was malformed, or answered without an upgrade and not kept alive. */
+    HTTP(4, "http"),
+    /** A socket or TLS error. */
+    IO_ERROR(5, "io_error"),
+    /** Closed by a relay rule: the write deadline, or a mesh peer's ClosePeer (see the relay counters). */
+    RELAY_RULE(6, "relay_rule"),
+    /** The server shut down. */
+    SHUTDOWN(7, "shutdown");
+
+    private final int id;
+    private final String label;
+
+    ConnectionEnd(final int id, final String label) {
+        this.id = id;
+        this.label = label;
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    /** The metric label value. */
+    @Override
+    public String label() {
+        return label;
+    }
+}

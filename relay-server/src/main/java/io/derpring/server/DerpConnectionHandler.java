@@ -1,0 +1,198 @@
+package io.derpring.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+import io.derpring.frame.FrameError;
+import io.derpring.relay.ClientSink;
+import io.derpring.relay.RelayClient;
+import io.derpring.relay.RelaySession;
+import io.derpring.relay.RelayShard;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The DERP protocol on one connection, after the HTTP upgrade (or from the first byte in raw mode). It only moves
+ * bytes: each inbound {@link ByteBuf} is lent to the engine's {@link RelaySession} through one reusable
+ * {@link UnsafeBuffer} view (no copy), and the session writes through this handler as its {@link ClientSink}.
+ *
+ * <p>Inbound bytes that arrive before {@link #start} (the tail of the upgrade request's read, e.g. a fast-start
+ * client's ClientInfo) are held, so the 101 response and ServerKey always go out first.
+ */
+final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implements ClientSink<ByteBuf> {
+    private final RelayShard<ByteBuf> shard;
+    private final ServerContext server;
+    private final HandshakeDeadline deadline;
+    private final boolean startOnActive;
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private ChannelHandlerContext ctx;
+    private RelaySession<ByteBuf> session;
+    private ByteBuf pending;
+    private boolean started;
+
+    DerpConnectionHandler(final ServerContext server, final RelayShard<ByteBuf> shard, final HandshakeDeadline deadline,
+                          final boolean startOnActive) {
+        this.server = server;
+        this.shard = shard;
+        this.deadline = deadline;
+        this.startOnActive = startOnActive;
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        final SocketAddress remote = ctx.channel().remoteAddress();
+        session = new RelaySession<>(shard, this, server.serverPrivate(),
+            remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null);
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) {
+        if (startOnActive) {
+            start(null);
+        }
+        ctx.fireChannelActive();
+    }
+
+    /** Writes the 101 response (null in fast-start and raw modes), then ServerKey, then reads what was held. */
+    void start(final ByteBuf upgradeResponse) {
+        if (started) {
+            return;
+        }
+        started = true;
+        if (upgradeResponse != null) {
+            ctx.write(upgradeResponse, ctx.voidPromise());
+        }
+        session.sendServerKey();
+        if (pending != null) {
+            final ByteBuf held = pending;
+            pending = null;
+            read(held);
+        }
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        final ByteBuf buf = (ByteBuf) msg;
+        if (!started) {
+            if (pending == null) {
+                pending = buf;
+            } else {
+                pending = ctx.alloc().compositeBuffer().addComponents(true, pending, buf);
+            }
+            return;
+        }
+        read(buf);
+    }
+
+    /** Lends the bytes to the session, then releases them: this handler is their last reader. */
+    private void read(final ByteBuf buf) {
+        try {
+            final int n = buf.readableBytes();
+            if (n == 0) {
+                return;
+            }
+            if (buf.hasMemoryAddress()) {
+                view.wrap(buf.memoryAddress() + buf.readerIndex(), n);
+            } else if (buf.hasArray()) {
+                view.wrap(buf.array(), buf.arrayOffset() + buf.readerIndex(), n);
+            } else {
+                final byte[] copy = new byte[n]; // composite (held bytes): once per connection at most
+                buf.getBytes(buf.readerIndex(), copy);
+                view.wrap(copy);
+            }
+            final boolean wasHandshake = session.inHandshake();
+            session.onData(view, 0, n);
+            if (wasHandshake && !session.inHandshake()) {
+                deadline.complete();
+            }
+        } finally {
+            buf.release();
+            view.wrap(0, 0);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
+        final RelayClient<ByteBuf> client = session.client();
+        if (client != null) {
+            client.onWritabilityChanged(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) {
+        if (started && !session.reader().isClosed()) {
+            session.onEndOfStream();
+        }
+        session.close();
+        deadline.complete();
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(final ChannelHandlerContext ctx) {
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        server.tracker().closeWith(ctx.channel(), ConnectionEnd.IO_ERROR);
+        if (!(cause instanceof IOException)) {
+            server.errors().record("derp connection", cause);
+        }
+    }
+
+    // ---- ClientSink: called by the engine on this channel's loop ----
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void writePacket(final ByteBuf frame, final int length) {
+        ctx.write(frame, ctx.voidPromise());
+    }
+
+    @Override
+    public void writeControl(final DirectBuffer src, final int offset, final int length) {
+        final ByteBuf out = ctx.alloc().directBuffer(length, length);
+        final byte[] array = src.byteArray();
+        if (array != null) {
+            out.writeBytes(array, src.wrapAdjustment() + offset, length);
+        } else {
+            for (int i = 0; i < length; i++) {
+                out.writeByte(src.getByte(offset + i));
+            }
+        }
+        ctx.write(out, ctx.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        ctx.flush();
+    }
+
+    @Override
+    public void close() {
+        final FrameError error = session.error();
+        if (error != null) {
+            server.tracker().protocolError(ctx.channel(), error); // the session failed: a broken DERP rule
+        } else {
+            server.tracker().closeWith(ctx.channel(), ConnectionEnd.RELAY_RULE);
+        }
+    }
+}

@@ -1,0 +1,527 @@
+package io.derpring.server;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.derpring.frame.DerpProtocol;
+import io.derpring.frame.FrameError;
+import io.derpring.keys.MeshKey;
+import io.derpring.keys.NodeKey;
+import io.derpring.keys.NodePrivateKey;
+import io.derpring.metrics.DistinctErrorLog;
+import io.derpring.relay.DuplicatePolicy;
+import io.derpring.relay.Relay;
+import io.derpring.relay.RelayConfig;
+import io.derpring.relay.RelayShard;
+import io.derpring.runtime.InvalidConfigException;
+import io.derpring.runtime.JvmRequirements;
+import io.derpring.transport.EventLoops;
+import io.derpring.transport.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SingleThreadEventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A DERP relay server (SPEC §2.6, §3): HTTP/1.1 with the {@code /derp} upgrade on one port (or raw DERP), optional
+ * TLS, Prometheus metrics on a separate port, on io_uring, epoll or NIO. Each event loop is one relay shard.
+ *
+ * <pre>{@code
+ * try (DerpRelayServer server = DerpRelayServer.builder().listen(new InetSocketAddress("127.0.0.1", 0)).build().start()) {
+ *     InetSocketAddress where = server.localAddress();
+ * }
+ * }</pre>
+ * {@link #close()} stops accepting, closes every client (queued packets count as {@code shutdown} drops) and stops
+ * the loops within {@link Settings#shutdownTimeoutNs()}; it is idempotent.
+ */
+public final class DerpRelayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DerpRelayServer.class);
+
+    private final Settings settings;
+    private final NodePrivateKey serverPrivate;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private EventLoopGroup group;
+    private Relay<ByteBuf> relay;
+    private ConnectionTracker tracker;
+    private ChannelGroup channels;
+    private Channel serverChannel;
+    private Channel metricsChannel;
+    private final IdentityHashMap<EventLoop, RelayShard<ByteBuf>> shardsByLoop = new IdentityHashMap<>();
+
+    private DerpRelayServer(final Settings settings) {
+        this.settings = settings;
+        this.serverPrivate = settings.serverPrivateKey != null ? settings.serverPrivateKey : NodePrivateKey.generate();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds and starts serving; returns this. */
+    public DerpRelayServer start() throws InterruptedException {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("already started");
+        }
+        JvmRequirements.requireAgronaAccess();
+        final SslContext ssl = settings.tlsCertificate == null ? null : TlsFiles.serverContext(settings.tlsCertificate, settings.tlsKey);
+        group = EventLoops.create(settings.transport, settings.threads, "derp-relay", settings.pinThreads);
+        final PooledByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+        relay = new Relay<>(settings.relayConfig(), new PooledFrameMemory(allocator), serverPrivate.publicKey());
+        for (final EventExecutor executor : group) {
+            final LoopScheduler scheduler = new LoopScheduler((SingleThreadEventLoop) executor);
+            final RelayShard<ByteBuf> shard = relay.addShard(scheduler);
+            scheduler.attach(shard);
+            shardsByLoop.put((EventLoop) executor, shard);
+            executor.scheduleAtFixedRate(shard::onTimer, settings.timerTickNs, settings.timerTickNs, TimeUnit.NANOSECONDS);
+        }
+        channels = new DefaultChannelGroup("derp-clients", GlobalEventExecutor.INSTANCE);
+        tracker = new ConnectionTracker(channels);
+        final ServerContext context = new ServerContext(serverPrivate, settings, relay, shardsByLoop, tracker,
+            new DistinctErrorLog(LOG));
+        final ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(settings.transport.serverSocketChannel())
+            .option(ChannelOption.SO_BACKLOG, settings.backlog)
+            .childOption(ChannelOption.ALLOCATOR, allocator)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(settings.writeBufferLowBytes, settings.writeBufferHighBytes))
+            .childHandler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(final Channel ch) {
+                    if (settings.socketSendBufferBytes > 0) {
+                        ch.config().setOption(ChannelOption.SO_SNDBUF, settings.socketSendBufferBytes);
+                    }
+                    ch.pipeline().addLast("tracker", tracker);
+                    if (ssl != null) {
+                        ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                    }
+                    final HandshakeDeadline deadline = new HandshakeDeadline(ch, tracker, settings.handshakeTimeoutNs);
+                    if (settings.rawDerp) {
+                        ch.pipeline().addLast("derp", new DerpConnectionHandler(context,
+                            context.shardFor(ch.eventLoop()), deadline, true));
+                    } else {
+                        ch.pipeline().addLast("http", new HttpServerCodec(settings.maxHttpInitialLineBytes,
+                            settings.maxHttpHeaderBytes, 8192));
+                        ch.pipeline().addLast("router", new HttpRouter(context, deadline));
+                    }
+                }
+            });
+        serverChannel = bootstrap.bind(settings.listen).sync().channel();
+        if (settings.metricsAddress != null) {
+            metricsChannel = new ServerBootstrap().group(group).channel(settings.transport.serverSocketChannel())
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(final Channel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(4096),
+                            new MetricsHandler(() -> PrometheusText.render(stats())));
+                    }
+                }).bind(settings.metricsAddress).sync().channel();
+        }
+        LOG.info("DERP relay listening on {} ({}{}{}), server key {}, metrics {}", localAddress(),
+            settings.transport.cliName(), ssl != null ? ", TLS" : "", settings.rawDerp ? ", raw DERP" : "",
+            serverPrivate.publicKey(), metricsAddress());
+        return this;
+    }
+
+    /** The bound DERP address (the real port when 0 was asked for). */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The bound metrics address, or null when metrics are off. */
+    public InetSocketAddress metricsAddress() {
+        return metricsChannel == null ? null : (InetSocketAddress) metricsChannel.localAddress();
+    }
+
+    public NodeKey publicKey() {
+        return serverPrivate.publicKey();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The relay, for tests and embedding (its counters, connected keys). */
+    public Relay<ByteBuf> relay() {
+        return relay;
+    }
+
+    /** Every number the server keeps (allocates). */
+    public Stats stats() {
+        final Map<ConnectionEnd, Long> ends = new EnumMap<>(ConnectionEnd.class);
+        for (final ConnectionEnd e : ConnectionEnd.values()) {
+            ends.put(e, tracker.ends.get(e));
+        }
+        final Map<ServerCounter, Long> server = new EnumMap<>(ServerCounter.class);
+        for (final ServerCounter c : ServerCounter.values()) {
+            server.put(c, tracker.counters.get(c));
+        }
+        final Map<FrameError, Long> errors = new EnumMap<>(FrameError.class);
+        for (final FrameError e : FrameError.values()) {
+            final long n = tracker.frameErrors(e);
+            if (n > 0) {
+                errors.put(e, n);
+            }
+        }
+        return new Stats(relay.snapshot(), ends, server, errors);
+    }
+
+    /** The counters at one moment. */
+    public record Stats(Relay.Snapshot relay, Map<ConnectionEnd, Long> ends, Map<ServerCounter, Long> server,
+                        Map<FrameError, Long> frameErrors) {
+        public long end(final ConnectionEnd e) {
+            return ends.get(e);
+        }
+
+        public long server(final ServerCounter c) {
+            return server.get(c);
+        }
+
+        public long frameError(final FrameError e) {
+            return frameErrors.getOrDefault(e, 0L);
+        }
+    }
+
+    /**
+     * Stops accepting, closes every connection (counting queued packets as {@code shutdown} drops) and stops the
+     * event loops, all within {@link Settings#shutdownTimeoutNs()}. Idempotent; safe from any thread but a loop's.
+     */
+    @Override
+    public void close() {
+        if (!started.get() || !closed.compareAndSet(false, true)) {
+            return;
+        }
+        final long deadlineNs = System.nanoTime() + settings.shutdownTimeoutNs;
+        try {
+            if (serverChannel != null) {
+                serverChannel.close().awaitUninterruptibly(remainingMs(deadlineNs));
+            }
+            if (metricsChannel != null) {
+                metricsChannel.close().awaitUninterruptibly(remainingMs(deadlineNs));
+            }
+            tracker.beginShutdown();
+            relay.beginShutdown();
+            for (final Map.Entry<EventLoop, RelayShard<ByteBuf>> e : shardsByLoop.entrySet()) {
+                final RelayShard<ByteBuf> shard = e.getValue();
+                final Future<?> done = e.getKey().submit(shard::shutdown);
+                done.awaitUninterruptibly(remainingMs(deadlineNs));
+            }
+            channels.close().awaitUninterruptibly(remainingMs(deadlineNs)); // those still in HTTP or handshake
+        } finally {
+            group.shutdownGracefully(0, Math.max(1, remainingMs(deadlineNs)), TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(remainingMs(deadlineNs) + 1000);
+            LOG.info("DERP relay on {} stopped", serverChannel == null ? "?" : serverChannel.localAddress());
+        }
+    }
+
+    private static long remainingMs(final long deadlineNs) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
+    }
+
+    /** Every setting, with its default and source. Immutable. */
+    public static final class Settings {
+        /** derpserver.go accept: 10 s (SPEC §2.2). */
+        public static final long DEFAULT_HANDSHAKE_TIMEOUT_NS = DerpProtocol.HANDSHAKE_DEADLINE_NS;
+        /** Netty's defaults: writes pause above 64 KiB pending and resume below 32 KiB. */
+        public static final int DEFAULT_WRITE_BUFFER_LOW_BYTES = 32 * 1024;
+        public static final int DEFAULT_WRITE_BUFFER_HIGH_BYTES = 64 * 1024;
+        /** How often each loop checks KeepAlive and write deadlines. */
+        public static final long DEFAULT_TIMER_TICK_NS = TimeUnit.MILLISECONDS.toNanos(250);
+        public static final long DEFAULT_SHUTDOWN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+        /** Request line and header limits of the HTTP stage (Netty's defaults). */
+        public static final int DEFAULT_MAX_HTTP_INITIAL_LINE_BYTES = 4096;
+        public static final int DEFAULT_MAX_HTTP_HEADER_BYTES = 8192;
+
+        final InetSocketAddress listen;
+        final Transport transport;
+        final int threads;
+        final boolean pinThreads;
+        final int backlog;
+        final boolean rawDerp;
+        final Path tlsCertificate;
+        final Path tlsKey;
+        final InetSocketAddress metricsAddress;
+        final NodePrivateKey serverPrivateKey;
+        final MeshKey meshKey;
+        final DuplicatePolicy duplicatePolicy;
+        final int queueDepth;
+        final long keepAliveIntervalNs;
+        final long keepAliveJitterNs;
+        final long writeDeadlineNs;
+        final long handshakeTimeoutNs;
+        final long timerTickNs;
+        final long shutdownTimeoutNs;
+        final int writeBufferLowBytes;
+        final int writeBufferHighBytes;
+        final int socketSendBufferBytes;
+        final int maxHttpInitialLineBytes;
+        final int maxHttpHeaderBytes;
+        final long maxQueuedBytesPerShard;
+        final NanoClock clock;
+
+        private Settings(final Builder b) {
+            listen = Objects.requireNonNull(b.listen, "listen");
+            transport = b.transport != null ? b.transport : Transport.detect();
+            if (!transport.isAvailable()) {
+                throw new InvalidConfigException("transport " + transport.cliName() + " is not available here");
+            }
+            threads = InvalidConfigException.requireInRange("threads", b.threads, 1, 1024);
+            pinThreads = b.pinThreads;
+            backlog = InvalidConfigException.requireInRange("backlog", b.backlog, 1, 1 << 20);
+            rawDerp = b.rawDerp;
+            if ((b.tlsCertificate == null) != (b.tlsKey == null)) {
+                throw new InvalidConfigException("TLS needs both a certificate chain file and a key file");
+            }
+            tlsCertificate = b.tlsCertificate;
+            tlsKey = b.tlsKey;
+            metricsAddress = b.metricsAddress;
+            serverPrivateKey = b.serverPrivateKey;
+            meshKey = b.meshKey;
+            duplicatePolicy = b.duplicatePolicy;
+            queueDepth = b.queueDepth;
+            keepAliveIntervalNs = b.keepAliveIntervalNs;
+            keepAliveJitterNs = b.keepAliveJitterNs;
+            writeDeadlineNs = b.writeDeadlineNs;
+            handshakeTimeoutNs = positive("handshakeTimeoutNs", b.handshakeTimeoutNs);
+            timerTickNs = positive("timerTickNs", b.timerTickNs);
+            shutdownTimeoutNs = positive("shutdownTimeoutNs", b.shutdownTimeoutNs);
+            writeBufferLowBytes = InvalidConfigException.requireInRange("writeBufferLowBytes", b.writeBufferLowBytes, 1, 1 << 30);
+            writeBufferHighBytes = InvalidConfigException.requireInRange("writeBufferHighBytes", b.writeBufferHighBytes,
+                writeBufferLowBytes, 1 << 30);
+            socketSendBufferBytes = InvalidConfigException.requireInRange("socketSendBufferBytes", b.socketSendBufferBytes, 0, 1 << 30);
+            maxHttpInitialLineBytes = InvalidConfigException.requireInRange("maxHttpInitialLineBytes", b.maxHttpInitialLineBytes, 64, 1 << 20);
+            maxHttpHeaderBytes = InvalidConfigException.requireInRange("maxHttpHeaderBytes", b.maxHttpHeaderBytes, 64, 1 << 20);
+            maxQueuedBytesPerShard = b.maxQueuedBytesPerShard;
+            clock = b.clock;
+            relayConfig(); // validates the relay's own ranges now, not at start()
+        }
+
+        private static long positive(final String setting, final long v) {
+            if (v <= 0) {
+                throw new InvalidConfigException(setting + " = " + v + " must be > 0");
+            }
+            return v;
+        }
+
+        RelayConfig relayConfig() {
+            return RelayConfig.builder().queueDepth(queueDepth).duplicatePolicy(duplicatePolicy)
+                .keepAliveIntervalNs(keepAliveIntervalNs).keepAliveJitterNs(keepAliveJitterNs)
+                .writeDeadlineNs(writeDeadlineNs).meshKey(meshKey).maxQueuedBytesPerShard(maxQueuedBytesPerShard)
+                .clock(clock).build();
+        }
+
+        public InetSocketAddress listen() {
+            return listen;
+        }
+
+        public Transport transport() {
+            return transport;
+        }
+
+        public long handshakeTimeoutNs() {
+            return handshakeTimeoutNs;
+        }
+
+        public long shutdownTimeoutNs() {
+            return shutdownTimeoutNs;
+        }
+
+        public long writeDeadlineNs() {
+            return writeDeadlineNs;
+        }
+    }
+
+    /** Collects settings; every one has Go's default or a documented derpring default. */
+    public static final class Builder {
+        private InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        private Transport transport;
+        private int threads = EventLoops.defaultThreads();
+        private boolean pinThreads;
+        private int backlog = 1024;
+        private boolean rawDerp;
+        private Path tlsCertificate;
+        private Path tlsKey;
+        private InetSocketAddress metricsAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        private NodePrivateKey serverPrivateKey;
+        private MeshKey meshKey;
+        private DuplicatePolicy duplicatePolicy = DuplicatePolicy.LAST_WRITER_IS_ACTIVE;
+        private int queueDepth = RelayConfig.DEFAULT_QUEUE_DEPTH;
+        private long keepAliveIntervalNs = DerpProtocol.KEEP_ALIVE_NS;
+        private long keepAliveJitterNs = DerpProtocol.KEEP_ALIVE_JITTER_NS;
+        private long writeDeadlineNs = RelayConfig.DEFAULT_WRITE_DEADLINE_NS;
+        private long handshakeTimeoutNs = Settings.DEFAULT_HANDSHAKE_TIMEOUT_NS;
+        private long timerTickNs = Settings.DEFAULT_TIMER_TICK_NS;
+        private long shutdownTimeoutNs = Settings.DEFAULT_SHUTDOWN_TIMEOUT_NS;
+        private int writeBufferLowBytes = Settings.DEFAULT_WRITE_BUFFER_LOW_BYTES;
+        private int writeBufferHighBytes = Settings.DEFAULT_WRITE_BUFFER_HIGH_BYTES;
+        private int socketSendBufferBytes;
+        private int maxHttpInitialLineBytes = Settings.DEFAULT_MAX_HTTP_INITIAL_LINE_BYTES;
+        private int maxHttpHeaderBytes = Settings.DEFAULT_MAX_HTTP_HEADER_BYTES;
+        private long maxQueuedBytesPerShard = RelayConfig.DEFAULT_MAX_QUEUED_BYTES_PER_SHARD;
+        private NanoClock clock = SystemNanoClock.INSTANCE;
+
+        private Builder() {
+        }
+
+        /** Where to listen: an IPv4 or IPv6 address (e.g. {@code [::1]}); port 0 picks a free one. */
+        public Builder listen(final InetSocketAddress v) {
+            listen = v;
+            return this;
+        }
+
+        /** Default: the best available ({@link Transport#detect()}). */
+        public Builder transport(final Transport v) {
+            transport = v;
+            return this;
+        }
+
+        /** Event loops = relay shards. Default: one per core. */
+        public Builder threads(final int v) {
+            threads = v;
+            return this;
+        }
+
+        public Builder pinThreads(final boolean v) {
+            pinThreads = v;
+            return this;
+        }
+
+        public Builder backlog(final int v) {
+            backlog = v;
+            return this;
+        }
+
+        /** Test setting: DERP from the first byte, no HTTP upgrade. */
+        public Builder rawDerp(final boolean v) {
+            rawDerp = v;
+            return this;
+        }
+
+        /** TLS from PEM files: the certificate chain and its PKCS#8 private key. */
+        public Builder tls(final Path certificateChainPem, final Path privateKeyPem) {
+            tlsCertificate = certificateChainPem;
+            tlsKey = privateKeyPem;
+            return this;
+        }
+
+        /** Default: 127.0.0.1, port 0. Null turns the metrics port off. */
+        public Builder metricsAddress(final InetSocketAddress v) {
+            metricsAddress = v;
+            return this;
+        }
+
+        /** Default: a fresh key per start. */
+        public Builder serverPrivateKey(final NodePrivateKey v) {
+            serverPrivateKey = v;
+            return this;
+        }
+
+        public Builder meshKey(final MeshKey v) {
+            meshKey = v;
+            return this;
+        }
+
+        public Builder duplicatePolicy(final DuplicatePolicy v) {
+            duplicatePolicy = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder queueDepth(final int v) {
+            queueDepth = v;
+            return this;
+        }
+
+        public Builder keepAliveIntervalNs(final long v) {
+            keepAliveIntervalNs = v;
+            return this;
+        }
+
+        public Builder keepAliveJitterNs(final long v) {
+            keepAliveJitterNs = v;
+            return this;
+        }
+
+        public Builder writeDeadlineNs(final long v) {
+            writeDeadlineNs = v;
+            return this;
+        }
+
+        public Builder handshakeTimeoutNs(final long v) {
+            handshakeTimeoutNs = v;
+            return this;
+        }
+
+        public Builder timerTickNs(final long v) {
+            timerTickNs = v;
+            return this;
+        }
+
+        public Builder shutdownTimeoutNs(final long v) {
+            shutdownTimeoutNs = v;
+            return this;
+        }
+
+        public Builder writeBufferWaterMark(final int lowBytes, final int highBytes) {
+            writeBufferLowBytes = lowBytes;
+            writeBufferHighBytes = highBytes;
+            return this;
+        }
+
+        /** SO_SNDBUF for client connections; 0 = the OS default. */
+        public Builder socketSendBufferBytes(final int v) {
+            socketSendBufferBytes = v;
+            return this;
+        }
+
+        public Builder maxHttpInitialLineBytes(final int v) {
+            maxHttpInitialLineBytes = v;
+            return this;
+        }
+
+        public Builder maxHttpHeaderBytes(final int v) {
+            maxHttpHeaderBytes = v;
+            return this;
+        }
+
+        public Builder maxQueuedBytesPerShard(final long v) {
+            maxQueuedBytesPerShard = v;
+            return this;
+        }
+
+        /** The relay's clock (KeepAlive, write deadline, PeerGone limiter). */
+        public Builder clock(final NanoClock v) {
+            clock = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public DerpRelayServer build() {
+            return new DerpRelayServer(new Settings(this));
+        }
+    }
+}

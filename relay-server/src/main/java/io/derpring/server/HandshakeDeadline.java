@@ -1,0 +1,41 @@
+package io.derpring.server;
+
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * SPEC §2.2 / B8: from accept to an accepted ClientInfo (HTTP request and greeting included) a connection has the
+ * handshake deadline (Go: 10 s to write ServerKey, 10 s to read ClientInfo); past it, the connection is closed and
+ * counted as {@link ConnectionEnd#HANDSHAKE_TIMEOUT}.
+ */
+final class HandshakeDeadline implements Runnable {
+    private final Channel channel;
+    private final ConnectionTracker tracker;
+    private ScheduledFuture<?> timer;
+    private boolean done;
+
+    HandshakeDeadline(final Channel channel, final ConnectionTracker tracker, final long timeoutNs) {
+        this.channel = channel;
+        this.tracker = tracker;
+        this.timer = channel.eventLoop().schedule(this, timeoutNs, TimeUnit.NANOSECONDS);
+    }
+
+    /** The handshake completed: the deadline no longer applies. */
+    void complete() {
+        if (!done) {
+            done = true;
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    @Override
+    public void run() {
+        if (!done) {
+            done = true;
+            tracker.closeWith(channel, ConnectionEnd.HANDSHAKE_TIMEOUT);
+        }
+    }
+}

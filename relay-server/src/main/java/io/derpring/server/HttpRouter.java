@@ -1,0 +1,194 @@
+package io.derpring.server;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.util.Locale;
+
+import io.derpring.keys.NodeKey;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+/**
+ * The HTTP/1.1 side of the DERP port (SPEC §2.6; Go {@code derphttp.Handler}, {@code ProbeHandler},
+ * {@code ServeNoContent}). Requests are answered when their last content arrives (bodies are discarded):
+ * <ul>
+ *   <li>{@code /derp/probe}, {@code /derp/latency-check}: GET/HEAD 200 with {@code Access-Control-Allow-Origin: *},
+ *       other methods 405;</li>
+ *   <li>{@code /generate_204}: 204, echoing a valid {@code X-Tailscale-Challenge};</li>
+ *   <li>{@code /derp} with {@code Upgrade: DERP} (any case): the exact 101 of §2.6, or nothing with
+ *       {@code Derp-Fast-Start: 1}; then the HTTP codec leaves the pipeline and DERP starts. Any other Upgrade value
+ *       (WebSocket is out of scope) or none: 426 "DERP requires connection upgrade".</li>
+ * </ul>
+ */
+final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
+    static final String UPGRADE_REQUIRED_BODY = "DERP requires connection upgrade";
+    static final String BOGUS_PROBE_BODY = "bogus probe method";
+    /** derper.go ServeNoContent: challenges longer than this are not echoed. */
+    static final int MAX_CHALLENGE_LENGTH = 64;
+    static final String CHALLENGE_HEADER = "X-Tailscale-Challenge";
+    static final String RESPONSE_HEADER = "X-Tailscale-Response";
+    static final String NO_CACHE = "no-cache, no-store, must-revalidate, no-transform, max-age=0";
+
+    private final ServerContext server;
+    private final HandshakeDeadline deadline;
+    private HttpRequest request;
+
+    HttpRouter(final ServerContext server, final HandshakeDeadline deadline) {
+        this.server = server;
+        this.deadline = deadline;
+    }
+
+    /** SPEC §2.6: the bytes Go's handler writes after hijacking the connection, in this order. */
+    static byte[] switchingProtocols(final NodeKey serverKey) {
+        return ("HTTP/1.1 101 Switching Protocols\r\n"
+            + "Upgrade: DERP\r\n"
+            + "Connection: Upgrade\r\n"
+            + "Derp-Version: 2\r\n"
+            + "Derp-Public-Key: " + serverKey.toHex() + "\r\n"
+            + "\r\n").getBytes(US_ASCII);
+    }
+
+    @Override
+    protected void channelRead0(final ChannelHandlerContext ctx, final HttpObject msg) {
+        if (msg.decoderResult().isFailure()) {
+            server.tracker().counters.increment(ServerCounter.HTTP_BAD_REQUESTS);
+            server.tracker().note(ctx.channel(), ConnectionEnd.HTTP);
+            respond(ctx, HttpResponseStatus.BAD_REQUEST, "bad request", false);
+            return;
+        }
+        if (msg instanceof HttpRequest) {
+            request = (HttpRequest) msg;
+            server.tracker().counters.increment(ServerCounter.HTTP_REQUESTS);
+        }
+        if (msg instanceof LastHttpContent && request != null) {
+            final HttpRequest r = request;
+            request = null;
+            route(ctx, r);
+        }
+    }
+
+    private void route(final ChannelHandlerContext ctx, final HttpRequest r) {
+        final String path = new QueryStringDecoder(r.uri()).path();
+        final boolean keepAlive = HttpUtil.isKeepAlive(r);
+        switch (path) {
+            case "/derp/probe":
+            case "/derp/latency-check":
+                server.tracker().counters.increment(ServerCounter.HTTP_PROBES);
+                if (r.method().equals(HttpMethod.GET) || r.method().equals(HttpMethod.HEAD)) {
+                    final FullHttpResponse ok = response(HttpResponseStatus.OK, null);
+                    ok.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+                    send(ctx, ok, keepAlive);
+                } else {
+                    respond(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, BOGUS_PROBE_BODY, keepAlive);
+                }
+                return;
+            case "/generate_204":
+                server.tracker().counters.increment(ServerCounter.HTTP_NO_CONTENT);
+                send(ctx, noContent(r.headers().get(CHALLENGE_HEADER)), keepAlive);
+                return;
+            case "/derp":
+                final String upgrade = r.headers().get(HttpHeaderNames.UPGRADE);
+                if (upgrade != null && upgrade.toLowerCase(Locale.ROOT).equals("derp")) {
+                    upgrade(ctx, "1".equals(r.headers().get("Derp-Fast-Start")));
+                } else {
+                    server.tracker().counters.increment(ServerCounter.HTTP_UPGRADE_REQUIRED);
+                    respond(ctx, HttpResponseStatus.UPGRADE_REQUIRED, UPGRADE_REQUIRED_BODY, keepAlive);
+                }
+                return;
+            case "/":
+                respond(ctx, HttpResponseStatus.OK, "derpring DERP relay\n", keepAlive);
+                return;
+            default:
+                server.tracker().counters.increment(ServerCounter.HTTP_NOT_FOUND);
+                respond(ctx, HttpResponseStatus.NOT_FOUND, "not found\n", keepAlive);
+        }
+    }
+
+    /** B36: 204 always; the response header only for a challenge of at most 64 chars of {@code [a-zA-Z0-9._:-]}. */
+    static FullHttpResponse noContent(final String challenge) {
+        final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+        if (challenge != null && isValidChallenge(challenge)) {
+            r.headers().set(RESPONSE_HEADER, "response " + challenge);
+        }
+        r.headers().set(HttpHeaderNames.CACHE_CONTROL, NO_CACHE);
+        return r;
+    }
+
+    static boolean isValidChallenge(final String c) {
+        if (c.length() > MAX_CHALLENGE_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < c.length(); i++) {
+            final char ch = c.charAt(i);
+            final boolean ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
+                || ch == '.' || ch == '_' || ch == ':' || ch == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Hands the connection to DERP. The DERP handler goes in after this one, then this handler and the codec leave;
+     * bytes the codec had read past the request (a fast-start client's ClientInfo) reach the DERP handler, which holds
+     * them until the 101 and ServerKey are written.
+     */
+    private void upgrade(final ChannelHandlerContext ctx, final boolean fastStart) {
+        server.tracker().counters.increment(fastStart ? ServerCounter.HTTP_FAST_STARTS : ServerCounter.HTTP_UPGRADES);
+        final DerpConnectionHandler derp = new DerpConnectionHandler(server,
+            server.shardFor(ctx.channel().eventLoop()), deadline, false);
+        ctx.pipeline().addAfter(ctx.name(), "derp", derp);
+        ctx.pipeline().remove(this);
+        ctx.pipeline().remove(HttpServerCodec.class);
+        derp.start(fastStart ? null : Unpooled.wrappedBuffer(server.upgradeResponse()));
+    }
+
+    private static FullHttpResponse response(final HttpResponseStatus status, final String body) {
+        final ByteBuf content = body == null ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, UTF_8);
+        final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        if (body != null) {
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        }
+        return r;
+    }
+
+    private void respond(final ChannelHandlerContext ctx, final HttpResponseStatus status, final String body,
+                         final boolean keepAlive) {
+        send(ctx, response(status, body), keepAlive);
+    }
+
+    private void send(final ChannelHandlerContext ctx, final FullHttpResponse r, final boolean keepAlive) {
+        HttpUtil.setContentLength(r, r.content().readableBytes());
+        if (keepAlive) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(r, ctx.voidPromise());
+        } else {
+            server.tracker().note(ctx.channel(), ConnectionEnd.HTTP);
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        server.tracker().closeWith(ctx.channel(), ConnectionEnd.IO_ERROR);
+    }
+}

@@ -1,0 +1,34 @@
+package io.derpring.server;
+
+import io.derpring.metrics.CounterDescriptor;
+
+/** Connection and HTTP events of the server (the relay's own counters are in {@code io.derpring.relay}). */
+public enum ServerCounter implements CounterDescriptor {
+    CONNECTIONS_ACCEPTED(1, "TCP connections accepted"),
+    HTTP_REQUESTS(2, "HTTP requests read"),
+    HTTP_UPGRADES(3, "/derp upgrades answered with 101"),
+    HTTP_FAST_STARTS(4, "/derp upgrades with Derp-Fast-Start: 1 (no HTTP response)"),
+    HTTP_UPGRADE_REQUIRED(5, "requests answered 426 Upgrade Required"),
+    HTTP_PROBES(6, "/derp/probe and /derp/latency-check answered"),
+    HTTP_NO_CONTENT(7, "/generate_204 answered"),
+    HTTP_NOT_FOUND(8, "requests for unknown paths"),
+    HTTP_BAD_REQUESTS(9, "malformed HTTP requests (answered 400 and closed)");
+
+    private final int id;
+    private final String label;
+
+    ServerCounter(final int id, final String label) {
+        this.id = id;
+        this.label = label;
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public String label() {
+        return label;
+    }
+}
