@@ -175,6 +175,28 @@ class MultiRegionLoopbackTest {
     }
 
     @Test
+    @DisplayName("§5.1: an unreachable non-home region retries while its traffic is fresh, then gives up")
+    void anUnreachableNonHomeRegionGivesUpAfterTheIdleGrace() throws Exception {
+        final Transport transport = Transport.detect();
+        regions = new LoopbackRegions(transport);
+        regions.kill(R902);
+        final LoopbackPeer a = peer("a", transport, SHORT_IDLE);
+        final LoopbackPeer b = peer("b", transport, NO_IDLE);
+        a.netmap(b, R902).join(regions.map(), R900);
+        awaitHome(a, R900);
+
+        assertThat(a.send(b, 1, LENGTH)).isEqualTo(OutboundRouter.QUEUED);
+        awaitTrue("902 is retried while the packet is fresh", () -> a.status(R902).consecutiveFailures() >= 2, WAIT);
+        awaitTrue("then it gives up and drops the stale packet", () -> a.state(R902) == RegionState.DORMANT
+            && a.metric("region.dropped_unreachable") == 1, WAIT);
+
+        regions.restart(R902);
+        observe(SHORT_IDLE.multipliedBy(2));
+        assertThat(regions.accepted(R902)).as("no dial without new traffic").isZero();
+        assertThat(a.connected(R900)).isTrue();
+    }
+
+    @Test
     @DisplayName("B49/B67: a home change moves always-on and NotePreferred")
     void aHomeChangeMovesAlwaysOnAndNotePreferred() throws Exception {
         final Transport transport = Transport.detect();
@@ -279,6 +301,7 @@ class MultiRegionLoopbackTest {
         awaitTrue("the relay saw a leave 901", () -> !regions.connectedAt(R901, a.key()), WAIT);
 
         assertThat(a.metric("region.map_closes")).isEqualTo(1);
+        assertThat(a.events).as("the listener hears the removed region's end").contains("disconnected 901");
         assertThat(a.connected(R900)).isTrue();
         assertThat(a.send(b, 2, LENGTH)).as("no live region for b").isEqualTo(OutboundRouter.DROPPED);
     }
