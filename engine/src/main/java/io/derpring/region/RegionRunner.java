@@ -152,6 +152,7 @@ final class RegionRunner {
         state = RegionState.CONNECTED;
         connectedSinceNs = nowNs;
         lastError = null;
+        health = ""; // GO runDerpReader: ServerInfo => connected, health cleared (SPEC §5.11)
         backoff.onSuccess();
         link.notePreferred(home);
         // What waited for the connection goes first; only then do senders see the link and send directly, and a

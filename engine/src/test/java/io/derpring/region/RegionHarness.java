@@ -209,5 +209,10 @@ final class RegionHarness {
         public void onHomeChanged(final int oldHome, final int newHome) {
             events.add("home " + oldHome + "->" + newHome);
         }
+
+        @Override
+        public void onHealth(final int regionId, final String problem) {
+            events.add("health " + regionId + " '" + problem + "'");
+        }
     }
 }
