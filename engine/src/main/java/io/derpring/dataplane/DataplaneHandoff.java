@@ -23,12 +23,11 @@ public final class DataplaneHandoff implements EventHandler<FrameSlot> {
                 slot.length());
             deliveredInBatch++;
         }
-        if (endOfBatch) {
-            // Counters once per batch, not per packet (Aeron's Sender adds to its counter once per duty cycle).
-            if (deliveredInBatch != 0) {
-                counters.add(InboundCounter.DELIVERED_TO_DATAPLANE, deliveredInBatch);
-                deliveredInBatch = 0;
-            }
+        if (endOfBatch && deliveredInBatch != 0) {
+            // Counters once per batch, not per packet (Aeron's Sender adds to its counter once per duty cycle);
+            // a batch the earlier stages consumed entirely is not signalled at all (SPEC §5.6 step 3).
+            counters.add(InboundCounter.DELIVERED_TO_DATAPLANE, deliveredInBatch);
+            deliveredInBatch = 0;
             dataplane.onEndOfBatch();
         }
     }

@@ -154,6 +154,24 @@ class InboundPipelineTest {
     }
 
     @Test
+    @DisplayName("SPEC §5.6 step 3: a batch the demux consumed entirely is not signalled to the dataplane")
+    void batchConsumedEntirelyByTheDemuxIsNotSignalled() {
+        final PipelineFixture p = new PipelineFixture(InboundRingConfig.builder().ringSize(64).build());
+        pipeline = p;
+        p.demux.directPath(p.sink);
+        p.offer(REGION_1, p.peerA, p.ping(p.peerA)); // before start: the ping is the whole batch
+        p.start();
+        p.awaitDrained();
+
+        assertThat(p.counters.get(InboundCounter.DISCO_PING_CONSUMED)).isEqualTo(1);
+        assertThat(p.dataplane.batches).isZero();
+
+        p.offer(REGION_1, p.peerA, wireGuard(64, 1));
+        p.awaitDrained();
+        PipelineFixture.awaitTrue(() -> p.dataplane.batches == 1, java.time.Duration.ofSeconds(5));
+    }
+
+    @Test
     @DisplayName("B56: a relayed Pong is consumed and counted, never passed on")
     void relayedPongIsConsumedAndCounted() {
         final PipelineFixture p = pipeline(StageThreading.FUSED);

@@ -162,8 +162,7 @@ final class DerpClientHandler extends ChannelInboundHandlerAdapter implements Ba
             buf.release();
             return;
         }
-        lastReadNs = settings.nanoClock.getAsLong();
-        connection.received(lastReadNs);
+        lastReadNs = settings.nanoClock.getAsLong(); // any byte proves the server alive (keepalive deadline)
         if (paused || !pausedInput.isEmpty()) {
             pausedInput.addLast(buf); // bytes read before autoRead took effect (or decrypted by TLS) wait their turn
             return;

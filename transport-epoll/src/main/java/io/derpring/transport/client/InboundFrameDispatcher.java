@@ -72,6 +72,9 @@ final class InboundFrameDispatcher implements FrameHandler {
     public void onFrame(final int type, final DirectBuffer buffer, final int offset, final int length) {
         switch (type) {
             case FrameType.RECV_PACKET:
+                // Only relayed packets count as receive activity for the region's idle rule: the server's own
+                // KeepAlive (every 60-65 s) would otherwise keep an idle non-home region open (SPEC §5.1).
+                connection.received(nowNs);
                 onRecvPacket(buffer, offset, length);
                 break;
             case FrameType.SERVER_KEY: // delivered only as the greeting; a later one is skipped by the rules (B21)

@@ -232,6 +232,37 @@ class DerpClientTranscriptTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    @DisplayName("B47: only relayed packets count as receive activity for the idle rule, not the server's KeepAlive")
+    void keepAliveDoesNotCountAsReceiveActivity(final Transport transport) throws Exception {
+        final ManualClock clock = new ManualClock();
+        try (ScriptedServer server = new ScriptedServer(null);
+             TestRing ring = new TestRing(64, peerKey.publicKey())) {
+            final DerpNodeConnection c = client(transport, server, ring, new RecordingListener(),
+                DerpClientSettings.builder().nanoClock(clock).build());
+            final var connected = c.connect();
+            try (ScriptedServer.Peer peer = handshake(server, serverKey, clientKey.publicKey(), ServerInfo.standard())) {
+                connected.get(10, TimeUnit.SECONDS);
+                final long atConnect = c.lastReceiveNs();
+                final UnsafeBuffer b = new UnsafeBuffer(new byte[256]);
+
+                clock.advance(5, TimeUnit.SECONDS);
+                peer.write(bytes(b, io.derpring.frame.EmptyFrameFlyweight.encodeKeepAlive(b, 0)));
+                Await.until("keepalive read", () -> c.counters().get(ClientCounter.KEEP_ALIVES_RECEIVED) == 1);
+                assertThat(c.lastReceiveNs()).isEqualTo(atConnect);
+
+                clock.advance(5, TimeUnit.SECONDS);
+                peer.write(bytes(b, PacketFlyweight.encodeRecvPacket(b, 0, peerKey.publicKey(),
+                    new UnsafeBuffer(new byte[] {1}), 0, 1)));
+                Await.until("packet in ring", () -> ring.count.get() == 1);
+                assertThat(c.lastReceiveNs()).isEqualTo(atConnect + TimeUnit.SECONDS.toNanos(10));
+            } finally {
+                c.close();
+            }
+        }
+    }
+
     private static byte[] bytes(final UnsafeBuffer b, final int length) {
         final byte[] out = new byte[length];
         b.getBytes(0, out);
