@@ -144,7 +144,7 @@ public final class LoadGenerator {
             final LoadReport report = new LoadReport(pairs.length, relays.size(), options.sizeBytes(),
                 round3(measuredS), round3(options.warmup().toNanos() / 1e9), options.client().cliName(),
                 transport.cliName(), jdk(), options.ratePerPair(), options.window(), relayNames, run.sent(),
-                run.received(), measured, relayDropped, relayDrops.known(), clientDropped, run.clientDropsDetail(),
+                run.received(), run.receivedByRegion(), measured, relayDropped, relayDrops.known(), clientDropped, run.clientDropsDetail(),
                 run.unaccounted(relayDropped), run.duplicated(), run.reordered(), run.corrupted(), run.acksSent(),
                 run.acksReceived(), run.windowStalls(), round3(pps), round3(pps * options.sizeBytes() * 8 / 1e6),
                 round3((cpuMeasureEnd - cpuMeasureStart) / 1e9), round3((processCpuNs() - cpuRunStart) / 1e9),

@@ -22,7 +22,8 @@ import org.HdrHistogram.Histogram;
  */
 public record LoadReport(int pairs, int regions, int size, double durationS, double warmupS, String client,
                          String transport, String jdk, long ratePerPair, int window, List<String> relays,
-                         long sent, long received, long measuredReceived, long droppedByRelay,
+                         long sent, long received, Map<Integer, Long> receivedByRegion, long measuredReceived,
+                         long droppedByRelay,
                          boolean relayDropsKnown, long droppedByClient, Map<String, Long> droppedByClientDetail,
                          long unexplainedLost, long duplicated, long reordered, long corrupted, long acksSent,
                          long acksReceived, long windowStalls, double throughputPps, double throughputMbps,
@@ -95,6 +96,9 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
         m.put("window", window);
         m.put("relays", relays);
         m.put("measured_received", measuredReceived);
+        final Map<String, Long> byRegion = new LinkedHashMap<>();
+        receivedByRegion.forEach((region, n) -> byRegion.put(String.valueOf(region), n));
+        m.put("received_by_region", byRegion);
         m.put("relay_drops_known", relayDropsKnown);
         m.put("dropped_by_client", droppedByClient);
         m.put("dropped_by_client_detail", droppedByClientDetail);
@@ -131,6 +135,9 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
             + "scheduled send time)", latencyUs.count())).append('\n');
         b.append("  packets     ").append(fmt("sent %,d  received %,d", sent, received))
             .append(acksSent > 0 ? fmt("  (acks sent %,d received %,d)", acksSent, acksReceived) : "").append('\n');
+        if (regions > 1) {
+            b.append("  by region   ").append(receivedByRegion).append(" received\n");
+        }
         b.append("  loss        ").append("dropped by relay ")
             .append(relayDropsKnown ? fmt("%,d", droppedByRelay) : "unknown").append(fmt("  dropped by client %,d",
                 droppedByClient)).append(fmt("  unexplained %,d", unexplainedLost)).append('\n');

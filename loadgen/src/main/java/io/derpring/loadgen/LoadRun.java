@@ -50,6 +50,15 @@ final class LoadRun {
         return sum(p -> p.received.get());
     }
 
+    /** Data packets received per region id (ascending). */
+    Map<Integer, Long> receivedByRegion() {
+        final Map<Integer, Long> out = new java.util.TreeMap<>();
+        for (final PairState p : pairs) {
+            out.merge(p.regionId, p.received.get(), Long::sum);
+        }
+        return out;
+    }
+
     long measuredReceived() {
         return sum(p -> p.measuredReceived.get());
     }
