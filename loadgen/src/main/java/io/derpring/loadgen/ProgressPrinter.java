@@ -8,7 +8,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
- * One line a second on stderr while a run goes: phase, packets/s and MB/s received in the last second, drops so far
+ * One line a second on stderr while a run goes: the phase most of the last second was in, packets/s and MB/s
+ * received in that second, drops so far
  * (relay, when its counters can be read cheaply, and client), and the last second's p99 latency.
  */
 final class ProgressPrinter implements Runnable {
@@ -50,7 +51,7 @@ final class ProgressPrinter implements Runnable {
                 : String.format(Locale.ROOT, "%.2f ms", interval.getValueAtPercentile(99) / 1e6);
             final long relay = run.liveRelayDrops();
             out.println(String.format(Locale.ROOT, "[%5.1fs %-7s] %,10.0f pkt/s %8.1f MB/s  sent %,d recv %,d  drops "
-                    + "relay %s client %,d  p99 %s", run.elapsedS(nowNs), run.phase(nowNs), pps,
+                    + "relay %s client %,d  p99 %s", run.elapsedS(nowNs), run.phase(nowNs - INTERVAL_NS / 2), pps,
                 pps * run.sizeBytes() / 1e6, run.sent(), received, relay < 0 ? "?" : String.format(Locale.ROOT, "%,d",
                     relay), run.clientDrops(), p99));
         }
