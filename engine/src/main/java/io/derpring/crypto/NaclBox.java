@@ -100,17 +100,25 @@ public final class NaclBox {
                 Salsa20.block(state, keystream);
                 word = 0;
             }
-            if (length - done >= 4) {
+            final int remaining = length - done;
+            if (remaining >= 8) {
+                // two keystream words per long: half the bounds-checked buffer accesses of int steps
+                final long ks = (keystream[word] & 0xFFFF_FFFFL) | ((long) keystream[word + 1] << 32);
+                dst.putLong(dstOffset + done, src.getLong(srcOffset + done, LITTLE_ENDIAN) ^ ks, LITTLE_ENDIAN);
+                done += 8;
+                word += 2;
+            } else if (remaining >= 4) {
                 dst.putInt(dstOffset + done,
                     src.getInt(srcOffset + done, LITTLE_ENDIAN) ^ keystream[word], LITTLE_ENDIAN);
                 done += 4;
+                word++;
             } else {
                 final int ks = keystream[word];
                 for (int b = 0; done < length; b++, done++) {
                     dst.putByte(dstOffset + done, (byte) (src.getByte(srcOffset + done) ^ (ks >>> (b << 3))));
                 }
+                word++;
             }
-            word++;
         }
     }
 }

@@ -43,8 +43,9 @@ final class Poly1305 {
         int at = offset;
         final int fullEnd = offset + (length & ~(BLOCK - 1));
         while (at < fullEnd) {
-            block(buffer.getInt(at, LITTLE_ENDIAN), buffer.getInt(at + 4, LITTLE_ENDIAN),
-                buffer.getInt(at + 8, LITTLE_ENDIAN), buffer.getInt(at + 12, LITTLE_ENDIAN), 1 << 24);
+            final long lo = buffer.getLong(at, LITTLE_ENDIAN);
+            final long hi = buffer.getLong(at + 8, LITTLE_ENDIAN);
+            block((int) lo, (int) (lo >>> 32), (int) hi, (int) (hi >>> 32), 1 << 24);
             at += BLOCK;
         }
         final int tail = offset + length - at;

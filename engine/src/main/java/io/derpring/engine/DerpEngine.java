@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.derpring.dataplane.Dataplane;
 import io.derpring.dataplane.DataplaneHandoff;
 import io.derpring.derpmap.DerpMap;
+import io.derpring.derpmap.DerpRegion;
 import io.derpring.disco.CallMeMaybeFilter;
 import io.derpring.disco.DirectPathSink;
 import io.derpring.disco.DiscoDemuxHandler;
@@ -29,6 +30,7 @@ import io.derpring.ring.InboundCounter;
 import io.derpring.ring.InboundRing;
 import io.derpring.route.ObservedRouteLearner;
 import io.derpring.route.ObservedRoutes;
+import io.derpring.route.OutboundRegionChoice;
 import io.derpring.runtime.JvmRequirements;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AgentRunner;
@@ -134,6 +136,29 @@ public final class DerpEngine implements AutoCloseable {
     public List<InetSocketAddress> stunServersV4() {
         final DerpMap map = derpMap;
         return map == null ? List.of() : map.stunServersV4();
+    }
+
+    /**
+     * Each netmap peer whose packets have a region now, mapped to that region's {@code RegionCode} (RS
+     * {@code relay_codes_for_peers}, SPEC §5.5): peers with no live region, or a region without a code, are left
+     * out. For status output: allocates.
+     */
+    public Map<NodeKey, String> relayCodesForPeers() {
+        final DerpMap map = derpMap;
+        final Netmap netmap = netmaps.current();
+        final Map<NodeKey, String> out = new LinkedHashMap<>();
+        if (map == null) {
+            return out;
+        }
+        for (int peerId = 0; peerId < netmap.size(); peerId++) {
+            final NodeKey peer = netmap.nodeKey(peerId);
+            final int region = router.regionFor(peer);
+            final DerpRegion r = region == OutboundRegionChoice.NONE ? null : map.region(region);
+            if (r != null && r.regionCode() != null && !r.regionCode().isEmpty()) {
+                out.put(peer, r.regionCode());
+            }
+        }
+        return out;
     }
 
     /** Per-region state, node, health, last error and connected-since. */

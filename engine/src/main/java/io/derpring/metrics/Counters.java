@@ -29,6 +29,22 @@ public final class Counters<E extends Enum<E> & CounterDescriptor> {
     }
 
     /**
+     * Single-writer increment: a plain read and a release store, no atomic read-modify-write. Only for a counter
+     * that exactly one thread ever writes (e.g. a relay shard's per-packet counters on its own event loop); mixing
+     * it with {@link #increment} on the same counter from another thread would lose counts.
+     */
+    public void incrementOwned(final E counter) {
+        final int i = index(counter);
+        values.setRelease(i, values.getPlain(i) + 1);
+    }
+
+    /** Single-writer add; see {@link #incrementOwned}. */
+    public void addOwned(final E counter, final long delta) {
+        final int i = index(counter);
+        values.setRelease(i, values.getPlain(i) + delta);
+    }
+
+    /**
      * Raises the counter to {@code value} if it is higher (a high-water mark). Lock-free; retries only while another
      * thread raises it concurrently.
      */

@@ -40,13 +40,26 @@ public final class OutboundRouter {
         this.counters = conductor.counters();
     }
 
+    /**
+     * The region a packet to {@code peer} would go to now (SPEC §5.5: netmap home, else observed route, else our
+     * home; only if live), or {@link OutboundRegionChoice#NONE} — also for a key not in the netmap (RS
+     * {@code region_for_node}). Lock-free, allocation-free.
+     */
+    public int regionFor(final NodeKey peer) {
+        final Netmap netmap = netmaps.current();
+        return regionFor(netmap, netmap.peerIdOf(peer), conductor.table());
+    }
+
+    private int regionFor(final Netmap netmap, final int peerId, final RegionTable table) {
+        return peerId == Netmap.NO_PEER ? OutboundRegionChoice.NONE : OutboundRegionChoice.choose(
+            netmap.homeRegion(peerId), routes.regionOf(netmap, peerId), conductor.home(), table);
+    }
+
     /** Sends a packet to a netmap peer; returns {@link #SENT}, {@link #QUEUED} or {@link #DROPPED} (counted). */
     public int send(final NodeKey peer, final DirectBuffer buffer, final int offset, final int length) {
         final Netmap netmap = netmaps.current();
-        final int peerId = netmap.peerIdOf(peer);
         final RegionTable table = conductor.table();
-        final int region = peerId == Netmap.NO_PEER ? OutboundRegionChoice.NONE : OutboundRegionChoice.choose(
-            netmap.homeRegion(peerId), routes.regionOf(netmap, peerId), conductor.home(), table);
+        final int region = regionFor(netmap, netmap.peerIdOf(peer), table);
         if (region == OutboundRegionChoice.NONE) {
             counters.increment(RegionCounter.DROPPED_NO_REGION);
             return DROPPED;

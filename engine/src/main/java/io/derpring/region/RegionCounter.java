@@ -17,7 +17,9 @@ public enum RegionCounter implements CounterDescriptor {
     CONNECT_FAILURES(11, "connection attempts or connections that failed"),
     IDLE_CLOSES(12, "non-home regions closed after the idle grace period"),
     MAP_CLOSES(13, "connections closed because the DERP map changed or removed their region"),
-    WAKES(14, "dormant regions woken by traffic");
+    WAKES(14, "dormant regions woken by traffic"),
+    DROPPED_UNREACHABLE(15, "queued packets and disco frames dropped: their non-home region stayed unreachable past "
+        + "the idle grace, so it stopped retrying");
 
     private final int id;
     private final String label;

@@ -11,6 +11,11 @@ public interface RegionListener {
     default void onConnected(final int regionId, final String nodeName) {
     }
 
+    /**
+     * A connection that had reported {@link #onConnected} ended (exactly once per connect), or an attempt failed.
+     * {@code cause} is null when the engine closed it on purpose: idle grace, DERP-map change or removal, engine
+     * close; otherwise the failure.
+     */
     default void onDisconnected(final int regionId, final Throwable cause) {
     }
 

@@ -72,17 +72,18 @@ final class RegionRunner {
                 if (!home && nowNs - lastActivityNs() >= idleNs) {
                     closeOnPurpose(RegionState.DORMANT);
                     counters.increment(RegionCounter.IDLE_CLOSES);
-                    conductor.listener().onDisconnected(regionId(), null);
                     return flushed + 1;
                 }
                 return flushed;
             case BACKOFF:
                 if (nowNs - retryAtNs >= 0) {
-                    // Home keeps retrying; a non-home region retries only while traffic still wants it.
-                    if (home || wantsConnection() || nowNs - slot.lastSendNs < idleNs) {
+                    // Home keeps retrying; a non-home region retries only while its traffic is younger than the
+                    // idle grace. Queued packets alone do not count: a packet that could never be delivered would
+                    // keep an unreachable region dialing forever (SPEC §5.1: an idle non-home region does not).
+                    if (home || nowNs - slot.lastSendNs < idleNs) {
                         dial(nowNs);
                     } else {
-                        state = RegionState.DORMANT;
+                        giveUpUntilNewTraffic();
                     }
                     return 1;
                 }
@@ -90,6 +91,13 @@ final class RegionRunner {
             default:
                 return 0;
         }
+    }
+
+    /** Drops what waited for this unreachable region and goes dormant; the next packet or frame wakes it again. */
+    private void giveUpUntilNewTraffic() {
+        slot.wake.set(false);
+        state = RegionState.DORMANT;
+        counters.add(RegionCounter.DROPPED_UNREACHABLE, slot.pending.clear() + slot.disco.clear());
     }
 
     private boolean wantsConnection() {
@@ -144,12 +152,17 @@ final class RegionRunner {
         state = RegionState.CONNECTED;
         connectedSinceNs = nowNs;
         lastError = null;
+        health = ""; // GO runDerpReader: ServerInfo => connected, health cleared (SPEC §5.11)
         backoff.onSuccess();
         link.notePreferred(home);
+        // What waited for the connection goes first; only then do senders see the link and send directly, and a
+        // second flush takes what they queued meanwhile. Publishing first would let a sender on another thread
+        // overtake the waking packet (B46).
+        flushQueued();
         slot.link = link;
+        flushQueued();
         counters.increment(RegionCounter.CONNECTS);
         conductor.listener().onConnected(regionId(), nodeName);
-        flushQueued();
     }
 
     void onClosed(final long eventGeneration, final Throwable cause, final long nowNs) {
@@ -225,8 +238,13 @@ final class RegionRunner {
         counters.add(RegionCounter.DROPPED_REGION_GONE, slot.pending.clear() + slot.disco.clear());
     }
 
+    /**
+     * Closes the link on purpose (idle, map change, removal, engine close). Its own onClosed becomes stale, so a
+     * connected region reports its end here: every onConnected is matched by exactly one onDisconnected.
+     */
     private void closeOnPurpose(final RegionState next) {
-        generation++; // the link's own onClosed is now stale
+        generation++;
+        final boolean wasConnected = state == RegionState.CONNECTED;
         final DerpLink closing = link;
         slot.link = null;
         link = null;
@@ -234,6 +252,9 @@ final class RegionRunner {
         state = next;
         if (closing != null) {
             closing.close();
+        }
+        if (wasConnected) {
+            conductor.listener().onDisconnected(regionId(), null);
         }
     }
 

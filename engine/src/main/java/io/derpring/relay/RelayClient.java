@@ -360,8 +360,8 @@ public final class RelayClient<F> {
     private void writePacket(final F frame, final int frameLength, final boolean disco) {
         shard.onDequeued(frameLength, disco);
         sink.writePacket(frame, frameLength);
-        shard.counters.increment(RelayCounter.PACKETS_FORWARDED);
-        shard.counters.add(RelayCounter.BYTES_FORWARDED,
+        shard.counters.incrementOwned(RelayCounter.PACKETS_FORWARDED);
+        shard.counters.addOwned(RelayCounter.BYTES_FORWARDED,
             frameLength - FrameHeaderFlyweight.HEADER_LENGTH - io.derpring.frame.DerpProtocol.KEY_LENGTH);
     }
 

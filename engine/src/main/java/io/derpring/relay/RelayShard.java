@@ -169,11 +169,12 @@ public final class RelayShard<F> {
         route(dst, frame, frameLength, RelayKey.copyOf(buffer, srcKeyOffset), disco);
     }
 
+    /** Per-packet counters are written only by this shard's thread: single-writer stores, no atomic adds. */
     private void countReceived(final boolean disco, final int packetLength) {
-        counters.increment(RelayCounter.PACKETS_RECEIVED);
-        counters.add(RelayCounter.BYTES_RECEIVED, packetLength);
+        counters.incrementOwned(RelayCounter.PACKETS_RECEIVED);
+        counters.addOwned(RelayCounter.BYTES_RECEIVED, packetLength);
         if (disco) {
-            counters.increment(RelayCounter.PACKETS_RECEIVED_DISCO);
+            counters.incrementOwned(RelayCounter.PACKETS_RECEIVED_DISCO);
         }
     }
 
@@ -184,7 +185,7 @@ public final class RelayShard<F> {
         if (target == this) {
             deliverLocal(dst, frame, frameLength, source, disco);
         } else if (target.mailbox.offer(dst, frame, frameLength, source, disco)) {
-            counters.increment(RelayCounter.PACKETS_HANDED_OFF);
+            counters.incrementOwned(RelayCounter.PACKETS_HANDED_OFF);
             target.wakeFromOtherThread();
         } else {
             memory.release(frame);
@@ -231,14 +232,14 @@ public final class RelayShard<F> {
 
     void onQueued(final int frameLength, final boolean disco) {
         queuedBytes += frameLength;
-        gauges.add(RelayGauge.QUEUED_BYTES, frameLength);
-        gauges.increment(disco ? RelayGauge.QUEUED_DISCO_PACKETS : RelayGauge.QUEUED_DATA_PACKETS);
+        gauges.addOwned(RelayGauge.QUEUED_BYTES, frameLength);
+        gauges.incrementOwned(disco ? RelayGauge.QUEUED_DISCO_PACKETS : RelayGauge.QUEUED_DATA_PACKETS);
     }
 
     void onDequeued(final int frameLength, final boolean disco) {
         queuedBytes -= frameLength;
-        gauges.add(RelayGauge.QUEUED_BYTES, -frameLength);
-        gauges.add(disco ? RelayGauge.QUEUED_DISCO_PACKETS : RelayGauge.QUEUED_DATA_PACKETS, -1);
+        gauges.addOwned(RelayGauge.QUEUED_BYTES, -frameLength);
+        gauges.addOwned(disco ? RelayGauge.QUEUED_DISCO_PACKETS : RelayGauge.QUEUED_DATA_PACKETS, -1);
     }
 
     void drop(final DropReason reason, final boolean disco) {

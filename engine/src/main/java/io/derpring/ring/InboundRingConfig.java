@@ -8,7 +8,7 @@ import static io.derpring.runtime.InvalidConfigException.requirePowerOfTwo;
  * {@code spillBuffers × MAX_PACKET_LENGTH} bytes of spill, all allocated once at construction.
  *
  * <p>Defaults: 1024 slots of 2 KiB (2 MiB; a WireGuard packet over DERP is at most ~1.3 KiB at the usual MTU),
- * 8 spill buffers of 64 KiB for rare large packets, backpressure, fused stages, sleeping wait.
+ * 8 spill buffers of 64 KiB for rare large packets, backpressure, fused stages, blocking wait (no CPU when idle).
  */
 public final class InboundRingConfig {
     /** derp.go MaxPacketSize: the largest packet a DERP frame carries (inclusive). */
@@ -91,7 +91,7 @@ public final class InboundRingConfig {
         private int spillBuffers = DEFAULT_SPILL_BUFFERS;
         private RingFullPolicy fullPolicy = RingFullPolicy.BACKPRESSURE;
         private StageThreading threading = StageThreading.FUSED;
-        private WaitStrategyChoice waitStrategy = WaitStrategyChoice.SLEEPING;
+        private WaitStrategyChoice waitStrategy = WaitStrategyChoice.BLOCKING;
 
         public Builder ringSize(final int slots) {
             this.ringSize = slots;

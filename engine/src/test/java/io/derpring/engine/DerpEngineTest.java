@@ -172,6 +172,22 @@ class DerpEngineTest {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName("§5.5: relay codes map each resolvable peer to its region's RegionCode")
+    void relayCodesMapEachResolvablePeerToItsRegionCode() {
+        a = engine(keyA, discoA, dataplaneA);
+        awaitTrue(() -> connected(a, 900));
+        final NodeKey homedOutsideTheMap = NodePrivateKey.generate().publicKey();
+        final Netmap.Builder netmap = Netmap.builder();
+        netmap.addPeer(keyB.publicKey(), discoB.publicKey(), 901);
+        netmap.addPeer(keyA.publicKey(), discoA.publicKey(), Netmap.NO_REGION);
+        netmap.addPeer(homedOutsideTheMap, null, 999);
+        a.updateNetmap(netmap.build());
+
+        assertThat(a.relayCodesForPeers()).containsExactly(Map.entry(keyB.publicKey(), "b"),
+            Map.entry(keyA.publicKey(), "a"));
+    }
+
+    @Test
     void statusReportsEveryRegion() {
         a = engine(keyA, discoA, dataplaneA);
         awaitTrue(() -> connected(a, 900));

@@ -135,6 +135,8 @@ final class RegionHarness {
         final List<Boolean> preferred = new ArrayList<>();
         boolean closed;
         long lastReceiveNs;
+        /** Runs inside the next {@link #send}, before it records: a sender racing the conductor's flush. */
+        Runnable duringNextSend;
 
         FakeLink(final int region, final String node, final String idealNode, final LinkListener listener) {
             this.region = region;
@@ -145,6 +147,11 @@ final class RegionHarness {
 
         @Override
         public boolean send(final NodeKey destination, final DirectBuffer buffer, final int offset, final int length) {
+            final Runnable racing = duringNextSend;
+            duringNextSend = null;
+            if (racing != null) {
+                racing.run();
+            }
             final byte[] copy = new byte[length];
             buffer.getBytes(offset, copy);
             sent.add(copy);
@@ -201,6 +208,11 @@ final class RegionHarness {
         @Override
         public void onHomeChanged(final int oldHome, final int newHome) {
             events.add("home " + oldHome + "->" + newHome);
+        }
+
+        @Override
+        public void onHealth(final int regionId, final String problem) {
+            events.add("health " + regionId + " '" + problem + "'");
         }
     }
 }

@@ -19,6 +19,7 @@ import io.derpring.ring.InboundCounter;
 import io.derpring.ring.InboundRing;
 import io.derpring.ring.InboundRingConfig;
 import io.derpring.ring.StageThreading;
+import io.derpring.ring.WaitStrategyChoice;
 import io.derpring.route.ObservedRouteLearner;
 import io.derpring.route.ObservedRoutes;
 import org.agrona.DirectBuffer;
@@ -61,6 +62,9 @@ public class InboundPipelineBenchmark {
     @Param({"FUSED", "CHAINED"})
     public StageThreading threading;
 
+    @Param({"BLOCKING"})
+    public WaitStrategyChoice waitStrategy;
+
     private InboundRing ring;
     private Counters<InboundCounter> counters;
     private final NodeKey[] senders = new NodeKey[2];
@@ -94,7 +98,7 @@ public class InboundPipelineBenchmark {
         final DiscoDemuxHandler demux = new DiscoDemuxHandler(new DiscoKeyCache(DiscoPrivateKey.generate(), 64),
             CallMeMaybeFilter.ipv4Only(), counters);
         demux.directPath((peer, disco, endpoints) -> { });
-        ring = new InboundRing(InboundRingConfig.builder().threading(threading).build(), netmaps, counters,
+        ring = new InboundRing(InboundRingConfig.builder().threading(threading).waitStrategy(waitStrategy).build(), netmaps, counters,
             new ObservedRouteLearner(routes, counters), demux, new DataplaneHandoff(dataplane, counters));
         ring.start();
     }

@@ -1,0 +1,71 @@
+package io.derpring.transport.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+import io.derpring.engine.DerpEngineConfig;
+import io.derpring.keys.DiscoPrivateKey;
+import io.derpring.keys.NodePrivateKey;
+import io.derpring.transport.Transport;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Building, starting and closing an engine with its own event loops (no relay: no region is dialed). */
+@Timeout(60)
+class NettyDerpEngineTest {
+
+    static List<Transport> transports() {
+        return Transport.available();
+    }
+
+    private static NettyDerpEngine.Builder builder(final Transport transport) {
+        return NettyDerpEngine.builder()
+            .config(DerpEngineConfig.defaults())
+            .transport(NettyTransportSettings.builder().transport(transport).ioThreads(2).build())
+            .keys(NodePrivateKey.generate(), DiscoPrivateKey.generate())
+            .dataplane((peer, region, buffer, offset, length) -> { });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void closeStopsTheEventLoopsItCreatedAndIsIdempotent(final Transport transport) {
+        final NettyDerpEngine engine = builder(transport).build().start();
+        assertThat(engine.settings().transport()).isEqualTo(transport);
+        engine.close();
+        engine.close();
+        awaitNoThreadsNamed(NettyTransportSettings.IO_THREAD_NAME);
+        assertThat(engine.engine().status()).isEmpty();
+    }
+
+    @Test
+    void requiredPartsAreChecked() {
+        assertThatThrownBy(() -> NettyDerpEngine.builder().dataplane((p, r, b, o, l) -> { }).build())
+            .isInstanceOf(NullPointerException.class).hasMessageContaining("node key");
+        assertThatThrownBy(() -> NettyDerpEngine.builder().keys(NodePrivateKey.generate(), DiscoPrivateKey.generate())
+            .build()).isInstanceOf(NullPointerException.class).hasMessageContaining("dataplane");
+    }
+
+    @Test
+    void metricsIncludeTheConnectionsCounters() {
+        try (NettyDerpEngine engine = builder(Transport.detect()).build()) {
+            assertThat(engine.metrics()).containsKey("client.connects").containsKey("region.sent");
+        }
+    }
+
+    static void awaitNoThreadsNamed(final String prefix) {
+        final long deadlineNs = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive()
+            && t.getName().startsWith(prefix))) {
+            if (System.nanoTime() - deadlineNs > 0) {
+                throw new AssertionError("threads named " + prefix + "* still running");
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+}
