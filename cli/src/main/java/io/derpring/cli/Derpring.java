@@ -14,6 +14,11 @@ import picocli.CommandLine.Command;
 public final class Derpring implements Runnable {
     /** SLF4J simple's level property; set before the first logger exists, so it applies to every one. */
     static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+    /**
+     * The run could not happen (a relay unreachable, a port taken). 1 is loadgen's integrity verdict
+     * ({@code LoadReport.EXIT_INTEGRITY_FAILURE}) and 2 picocli's usage error, so this one is distinct.
+     */
+    public static final int EXIT_CANNOT_RUN = 3;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -36,9 +41,12 @@ public final class Derpring implements Runnable {
         final CommandLine cli = new CommandLine(new Derpring());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("derpring: " + e.getMessage());
             if (e instanceof io.derpring.runtime.InvalidConfigException || e instanceof IllegalArgumentException) {
-                commandLine.getErr().println("derpring: " + e.getMessage());
                 return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+            }
+            if (e instanceof IllegalStateException) {
+                return EXIT_CANNOT_RUN; // e.g. a relay that can't be reached: not a verdict on the traffic
             }
             throw e;
         });

@@ -104,6 +104,19 @@ class LoadgenCommandTest {
     }
 
     @Test
+    void unreachableRelayExitsWithCannotRunAndAMessage() throws Exception {
+        final int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // closed again below: nothing listens there
+        }
+        final StringWriter err = new StringWriter();
+        final int status = execute(new StringWriter(), err, "loadgen", "--relay", "http://127.0.0.1:" + port,
+            "--pairs", "1", "--duration", "100ms", "--warmup", "0", "-q");
+        assertThat(status).isEqualTo(Derpring.EXIT_CANNOT_RUN);
+        assertThat(err.toString()).contains("derpring:").contains("connect");
+    }
+
+    @Test
     void shortRunThroughTheCommandLinePrintsTheReportAndWritesJson() throws Exception {
         final Path json = dir.resolve("report.json");
         final StringWriter out = new StringWriter();

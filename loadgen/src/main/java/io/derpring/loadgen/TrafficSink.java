@@ -10,7 +10,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The receiving end: a {@link Dataplane} that checks and accounts every packet a ring delivers. Data packets are
- * verified (CRC32C, length, pair), classified (new, reordered, duplicate) and timed from their scheduled send time;
+ * verified (CRC32C, length, pair, the pair's region), classified (new, reordered, duplicate) and timed from their scheduled send time;
  * with flow control on, the pair's cumulative ack goes back through the relay once per batch, or sooner when half a
  * window has arrived. Acks move the sender's window.
  *
@@ -76,6 +76,10 @@ final class TrafficSink implements Dataplane {
             return;
         }
         final PairState pair = pairs[pairId];
+        if (regionId != pair.regionId) {
+            corrupted.incrementAndGet(); // intact, but delivered through another region's relay: misrouted
+            return;
+        }
         final byte kind = PayloadFlyweight.kind(scratchView, 0);
         if (kind == PayloadFlyweight.KIND_DATA && length == dataLength) {
             onData(pair, nowNs);

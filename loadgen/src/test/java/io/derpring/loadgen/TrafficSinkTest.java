@@ -75,7 +75,7 @@ class TrafficSinkTest {
     }
 
     @Test
-    void flippedBitWrongLengthUnknownPairAndUnknownKindAreCorrupted() {
+    void flippedBitWrongLengthUnknownPairUnknownKindAndWrongRegionAreCorrupted() {
         final TrafficSink s = sink(0);
         final UnsafeBuffer flipped = packet(PayloadFlyweight.KIND_DATA, SIZE, 0, 0);
         flipped.putByte(50, (byte) (flipped.getByte(50) ^ 4));
@@ -84,7 +84,9 @@ class TrafficSinkTest {
         deliver(s, packet(PayloadFlyweight.KIND_DATA, SIZE, 5, 2));
         deliver(s, packet((byte) 9, SIZE, 0, 3));
         deliver(s, new UnsafeBuffer(new byte[10]));
-        assertThat(corrupted.get()).isEqualTo(5);
+        final UnsafeBuffer intact = packet(PayloadFlyweight.KIND_DATA, SIZE, 0, 4);
+        s.onPacket(NodePrivateKey.generate().publicKey(), 2, intact, 0, SIZE); // pair 0 lives on region 1
+        assertThat(corrupted.get()).isEqualTo(6);
         assertThat(pairs[0].received.get()).isZero();
     }
 
