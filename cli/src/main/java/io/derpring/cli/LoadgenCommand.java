@@ -1,0 +1,129 @@
+package io.derpring.cli;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import io.derpring.loadgen.ClientKind;
+import io.derpring.loadgen.LoadGenerator;
+import io.derpring.loadgen.LoadOptions;
+import io.derpring.loadgen.LoadReport;
+import io.derpring.relay.RelayConfig;
+import io.derpring.transport.Transport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code derpring loadgen}: synthetic DERP traffic through embedded relays (default) or any DERP server, a progress
+ * line a second on stderr, the report on stdout, optionally JSON. Exit status 1 only for unexplained loss,
+ * duplication or corruption; 2 for bad options.
+ */
+@Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Synthetic DERP traffic with exact loss accounting.",
+        "Without --relay it starts its own relay(s) on 127.0.0.1; the defaults take about 20 s."})
+public final class LoadgenCommand implements Callable<Integer> {
+    @Option(names = "--relay", paramLabel = "URL",
+        description = "A DERP server to drive, one per region (repeat for more): http://HOST:PORT (plain) or "
+            + "https://HOST[:PORT]. Default: embedded relays, one per region.")
+    List<URI> relays = new ArrayList<>();
+
+    @Option(names = "--relay-metrics", paramLabel = "URL",
+        description = "Prometheus /metrics of an external derpring relay (repeatable), scraped before and after for "
+            + "its drop counters. Without it an external relay's drops are unknown and count as unexplained.")
+    List<URI> relayMetrics = new ArrayList<>();
+
+    @Option(names = "--pairs", paramLabel = "N", defaultValue = "" + LoadOptions.DEFAULT_PAIRS,
+        description = "Sender/receiver pairs (two DERP clients each). Default: ${DEFAULT-VALUE}.")
+    int pairs;
+
+    @Option(names = "--regions", paramLabel = "N", defaultValue = "" + LoadOptions.DEFAULT_REGIONS,
+        description = "Regions (embedded relays); pairs are spread round-robin. With --relay: one per URL. "
+            + "Default: ${DEFAULT-VALUE}.")
+    int regions;
+
+    @Option(names = "--size", paramLabel = "BYTES", defaultValue = "" + LoadOptions.DEFAULT_SIZE_BYTES,
+        description = "Packet size, 28..65536. Default: ${DEFAULT-VALUE}.")
+    int size;
+
+    @Option(names = "--duration", paramLabel = "TIME", defaultValue = "15s", converter = DurationText.class,
+        description = "Measured sending time (15, 15s, 500ms, 2m). Default: ${DEFAULT-VALUE}.")
+    Duration duration;
+
+    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "3s", converter = DurationText.class,
+        description = "Sending before the measured phase, not counted in throughput or latency. "
+            + "Default: ${DEFAULT-VALUE}.")
+    Duration warmup;
+
+    @Option(names = "--rate", paramLabel = "PPS", defaultValue = "0",
+        description = "Packets per second per pair; 0 = unpaced (as fast as the window allows). "
+            + "Default: ${DEFAULT-VALUE}.")
+    long rate;
+
+    @Option(names = "--window", paramLabel = "N", defaultValue = "" + LoadOptions.DEFAULT_WINDOW,
+        description = "Packets in flight per pair, acknowledged by the receiver through the relay; 0 = no flow "
+            + "control (the relay and client queues will drop, and the drops are accounted). "
+            + "Default: ${DEFAULT-VALUE} (the relay's per-client queue).")
+    int window;
+
+    @Option(names = "--client", paramLabel = "raw|engine", defaultValue = "raw",
+        converter = ClientKindConverter.class,
+        description = "raw: bare DERP connections into one shared ring; engine: a full DerpEngine per node. "
+            + "Default: ${DEFAULT-VALUE}.")
+    ClientKind client;
+
+    @Option(names = "--transport", paramLabel = "auto|io_uring|epoll|nio", defaultValue = "auto",
+        converter = TransportChoice.class,
+        description = "Netty transport for clients and embedded relays. Default: ${DEFAULT-VALUE}.")
+    Transport transport;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
+    Path json;
+
+    @Option(names = "--relay-queue-depth", paramLabel = "N", defaultValue = "" + RelayConfig.DEFAULT_QUEUE_DEPTH,
+        description = "Embedded relays' per-client queue depth. Default: ${DEFAULT-VALUE} (Go's).")
+    int relayQueueDepth;
+
+    @Option(names = "--tls-insecure",
+        description = "Don't verify https:// relays' certificates (self-signed test relays).")
+    boolean tlsInsecure;
+
+    @Option(names = "--drain-timeout", paramLabel = "TIME", defaultValue = "2s", converter = DurationText.class,
+        description = "Longest wait for packets in flight after sending stops. Default: ${DEFAULT-VALUE}.")
+    Duration drainTimeout;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress lines on stderr.")
+    boolean quiet;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The run these options describe (validated). */
+    LoadOptions options() {
+        return LoadOptions.builder().relays(relays).relayMetrics(relayMetrics).pairs(pairs).regions(regions)
+            .sizeBytes(size).duration(duration).warmup(warmup).ratePerPair(rate).window(window).client(client)
+            .transport(transport).jsonFile(json).relayQueueDepth(relayQueueDepth).tlsInsecure(tlsInsecure)
+            .drainTimeout(drainTimeout).progress(!quiet).build();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        final LoadReport report = new LoadGenerator(options()).run(System.err);
+        spec.commandLine().getOut().print(report.toText());
+        if (json != null) {
+            spec.commandLine().getOut().println("  json        " + json.toAbsolutePath());
+        }
+        spec.commandLine().getOut().flush();
+        return report.exitStatus();
+    }
+
+    static final class ClientKindConverter implements CommandLine.ITypeConverter<ClientKind> {
+        @Override
+        public ClientKind convert(final String text) {
+            return ClientKind.fromCliName(text);
+        }
+    }
+}

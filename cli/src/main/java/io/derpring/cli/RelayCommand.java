@@ -1,0 +1,117 @@
+package io.derpring.cli;
+
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.derpring.runtime.InvalidConfigException;
+import io.derpring.server.DerpRelayServer;
+import io.derpring.transport.EventLoops;
+import io.derpring.transport.Transport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code derpring relay}: serves DERP until Ctrl-C or SIGTERM. A JVM shutdown hook closes the server cleanly:
+ * it stops accepting, closes every client (counting queued packets as {@code shutdown} drops) and stops its loops.
+ */
+@Command(name = "relay", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Serve DERP (HTTP /derp upgrade, optional TLS) with Prometheus metrics, until Ctrl-C / SIGTERM.")
+public final class RelayCommand implements Callable<Integer> {
+    /** derper -dev listens on :3340 (SPEC §2.6). */
+    static final String DEFAULT_LISTEN = "127.0.0.1:3340";
+    static final String DEFAULT_METRICS = "127.0.0.1:9340";
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = DEFAULT_LISTEN, converter = HostPort.class,
+        description = "Where to serve DERP: IPv4 (127.0.0.1:3340), IPv6 in brackets ([::1]:3340), or :PORT for every "
+            + "interface; port 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+    InetSocketAddress listen;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+        description = "PEM certificate chain: serve TLS (https://). Needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM PKCS#8 private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--metrics", paramLabel = "HOST:PORT|off", defaultValue = DEFAULT_METRICS,
+        converter = HostPort.OrOff.class,
+        description = "Where to serve Prometheus metrics (GET /metrics), or off. Default: ${DEFAULT-VALUE}.")
+    InetSocketAddress metrics;
+
+    @Option(names = "--transport", paramLabel = "auto|io_uring|epoll|nio", defaultValue = "auto",
+        converter = TransportChoice.class,
+        description = "Netty transport; auto picks io_uring, else epoll, else NIO. Default: ${DEFAULT-VALUE}.")
+    Transport transport;
+
+    @Option(names = "--threads", paramLabel = "N",
+        description = "Event loops (= relay shards). Default: one per core.")
+    Integer threads;
+
+    @Option(names = "--raw", description = "Test setting: DERP from the first byte, no HTTP upgrade.")
+    boolean raw;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private volatile DerpRelayServer server;
+
+    /** The server these options describe, not yet started. */
+    DerpRelayServer.Builder builder() {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new InvalidConfigException("--tls-cert and --tls-key go together");
+        }
+        final DerpRelayServer.Builder b = DerpRelayServer.builder().listen(listen).metricsAddress(metrics)
+            .transport(transport).threads(threads != null ? threads : EventLoops.defaultThreads()).rawDerp(raw);
+        if (tlsCert != null) {
+            b.tls(tlsCert, tlsKey);
+        }
+        return b;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        final DerpRelayServer s = builder().build().start();
+        server = s;
+        final Thread hook = new Thread(this::stop, "derpring-relay-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        final PrintWriter out = spec.commandLine().getOut();
+        final InetSocketAddress where = s.localAddress();
+        out.println("derpring relay: serving DERP on " + (tlsCert != null ? "https://" : "http://") + hostPort(where)
+            + (raw ? " (raw DERP)" : "/derp") + ", transport " + s.settings().transport().cliName()
+            + (s.metricsAddress() != null ? ", metrics http://" + hostPort(s.metricsAddress()) + "/metrics" : "")
+            + ", server key " + s.publicKey() + ". Ctrl-C stops.");
+        out.flush();
+        stop.await();
+        s.close(); // idempotent: also covers a stop() that came while the server was starting
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (final IllegalStateException shuttingDown) {
+            // Stopped by the hook itself: the JVM is already on its way out.
+        }
+        return 0;
+    }
+
+    /** The running server, or null before {@link #call()} has started it. */
+    DerpRelayServer server() {
+        return server;
+    }
+
+    /** Closes the server (idempotent) and lets {@link #call()} return. Any thread. */
+    void stop() {
+        final DerpRelayServer s = server;
+        if (s != null) {
+            s.close();
+        }
+        stop.countDown();
+    }
+
+    static String hostPort(final InetSocketAddress a) {
+        final String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? '[' + host + ']' : host) + ':' + a.getPort();
+    }
+}

@@ -1,0 +1,95 @@
+package io.derpring.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import io.derpring.server.DerpRelayServer;
+import io.derpring.transport.Transport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+@Timeout(60)
+class RelayCommandTest {
+    static RelayCommand parse(final String... args) {
+        final CommandLine.ParseResult r = Derpring.commandLine().parseArgs(args);
+        return r.subcommand().commandSpec().commandLine().getCommand();
+    }
+
+    @Test
+    void defaultsListenWhereDerperDevDoes() {
+        final RelayCommand c = parse("relay");
+        assertThat(c.listen).isEqualTo(new InetSocketAddress("127.0.0.1", 3340));
+        assertThat(c.metrics).isEqualTo(new InetSocketAddress("127.0.0.1", 9340));
+        assertThat(c.transport).as("auto").isNull();
+        assertThat(c.tlsCert).isNull();
+    }
+
+    @Test
+    void ipv6ListenMetricsOffTransportAndTlsFilesParse() {
+        final RelayCommand c = parse("relay", "--listen", "[::1]:0", "--metrics", "off", "--transport", "nio",
+            "--tls-cert", "c.pem", "--tls-key", "k.pem");
+        assertThat(c.listen.getAddress()).isInstanceOf(Inet6Address.class);
+        assertThat(c.listen.getAddress().isLoopbackAddress()).isTrue();
+        assertThat(c.metrics).isNull();
+        assertThat(c.transport).isEqualTo(Transport.NIO);
+        assertThat(c.tlsCert.toString()).isEqualTo("c.pem");
+        assertThat(c.builder().build().settings().listen().getPort()).isZero();
+    }
+
+    @Test
+    void badAddressesAndHalfATlsPairAreUsageErrors() {
+        final int usage = Derpring.commandLine().getCommandSpec().exitCodeOnInvalidInput();
+        final String[][] cases = {
+            {"relay", "--listen", "::1:3340"},
+            {"relay", "--listen", "127.0.0.1"},
+            {"relay", "--listen", "127.0.0.1:70000"},
+            {"relay", "--metrics", "nowhere"},
+            {"relay", "--tls-cert", "only-the-cert.pem", "--listen", "127.0.0.1:0", "--metrics", "off"},
+            {"relay", "--transport", "bogus"},
+        };
+        for (final String[] args : cases) {
+            final CommandLine cli = Derpring.commandLine();
+            final StringWriter err = new StringWriter();
+            cli.setErr(new PrintWriter(err, true));
+            cli.setOut(new PrintWriter(new StringWriter(), true));
+            assertThat(cli.execute(args)).as(String.join(" ", args)).isEqualTo(usage);
+            assertThat(err.toString()).isNotBlank();
+        }
+    }
+
+    @Test
+    void relayOnPortZeroServesUntilStoppedThenExitsCleanly() throws Exception {
+        final CommandLine cli = Derpring.commandLine();
+        final StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        final RelayCommand relay = cli.getSubcommands().get("relay").getCommand();
+        final CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+            () -> cli.execute("relay", "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:0", "--threads", "1"));
+        final long deadlineNs = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (relay.server() == null || !out.toString().contains("serving DERP")) {
+            assertThat(System.nanoTime() - deadlineNs).as("relay started in time").isNegative();
+            assertThat(exit).as("still running").isNotDone();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        final DerpRelayServer server = relay.server();
+        final int port = server.localAddress().getPort();
+        assertThat(port).isPositive();
+        assertThat(out.toString()).contains("http://127.0.0.1:" + port + "/derp");
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            assertThat(s.isConnected()).isTrue();
+        }
+        relay.stop();
+        assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+        assertThat(server.relay().isShuttingDown()).isTrue();
+    }
+}

@@ -1,0 +1,195 @@
+package io.derpring.loadgen;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import io.derpring.derpmap.DerpMap;
+import io.derpring.derpmap.DerpRegion;
+import io.derpring.derpmap.TransportSecurity;
+import io.derpring.engine.DerpEngine;
+import io.derpring.engine.DerpEngineConfig;
+import io.derpring.engine.DialerFactory;
+import io.derpring.keys.DiscoPrivateKey;
+import io.derpring.keys.NodeKey;
+import io.derpring.keys.NodePrivateKey;
+import io.derpring.metrics.Counters;
+import io.derpring.netmap.Netmap;
+import io.derpring.region.OutboundRouter;
+import io.derpring.region.RegionSettings;
+import io.derpring.region.RegionState;
+import io.derpring.region.RegionStatus;
+import io.derpring.ring.InboundRingConfig;
+import io.derpring.ring.InboundCounter;
+import io.derpring.region.RegionCounter;
+import io.derpring.runtime.InvalidConfigException;
+import io.derpring.transport.Transport;
+import io.derpring.transport.client.ClientCounter;
+import io.derpring.transport.client.DerpClientSettings;
+import io.derpring.transport.client.NettyDerpDialer;
+import io.netty.channel.EventLoopGroup;
+import org.agrona.DirectBuffer;
+
+/**
+ * One full {@link DerpEngine} per node, two per pair, built with {@link NettyDerpDialer} on a shared event loop
+ * group. Each engine's DERP map holds every region, its home is its pair's region, and its netmap holds the pair
+ * (both nodes homed there), so {@code send} takes the real route: router → region connection → relay → the peer
+ * engine's ring stages → its {@link TrafficSink}. Each engine has its own sink (its own stage thread).
+ */
+final class EngineClients implements LoadClients {
+    /** Each engine's ring; a smaller ring than the default 1024 keeps a many-pair run's memory modest. */
+    static final int RING_SIZE = 256;
+
+    private final Counters<ClientCounter> clientCounters = new Counters<>(ClientCounter.class);
+    private final DerpEngine[] senders;
+    private final DerpEngine[] receivers;
+    private final NodeKey[] senderKeys;
+    private final NodeKey[] receiverKeys;
+    private final PairState[] pairs;
+    private final DerpMap map;
+
+    /** @param sinks one per engine: {@code sinks.get(2p)} for pair p's sender, {@code 2p + 1} for its receiver */
+    EngineClients(final PairState[] pairs, final List<RelayUrl> relays, final boolean tlsInsecure,
+                  final Transport transport, final EventLoopGroup group, final List<TrafficSink> sinks,
+                  final int sizeBytes) {
+        this.pairs = pairs;
+        final int n = pairs.length;
+        final List<DerpRegion> regions = new ArrayList<>();
+        for (int r = 1; r <= relays.size(); r++) {
+            regions.add(new DerpRegion(r, "lg" + r, "loadgen region " + r, 0, 0, false, false,
+                List.of(relays.get(r - 1).node(r, tlsInsecure))));
+        }
+        map = new DerpMap(regions, null, true);
+        final DialerFactory dialer = NettyDerpDialer.factory(transport, group, DerpClientSettings.defaults(),
+            securityOverride(relays), null, clientCounters);
+        final DerpEngineConfig config = new DerpEngineConfig(RegionSettings.defaults(),
+            InboundRingConfig.builder().ringSize(RING_SIZE)
+                .slotCapacity(Math.max(InboundRingConfig.MIN_SLOT_CAPACITY, sizeBytes)).spillBuffers(0).build(),
+            false, DerpEngineConfig.DEFAULT_DISCO_KEY_CACHE);
+        senders = new DerpEngine[n];
+        receivers = new DerpEngine[n];
+        senderKeys = new NodeKey[n];
+        receiverKeys = new NodeKey[n];
+        for (int p = 0; p < n; p++) {
+            final NodePrivateKey s = NodePrivateKey.generate();
+            final NodePrivateKey r = NodePrivateKey.generate();
+            final DiscoPrivateKey sd = DiscoPrivateKey.generate();
+            final DiscoPrivateKey rd = DiscoPrivateKey.generate();
+            senderKeys[p] = s.publicKey();
+            receiverKeys[p] = r.publicKey();
+            final Netmap.Builder netmap = Netmap.builder();
+            netmap.addPeer(senderKeys[p], sd.publicKey(), pairs[p].regionId);
+            netmap.addPeer(receiverKeys[p], rd.publicKey(), pairs[p].regionId);
+            final Netmap pairMap = netmap.build();
+            senders[p] = engine(config, s, sd, sinks.get(2 * p), dialer, pairMap, pairs[p].regionId);
+            receivers[p] = engine(config, r, rd, sinks.get(2 * p + 1), dialer, pairMap, pairs[p].regionId);
+        }
+        for (final TrafficSink sink : sinks) {
+            sink.ackPath(this);
+        }
+    }
+
+    /** One dialer serves every region, so all relays must agree on plain HTTP or TLS. */
+    private static TransportSecurity securityOverride(final List<RelayUrl> relays) {
+        final boolean tls = relays.get(0).tls();
+        for (final RelayUrl r : relays) {
+            if (r.tls() != tls) {
+                throw new InvalidConfigException("--client engine needs every --relay on the same scheme (all "
+                    + "http:// or all https://)");
+            }
+        }
+        return relays.get(0).securityOverride();
+    }
+
+    private DerpEngine engine(final DerpEngineConfig config, final NodePrivateKey key, final DiscoPrivateKey disco,
+                              final TrafficSink sink, final DialerFactory dialer, final Netmap netmap,
+                              final int home) {
+        final DerpEngine engine = new DerpEngine(config, key, disco, sink, dialer, null);
+        engine.updateNetmap(netmap);
+        engine.updateDerpMap(map);
+        engine.setHomeRegion(home);
+        return engine;
+    }
+
+    @Override
+    public void connect(final long timeoutNs) throws InterruptedException {
+        for (int p = 0; p < senders.length; p++) {
+            senders[p].start();
+            receivers[p].start();
+        }
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        for (int p = 0; p < senders.length; p++) {
+            awaitHomeConnected(senders[p], pairs[p].regionId, deadlineNs);
+            awaitHomeConnected(receivers[p], pairs[p].regionId, deadlineNs);
+        }
+    }
+
+    private static void awaitHomeConnected(final DerpEngine engine, final int region, final long deadlineNs)
+        throws InterruptedException {
+        while (true) {
+            for (final RegionStatus s : engine.status()) {
+                if (s.regionId() == region && s.state() == RegionState.CONNECTED) {
+                    return;
+                }
+            }
+            if (System.nanoTime() - deadlineNs > 0) {
+                throw new IllegalStateException("engine did not connect to region " + region + ": " + engine.status());
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    @Override
+    public boolean sendData(final int pair, final DirectBuffer packet, final int length) {
+        return senders[pair].send(receiverKeys[pair], packet, 0, length) != OutboundRouter.DROPPED;
+    }
+
+    @Override
+    public void sendAck(final int pair, final DirectBuffer ack, final int length) {
+        receivers[pair].send(senderKeys[pair], ack, 0, length);
+    }
+
+    /** The engine does not expose its connections' queues; the drain relies on the packet balance instead. */
+    @Override
+    public long queuedPackets() {
+        return -1;
+    }
+
+    @Override
+    public Map<String, Long> drops() {
+        final Map<String, Long> out = new LinkedHashMap<>();
+        ClientDropTally.add(out, "connection.", clientCounters, ClientDropTally.CONNECTION);
+        for (int p = 0; p < senders.length; p++) {
+            addEngine(out, senders[p].metrics());
+            addEngine(out, receivers[p].metrics());
+        }
+        return out;
+    }
+
+    private static void addEngine(final Map<String, Long> out, final Map<String, Long> metrics) {
+        for (final InboundCounter c : ClientDropTally.RING) {
+            final String key = "inbound." + c.name().toLowerCase(java.util.Locale.ROOT);
+            ClientDropTally.add(out, "ring." + c.name().toLowerCase(java.util.Locale.ROOT),
+                metrics.getOrDefault(key, 0L));
+        }
+        for (final RegionCounter c : ClientDropTally.ROUTER) {
+            final String key = "region." + c.name().toLowerCase(java.util.Locale.ROOT);
+            ClientDropTally.add(out, "router." + c.name().toLowerCase(java.util.Locale.ROOT),
+                metrics.getOrDefault(key, 0L));
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int p = 0; p < senders.length; p++) {
+            senders[p].close();
+            receivers[p].close();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.derpring.loadgen;
+
+import java.util.Map;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * The DERP clients of a run: two nodes per pair (sender, receiver), connected to the pair's region. Two kinds:
+ * {@link RawClients} (bare connections) and {@link EngineClients} (one engine per node).
+ */
+interface LoadClients extends AckPath, AutoCloseable {
+    /** Connects every node; returns when all are connected. */
+    void connect(long timeoutNs) throws InterruptedException;
+
+    /** Sender thread: hands one data packet of pair {@code pair} to its sender node. False if refused (counted). */
+    boolean sendData(int pair, DirectBuffer packet, int length);
+
+    /** Packets still waiting in client-side queues; -1 when the client kind can't tell. */
+    long queuedPackets();
+
+    /**
+     * Packets our own clients dropped, by counter (outbound queues, refusals, inbound ring): cumulative and
+     * non-zero ones only. Data and acks are not told apart: the counters see packets.
+     */
+    Map<String, Long> drops();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,226 @@
+package io.derpring.loadgen;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import io.derpring.runtime.JvmRequirements;
+import io.derpring.server.DerpRelayServer;
+import io.derpring.transport.EventLoops;
+import io.derpring.transport.Transport;
+import io.netty.channel.EventLoopGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Synthetic DERP traffic: pairs of DERP clients on one or more relays (embedded or external), one sender thread
+ * pushing checksummed, sequenced packets through the relay to each pair's receiver, and exact accounting of what
+ * arrived, what the relay and our own clients dropped on purpose, and what is left unexplained.
+ *
+ * <pre>
+ *  sender thread --sendData--> sender node --DERP--> relay (region r) --DERP--> receiver node
+ *       ^                                                                           |
+ *       |  window: cumulative acks <--DERP-- relay <--DERP-- (ack per batch) -------+--> TrafficSink: CRC, seq,
+ *                                                                                         duplicates, latency
+ * </pre>
+ *
+ * <p>A run: start embedded relays (or take the URLs), connect every node, then warmup, measured phase, stop sending,
+ * drain what is in flight (bounded by {@link LoadOptions#drainTimeout()}), read every counter, close everything.
+ * {@link #run} blocks for the whole run and returns the report.
+ */
+public final class LoadGenerator {
+    private static final Logger LOG = LoggerFactory.getLogger(LoadGenerator.class);
+    /** Every node must be connected within this (SPEC §2.6's 10 s dial budget, plus room for many nodes). */
+    static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(20);
+    /** The drain ends early once nothing has moved for this long (what is missing by then is not coming). */
+    static final long DRAIN_QUIET_NS = TimeUnit.MILLISECONDS.toNanos(300);
+    static final long DRAIN_POLL_NS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private final LoadOptions options;
+
+    public LoadGenerator(final LoadOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * Runs the load test. Progress lines go to {@code progress} when {@link LoadOptions#progress()} is on; the
+     * JSON report is written when {@link LoadOptions#jsonFile()} is set.
+     */
+    public LoadReport run(final PrintStream progress) throws Exception {
+        JvmRequirements.requireAgronaAccess();
+        final Transport transport = options.transport() != null ? options.transport() : Transport.detect();
+        final List<DerpRelayServer> servers = new ArrayList<>();
+        EventLoopGroup group = null;
+        LoadClients clients = null;
+        ProgressPrinter printer = null;
+        Thread printerThread = null;
+        final long cpuRunStart = processCpuNs();
+        try {
+            final List<RelayUrl> relays = new ArrayList<>();
+            final RelayDrops relayDrops;
+            if (options.embeddedRelays()) {
+                for (int r = 0; r < options.regions(); r++) {
+                    final DerpRelayServer server = DerpRelayServer.builder()
+                        .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).transport(transport)
+                        .metricsAddress(null).queueDepth(options.relayQueueDepth()).build();
+                    servers.add(server);
+                    server.start();
+                    relays.add(new RelayUrl(false, server.localAddress().getAddress().getHostAddress(),
+                        server.localAddress().getPort()));
+                }
+                relayDrops = RelayDrops.embedded(servers);
+            } else {
+                for (final URI u : options.relays()) {
+                    relays.add(RelayUrl.parse(u));
+                }
+                relayDrops = RelayDrops.scraped(options.relayMetrics());
+            }
+
+            final PairState[] pairs = new PairState[options.pairs()];
+            for (int p = 0; p < pairs.length; p++) {
+                pairs[p] = new PairState(p, 1 + p % relays.size()); // round-robin; region ids 1..n
+            }
+            final LatencyRecorder latency = new LatencyRecorder();
+            final AtomicLong corrupted = new AtomicLong();
+            final SenderWakeup wakeup = new SenderWakeup();
+            group = EventLoops.create(transport, EventLoops.defaultThreads(), "derpring-loadgen-io", false);
+            if (options.client() == ClientKind.RAW) {
+                final TrafficSink sink = new TrafficSink(pairs, options.sizeBytes(), options.window(), latency,
+                    corrupted, wakeup);
+                clients = new RawClients(pairs, relays, options.tlsInsecure(), transport, group, sink,
+                    options.sizeBytes());
+            } else {
+                final List<TrafficSink> sinks = new ArrayList<>();
+                for (int i = 0; i < 2 * pairs.length; i++) {
+                    sinks.add(new TrafficSink(pairs, options.sizeBytes(), options.window(), latency, corrupted,
+                        wakeup));
+                }
+                clients = new EngineClients(pairs, relays, options.tlsInsecure(), transport, group, sinks,
+                    options.sizeBytes());
+            }
+            clients.connect(CONNECT_TIMEOUT_NS);
+            LOG.info("{} nodes connected to {}", 2 * pairs.length, relays);
+
+            final LoadRun run = new LoadRun(pairs, latency, corrupted, relayDrops, options.sizeBytes());
+            final TrafficSender sender = new TrafficSender(pairs, clients, options.window(), options.ratePerPair(),
+                options.sizeBytes(), wakeup);
+            final long startNs = System.nanoTime();
+            final long measureStartNs = startNs + options.warmup().toNanos();
+            final long endNs = measureStartNs + options.duration().toNanos();
+            run.begin(clients, startNs, measureStartNs, endNs);
+            sender.schedule(startNs, measureStartNs, endNs);
+            final Thread senderThread = new Thread(sender, "derpring-loadgen-sender");
+            senderThread.setDaemon(true);
+            senderThread.start();
+            if (options.progress()) {
+                printer = new ProgressPrinter(run, progress);
+                printerThread = new Thread(printer, "derpring-loadgen-progress");
+                printerThread.setDaemon(true);
+                printerThread.start();
+            }
+
+            parkUntil(measureStartNs);
+            final long cpuMeasureStart = processCpuNs();
+            senderThread.join();
+            final long cpuMeasureEnd = processCpuNs();
+            final long stoppedNs = sender.stoppedNs();
+            drain(run, clients, relayDrops.live());
+
+            final long relayDropped = relayDrops.known() ? run.relayDrops() : 0;
+            final long clientDropped = run.clientDrops();
+            final double measuredS = Math.max(1e-9, (stoppedNs - measureStartNs) / 1e9);
+            final long measured = run.measuredReceived();
+            final double pps = measured / measuredS;
+            final List<String> relayNames = new ArrayList<>();
+            relays.forEach(r -> relayNames.add(r.toString()));
+            final LoadReport report = new LoadReport(pairs.length, relays.size(), options.sizeBytes(),
+                round3(measuredS), round3(options.warmup().toNanos() / 1e9), options.client().cliName(),
+                transport.cliName(), jdk(), options.ratePerPair(), options.window(), relayNames, run.sent(),
+                run.received(), run.receivedByRegion(), measured, relayDropped, relayDrops.known(), clientDropped, run.clientDropsDetail(),
+                run.unaccounted(relayDropped), run.duplicated(), run.reordered(), run.corrupted(), run.acksSent(),
+                run.acksReceived(), run.windowStalls(), round3(pps), round3(pps * options.sizeBytes() * 8 / 1e6),
+                round3((cpuMeasureEnd - cpuMeasureStart) / 1e9), round3((processCpuNs() - cpuRunStart) / 1e9),
+                LoadReport.Latency.of(latency.measuredTotal()));
+            if (options.jsonFile() != null) {
+                report.writeJson(options.jsonFile());
+            }
+            return report;
+        } finally {
+            if (printer != null) {
+                printer.stop();
+                printerThread.join(TimeUnit.SECONDS.toMillis(2));
+            }
+            if (clients != null) {
+                clients.close();
+            }
+            if (group != null) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+            for (final DerpRelayServer s : servers) {
+                s.close();
+            }
+        }
+    }
+
+    /**
+     * Waits until every packet sent is received or explained by a drop counter, nothing has moved for
+     * {@link #DRAIN_QUIET_NS}, or the drain timeout passes.
+     */
+    private void drain(final LoadRun run, final LoadClients clients, final boolean liveRelayDrops) {
+        final long deadlineNs = System.nanoTime() + options.drainTimeout().toNanos();
+        long lastSignature = Long.MIN_VALUE;
+        long lastChangeNs = System.nanoTime();
+        while (true) {
+            final long relayDropped = liveRelayDrops ? run.relayDrops() : 0;
+            final long queued = clients.queuedPackets();
+            if (run.unaccounted(relayDropped) <= 0 && queued <= 0) {
+                return;
+            }
+            final long nowNs = System.nanoTime();
+            final long signature = run.received() + run.acksReceived() + run.acksSent() + run.clientDrops()
+                + relayDropped + run.corrupted() + run.duplicated() + Math.max(queued, 0);
+            if (signature != lastSignature) {
+                lastSignature = signature;
+                lastChangeNs = nowNs;
+            } else if (nowNs - lastChangeNs > DRAIN_QUIET_NS) {
+                return;
+            }
+            if (nowNs - deadlineNs > 0) {
+                return;
+            }
+            LockSupport.parkNanos(DRAIN_POLL_NS);
+        }
+    }
+
+    private static void parkUntil(final long deadlineNs) {
+        long waitNs;
+        while ((waitNs = deadlineNs - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(waitNs);
+        }
+    }
+
+    static long processCpuNs() {
+        final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean) {
+            return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+        }
+        return 0;
+    }
+
+    static String jdk() {
+        return Runtime.version() + " (" + System.getProperty("java.vm.vendor", "?") + ", "
+            + System.getProperty("java.vm.name", "?") + ")";
+    }
+
+    private static double round3(final double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+}

@@ -1,0 +1,59 @@
+package io.derpring.loadgen;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * One line a second on stderr while a run goes: the phase most of the last second was in, packets/s and MB/s
+ * received in that second, drops so far
+ * (relay, when its counters can be read cheaply, and client), and the last second's p99 latency.
+ */
+final class ProgressPrinter implements Runnable {
+    static final long INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private final LoadRun run;
+    private final PrintStream out;
+    private volatile boolean stopped;
+
+    ProgressPrinter(final LoadRun run, final PrintStream out) {
+        this.run = run;
+        this.out = out;
+    }
+
+    void stop() {
+        stopped = true;
+    }
+
+    @Override
+    public void run() {
+        long lastNs = System.nanoTime();
+        long lastReceived = run.received();
+        long nextNs = lastNs + INTERVAL_NS;
+        while (!stopped) {
+            final long waitNs = nextNs - System.nanoTime();
+            if (waitNs > 0) {
+                LockSupport.parkNanos(Math.min(waitNs, TimeUnit.MILLISECONDS.toNanos(100)));
+                continue;
+            }
+            nextNs += INTERVAL_NS;
+            final long nowNs = System.nanoTime();
+            final long received = run.received();
+            final double seconds = (nowNs - lastNs) / 1e9;
+            final double pps = (received - lastReceived) / seconds;
+            lastNs = nowNs;
+            lastReceived = received;
+            final Histogram interval = run.latency().liveInterval();
+            final String p99 = interval.getTotalCount() == 0 ? "-"
+                : String.format(Locale.ROOT, "%.2f ms", interval.getValueAtPercentile(99) / 1e6);
+            final long relay = run.liveRelayDrops();
+            out.println(String.format(Locale.ROOT, "[%5.1fs %-7s] %,10.0f pkt/s %8.1f MB/s  sent %,d recv %,d  drops "
+                    + "relay %s client %,d  p99 %s", run.elapsedS(nowNs), run.phase(nowNs - INTERVAL_NS / 2), pps,
+                pps * run.sizeBytes() / 1e6, run.sent(), received, relay < 0 ? "?" : String.format(Locale.ROOT, "%,d",
+                    relay), run.clientDrops(), p99));
+        }
+    }
+}

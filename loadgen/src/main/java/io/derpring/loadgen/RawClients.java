@@ -1,0 +1,162 @@
+package io.derpring.loadgen;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.lmax.disruptor.EventHandler;
+import io.derpring.dataplane.DataplaneHandoff;
+import io.derpring.derpmap.DerpNode;
+import io.derpring.keys.NodeKey;
+import io.derpring.keys.NodePrivateKey;
+import io.derpring.metrics.Counters;
+import io.derpring.netmap.Netmap;
+import io.derpring.netmap.NetmapHolder;
+import io.derpring.ring.FrameSlot;
+import io.derpring.ring.InboundCounter;
+import io.derpring.ring.InboundRing;
+import io.derpring.ring.InboundRingConfig;
+import io.derpring.transport.Transport;
+import io.derpring.transport.client.ClientCounter;
+import io.derpring.transport.client.DerpClientSettings;
+import io.derpring.transport.client.DerpNodeConnection;
+import io.netty.channel.EventLoopGroup;
+import org.agrona.DirectBuffer;
+
+/**
+ * Bare {@link DerpNodeConnection}s, two per pair, all on one event loop group. Everything received goes into one
+ * small shared {@link InboundRing} whose route and disco stages do nothing, so its last stage hands each packet
+ * straight to the {@link TrafficSink}: the transport and the ring, without the engine's region machinery.
+ */
+final class RawClients implements LoadClients {
+    /** Enough slots to absorb a batch from every connection; a full ring pauses reading, it never drops. */
+    static final int RING_SIZE = 1024;
+
+    private static final EventHandler<FrameSlot> NO_STAGE = (slot, sequence, endOfBatch) -> { };
+
+    private final Counters<ClientCounter> clientCounters = new Counters<>(ClientCounter.class);
+    private final Counters<InboundCounter> ringCounters = new Counters<>(InboundCounter.class);
+    private final InboundRing ring;
+    private final DerpNodeConnection[] senders;
+    private final DerpNodeConnection[] receivers;
+    private final NodeKey[] senderKeys;
+    private final NodeKey[] receiverKeys;
+
+    RawClients(final PairState[] pairs, final List<RelayUrl> relays, final boolean tlsInsecure,
+               final Transport transport, final EventLoopGroup group, final TrafficSink sink, final int sizeBytes) {
+        final int n = pairs.length;
+        final NodePrivateKey[] senderPrivate = new NodePrivateKey[n];
+        final NodePrivateKey[] receiverPrivate = new NodePrivateKey[n];
+        senderKeys = new NodeKey[n];
+        receiverKeys = new NodeKey[n];
+        final Netmap.Builder netmap = Netmap.builder();
+        for (int p = 0; p < n; p++) {
+            senderPrivate[p] = NodePrivateKey.generate();
+            receiverPrivate[p] = NodePrivateKey.generate();
+            senderKeys[p] = senderPrivate[p].publicKey();
+            receiverKeys[p] = receiverPrivate[p].publicKey();
+            // The ring admits only netmap members (SPEC §5.6): every node of the run is one.
+            netmap.addPeer(senderKeys[p], null, pairs[p].regionId);
+            netmap.addPeer(receiverKeys[p], null, pairs[p].regionId);
+        }
+        ring = new InboundRing(ringConfig(sizeBytes), new NetmapHolder(netmap.build()), ringCounters, NO_STAGE,
+            NO_STAGE, new DataplaneHandoff(sink, ringCounters));
+        senders = new DerpNodeConnection[n];
+        receivers = new DerpNodeConnection[n];
+        final DerpClientSettings settings = DerpClientSettings.defaults();
+        for (int p = 0; p < n; p++) {
+            final int region = pairs[p].regionId;
+            final RelayUrl relay = relays.get(region - 1);
+            final DerpNode node = relay.node(region, tlsInsecure);
+            senders[p] = connection(transport, group, node, relay, senderPrivate[p], region, settings);
+            receivers[p] = connection(transport, group, node, relay, receiverPrivate[p], region, settings);
+        }
+        sink.ackPath(this);
+    }
+
+    static InboundRingConfig ringConfig(final int sizeBytes) {
+        return InboundRingConfig.builder().ringSize(RING_SIZE)
+            .slotCapacity(Math.max(InboundRingConfig.MIN_SLOT_CAPACITY, sizeBytes)).spillBuffers(0).build();
+    }
+
+    private DerpNodeConnection connection(final Transport transport, final EventLoopGroup group, final DerpNode node,
+                                          final RelayUrl relay, final NodePrivateKey key, final int region,
+                                          final DerpClientSettings settings) {
+        return DerpNodeConnection.builder().transport(transport, group).node(node)
+            .security(relay.securityOverride()).privateKey(key).ring(ring, region).settings(settings)
+            .counters(clientCounters).build();
+    }
+
+    @Override
+    public void connect(final long timeoutNs) throws InterruptedException {
+        ring.start();
+        final CompletableFuture<?>[] all = new CompletableFuture<?>[senders.length * 2];
+        for (int p = 0; p < senders.length; p++) {
+            all[2 * p] = senders[p].connect();
+            all[2 * p + 1] = receivers[p].connect();
+        }
+        try {
+            CompletableFuture.allOf(all).get(timeoutNs, TimeUnit.NANOSECONDS);
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException("a DERP client could not connect: " + e.getCause().getMessage(),
+                e.getCause());
+        } catch (final TimeoutException e) {
+            throw new IllegalStateException("DERP clients did not all connect within "
+                + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms");
+        }
+    }
+
+    @Override
+    public boolean sendData(final int pair, final DirectBuffer packet, final int length) {
+        return senders[pair].send(receiverKeys[pair], packet, 0, length);
+    }
+
+    @Override
+    public void sendAck(final int pair, final DirectBuffer ack, final int length) {
+        receivers[pair].send(senderKeys[pair], ack, 0, length);
+    }
+
+    @Override
+    public long queuedPackets() {
+        long sum = ring.slotsInUse();
+        for (int p = 0; p < senders.length; p++) {
+            sum += senders[p].queuedPackets() + receivers[p].queuedPackets();
+        }
+        return sum;
+    }
+
+    @Override
+    public Map<String, Long> drops() {
+        final Map<String, Long> out = new LinkedHashMap<>();
+        ClientDropTally.add(out, "connection.", clientCounters, ClientDropTally.CONNECTION);
+        ClientDropTally.add(out, "ring.", ringCounters, ClientDropTally.RING);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        for (int p = 0; p < senders.length; p++) {
+            senders[p].close();
+            receivers[p].close();
+        }
+        for (int p = 0; p < senders.length; p++) {
+            awaitClosed(senders[p]);
+            awaitClosed(receivers[p]);
+        }
+        ring.close();
+    }
+
+    private static void awaitClosed(final DerpNodeConnection c) {
+        try {
+            c.closeFuture().get(2, TimeUnit.SECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (final ExecutionException | TimeoutException e) {
+            // Closing is best effort at the end of a run; the event loop group's shutdown follows.
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.derpring.loadgen;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+import io.derpring.relay.DropReason;
+import io.derpring.server.DerpRelayServer;
+
+/**
+ * Packets the relays dropped on purpose, from their own counters: what turns a shortfall into explained loss.
+ * Readings are cumulative; the generator subtracts the reading taken before it started sending.
+ */
+abstract class RelayDrops {
+    /** Every drop counter of every relay, summed (all reasons, both kinds). */
+    abstract long total();
+
+    /** False when nothing can be read (an external relay without {@code --relay-metrics}). */
+    abstract boolean known();
+
+    /** True when {@link #total()} is cheap enough to call every second and during the drain. */
+    abstract boolean live();
+
+    abstract String describe();
+
+    static RelayDrops embedded(final List<DerpRelayServer> servers) {
+        return new Embedded(servers);
+    }
+
+    static RelayDrops scraped(final List<URI> metrics) {
+        return metrics.isEmpty() ? new Unknown() : new Scraped(metrics);
+    }
+
+    /** Reads the embedded servers' relay counters directly. */
+    private static final class Embedded extends RelayDrops {
+        private final List<DerpRelayServer> servers;
+
+        Embedded(final List<DerpRelayServer> servers) {
+            this.servers = servers;
+        }
+
+        @Override
+        long total() {
+            long sum = 0;
+            for (final DerpRelayServer s : servers) {
+                for (final DropReason r : DropReason.values()) {
+                    sum += s.relay().drops(r);
+                }
+            }
+            return sum;
+        }
+
+        @Override
+        boolean known() {
+            return true;
+        }
+
+        @Override
+        boolean live() {
+            return true;
+        }
+
+        @Override
+        String describe() {
+            return "embedded relay counters";
+        }
+    }
+
+    /**
+     * Scrapes derpring relays' Prometheus text: the sum of every {@code derp_packets_dropped_total} sample. Other
+     * traffic through the same relay is counted too; use a relay of your own for exact numbers.
+     */
+    static final class Scraped extends RelayDrops {
+        static final String METRIC = "derp_packets_dropped_total";
+        private static final Duration TIMEOUT = Duration.ofSeconds(5);
+        private final List<URI> urls;
+        private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+        Scraped(final List<URI> urls) {
+            this.urls = urls;
+        }
+
+        @Override
+        long total() {
+            long sum = 0;
+            for (final URI u : urls) {
+                final String text;
+                try {
+                    final HttpResponse<String> r = http.send(HttpRequest.newBuilder(u).timeout(TIMEOUT).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 200) {
+                        throw new IllegalStateException("relay metrics " + u + " answered HTTP " + r.statusCode());
+                    }
+                    text = r.body();
+                } catch (final IOException e) {
+                    throw new IllegalStateException("cannot scrape relay metrics " + u + ": " + e.getMessage(), e);
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted scraping " + u, e);
+                }
+                sum += sumOf(text, METRIC);
+            }
+            return sum;
+        }
+
+        /** Sums every sample of {@code metric} (any labels) in Prometheus text format. */
+        static long sumOf(final String text, final String metric) {
+            long sum = 0;
+            for (final String line : text.split("\n")) {
+                if (line.startsWith(metric) && line.length() > metric.length()) {
+                    final char next = line.charAt(metric.length());
+                    if (next != '{' && next != ' ') {
+                        continue; // a longer metric name with this prefix
+                    }
+                    final String value = line.substring(line.lastIndexOf(' ') + 1).trim();
+                    sum += (long) Double.parseDouble(value);
+                }
+            }
+            return sum;
+        }
+
+        @Override
+        boolean known() {
+            return true;
+        }
+
+        @Override
+        boolean live() {
+            return false;
+        }
+
+        @Override
+        String describe() {
+            return "scraped from " + urls;
+        }
+    }
+
+    /** An external relay whose counters we can't read: every shortfall stays unexplained. */
+    private static final class Unknown extends RelayDrops {
+        @Override
+        long total() {
+            return 0;
+        }
+
+        @Override
+        boolean known() {
+            return false;
+        }
+
+        @Override
+        boolean live() {
+            return false;
+        }
+
+        @Override
+        String describe() {
+            return "unknown (external relay without --relay-metrics)";
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.derpring.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import io.derpring.frame.FrameLimits;
+import io.derpring.relay.RelayConfig;
+import io.derpring.runtime.InvalidConfigException;
+import org.junit.jupiter.api.Test;
+
+class LoadOptionsTest {
+    @Test
+    void defaultsFinishInAboutTwentySecondsWithoutRelayQueueDrops() {
+        final LoadOptions o = LoadOptions.builder().build();
+        assertThat(o.pairs()).isEqualTo(4);
+        assertThat(o.regions()).isEqualTo(1);
+        assertThat(o.sizeBytes()).isEqualTo(1200);
+        assertThat(o.duration().plus(o.warmup()).plus(o.drainTimeout())).isLessThanOrEqualTo(Duration.ofSeconds(20));
+        assertThat(o.ratePerPair()).isZero();
+        assertThat(o.window()).isPositive().isLessThanOrEqualTo(RelayConfig.DEFAULT_QUEUE_DEPTH);
+        assertThat(o.client()).isEqualTo(ClientKind.RAW);
+        assertThat(o.embeddedRelays()).isTrue();
+        assertThat(o.flowControl()).isTrue();
+    }
+
+    @Test
+    void sizeLimitsAreTheHeaderAndDerpsMaxPacketSize() {
+        assertThatCode(() -> LoadOptions.builder().sizeBytes(PayloadFlyweight.HEADER_LENGTH).build())
+            .doesNotThrowAnyException();
+        assertThatThrownBy(() -> LoadOptions.builder().sizeBytes(PayloadFlyweight.HEADER_LENGTH - 1).build())
+            .isInstanceOf(InvalidConfigException.class).hasMessageContaining("size");
+        assertThatCode(() -> LoadOptions.builder().sizeBytes(FrameLimits.MAX_PACKET_SIZE).build())
+            .doesNotThrowAnyException();
+        assertThatThrownBy(() -> LoadOptions.builder().sizeBytes(FrameLimits.MAX_PACKET_SIZE + 1).build())
+            .isInstanceOf(InvalidConfigException.class);
+    }
+
+    @Test
+    void pairsRegionsWindowAndRateHaveRanges() {
+        assertThatThrownBy(() -> LoadOptions.builder().pairs(0).build()).hasMessageContaining("pairs");
+        assertThatCode(() -> LoadOptions.builder().pairs(LoadOptions.MAX_PAIRS).build()).doesNotThrowAnyException();
+        assertThatThrownBy(() -> LoadOptions.builder().pairs(LoadOptions.MAX_PAIRS + 1).build())
+            .hasMessageContaining("pairs");
+        assertThatThrownBy(() -> LoadOptions.builder().regions(0).build()).hasMessageContaining("regions");
+        assertThatThrownBy(() -> LoadOptions.builder().regions(LoadOptions.MAX_REGIONS + 1).build())
+            .hasMessageContaining("regions");
+        assertThatCode(() -> LoadOptions.builder().window(0).build()).doesNotThrowAnyException();
+        assertThatThrownBy(() -> LoadOptions.builder().window(-1).build()).hasMessageContaining("window");
+        assertThatThrownBy(() -> LoadOptions.builder().ratePerPair(-1).build()).hasMessageContaining("rate");
+        assertThatCode(() -> LoadOptions.builder().ratePerPair(LoadOptions.MAX_RATE_PER_PAIR).build())
+            .doesNotThrowAnyException();
+        assertThatThrownBy(() -> LoadOptions.builder().ratePerPair(LoadOptions.MAX_RATE_PER_PAIR + 1).build())
+            .hasMessageContaining("rate");
+    }
+
+    @Test
+    void durationMustBePositiveAndWarmupMayBeZero() {
+        assertThatThrownBy(() -> LoadOptions.builder().duration(Duration.ZERO).build())
+            .hasMessageContaining("duration");
+        assertThatCode(() -> LoadOptions.builder().warmup(Duration.ZERO).build()).doesNotThrowAnyException();
+        assertThatThrownBy(() -> LoadOptions.builder().warmup(Duration.ofSeconds(-1)).build())
+            .hasMessageContaining("warmup");
+    }
+
+    @Test
+    void relayUrlsSetTheRegionCountAndAreCheckedUpFront() {
+        final LoadOptions o = LoadOptions.builder().regions(1)
+            .relays(List.of(URI.create("http://127.0.0.1:1"), URI.create("https://derp.example"))).build();
+        assertThat(o.regions()).isEqualTo(2);
+        assertThat(o.embeddedRelays()).isFalse();
+        assertThatThrownBy(() -> LoadOptions.builder().relays(List.of(URI.create("ftp://x"))).build())
+            .isInstanceOf(InvalidConfigException.class);
+    }
+
+    @Test
+    void clientKindsParseByCliName() {
+        assertThat(ClientKind.fromCliName("raw")).isEqualTo(ClientKind.RAW);
+        assertThat(ClientKind.fromCliName("ENGINE")).isEqualTo(ClientKind.ENGINE);
+        assertThatThrownBy(() -> ClientKind.fromCliName("udp")).hasMessageContaining("raw or engine");
+    }
+}
