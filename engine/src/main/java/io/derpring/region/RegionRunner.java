@@ -70,8 +70,9 @@ final class RegionRunner {
             case CONNECTED:
                 final int flushed = flushQueued();
                 if (!home && nowNs - lastActivityNs() >= idleNs) {
-                    closeOnPurpose(RegionState.DORMANT);
+                    // counted before the state changes: whoever sees DORMANT also sees the count
                     counters.increment(RegionCounter.IDLE_CLOSES);
+                    closeOnPurpose(RegionState.DORMANT);
                     return flushed + 1;
                 }
                 return flushed;
