@@ -76,8 +76,11 @@ public final class RelayMain {
         return args[i];
     }
 
-    /** {@code 127.0.0.1:3340}, {@code [::1]:3340} or {@code :3340} (all interfaces). */
-    static InetSocketAddress hostPort(final String text) {
+    /**
+     * {@code 127.0.0.1:3340}, {@code [::1]:3340}, {@code :3340} (all interfaces) or a name; an IPv6 address needs
+     * brackets. Shared with the {@code derpring} CLI.
+     */
+    public static InetSocketAddress hostPort(final String text) {
         final int colon = text.lastIndexOf(':');
         if (colon < 0) {
             throw new InvalidConfigException("expected HOST:PORT, got '" + text + "'");
