@@ -28,6 +28,7 @@ import io.derpring.transport.EventLoops;
 import io.derpring.transport.Transport;
 import io.derpring.transport.client.DerpNodeConnection;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,7 +47,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One DERP packet end to end over loopback, plain TCP: client A's {@code send} (lock-free queue, drained on A's
+ * One DERP packet end to end over loopback (plain TCP, or TLS with {@code -p tls=true}): client A's {@code send} (lock-free queue, drained on A's
  * event loop) → derpring's relay → client B's event loop → B's inbound ring → a dataplane that reads every byte.
  * At most {@link #WINDOW} packets are in flight, below every queue depth on the path, so nothing is dropped; the
  * run fails if anything was. {@code gc.alloc.rate.norm} counts every thread of the JVM — clients, relay, ring — per
@@ -68,6 +69,10 @@ public class RelayedSendBenchmark {
 
     @Param({"epoll", "io_uring", "nio"})
     public String transport;
+
+    /** TLS between clients and relay (self-signed, clients skip verification: the record path is what counts). */
+    @Param({"false"})
+    public boolean tls;
 
     private DerpRelayServer relay;
     private EventLoopGroup clients;
@@ -97,8 +102,13 @@ public class RelayedSendBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         final Transport chosen = Transport.fromCliName(transport);
-        relay = DerpRelayServer.builder().listen(new InetSocketAddress("127.0.0.1", 0)).transport(chosen)
-            .threads(1).metricsAddress(null).build().start();
+        final DerpRelayServer.Builder relayBuilder = DerpRelayServer.builder()
+            .listen(new InetSocketAddress("127.0.0.1", 0)).transport(chosen).threads(1).metricsAddress(null);
+        if (tls) {
+            final SelfSignedCertificate cert = new SelfSignedCertificate("relay.bench.test");
+            relayBuilder.tls(cert.certificate().toPath(), cert.privateKey().toPath());
+        }
+        relay = relayBuilder.build().start();
         clients = EventLoops.create(chosen, 1, "bench-clients", false);
         final NodePrivateKey senderKey = NodePrivateKey.generate();
         final NodePrivateKey receiverPrivate = NodePrivateKey.generate();
@@ -128,7 +138,9 @@ public class RelayedSendBenchmark {
 
     private DerpNodeConnection connection(final Transport chosen, final DerpNode node, final NodePrivateKey key) {
         return DerpNodeConnection.builder().transport(chosen, clients).node(node)
-            .security(new TransportSecurity.PlainHttp()).privateKey(key).ring(ring, 900).build();
+            .security(tls ? new TransportSecurity.InsecureSkipVerify("relay.bench.test")
+                : new TransportSecurity.PlainHttp())
+            .privateKey(key).ring(ring, 900).build();
     }
 
     @TearDown(Level.Trial)
