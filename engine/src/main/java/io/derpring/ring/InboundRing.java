@@ -79,7 +79,7 @@ public final class InboundRing implements AutoCloseable {
         this.disruptor = new Disruptor<>(
             () -> new FrameSlot(new UnsafeBuffer(slab, nextSlot.getAndIncrement() * config.slotCapacity,
                 config.slotCapacity)),
-            config.ringSize, threads, ProducerType.MULTI,
+            config.ringSize, threads, config.singleProducer ? ProducerType.SINGLE : ProducerType.MULTI,
             new ResumingWaitStrategy(config.waitStrategy.create(), paused));
         this.ringBuffer = disruptor.getRingBuffer();
         paused.watch(ringBuffer, spillPool);

@@ -29,6 +29,7 @@ public final class InboundRingConfig {
     final RingFullPolicy fullPolicy;
     final StageThreading threading;
     final WaitStrategyChoice waitStrategy;
+    final boolean singleProducer;
 
     private InboundRingConfig(final Builder b) {
         this.ringSize = requirePowerOfTwo("ring size", b.ringSize, MIN_RING_SIZE, MAX_RING_SIZE);
@@ -38,6 +39,7 @@ public final class InboundRingConfig {
         this.fullPolicy = java.util.Objects.requireNonNull(b.fullPolicy, "ring-full policy");
         this.threading = java.util.Objects.requireNonNull(b.threading, "stage threading");
         this.waitStrategy = java.util.Objects.requireNonNull(b.waitStrategy, "wait strategy");
+        this.singleProducer = b.singleProducer;
     }
 
     public static Builder builder() {
@@ -72,6 +74,11 @@ public final class InboundRingConfig {
         return waitStrategy;
     }
 
+    /** True when only one thread ever offers: the ring claims slots without a CAS. */
+    public boolean singleProducer() {
+        return singleProducer;
+    }
+
     /** Off-heap bytes the ring allocates up front. */
     public long memoryBytes() {
         return (long) ringSize * slotCapacity + (long) spillBuffers * MAX_PACKET_LENGTH;
@@ -81,7 +88,7 @@ public final class InboundRingConfig {
     public String toString() {
         return "InboundRingConfig{ringSize=" + ringSize + ", slotCapacity=" + slotCapacity + ", spillBuffers="
             + spillBuffers + ", fullPolicy=" + fullPolicy + ", threading=" + threading + ", waitStrategy="
-            + waitStrategy + ", memoryBytes=" + memoryBytes() + '}';
+            + waitStrategy + ", singleProducer=" + singleProducer + ", memoryBytes=" + memoryBytes() + '}';
     }
 
     /** Validation happens in {@link #build()}: a bad value fails fast with the setting's name and range. */
@@ -92,6 +99,7 @@ public final class InboundRingConfig {
         private RingFullPolicy fullPolicy = RingFullPolicy.BACKPRESSURE;
         private StageThreading threading = StageThreading.FUSED;
         private WaitStrategyChoice waitStrategy = WaitStrategyChoice.BLOCKING;
+        private boolean singleProducer;
 
         public Builder ringSize(final int slots) {
             this.ringSize = slots;
@@ -120,6 +128,16 @@ public final class InboundRingConfig {
 
         public Builder waitStrategy(final WaitStrategyChoice waitStrategy) {
             this.waitStrategy = waitStrategy;
+            return this;
+        }
+
+        /**
+         * Use the Disruptor's single-producer sequencer: no CAS per claim. Only when exactly one thread ever calls
+         * {@link InboundRing#offer} — e.g. an engine whose connections all live on one I/O thread. Two offering
+         * threads on a single-producer ring would corrupt it; the default (false) is safe for any number.
+         */
+        public Builder singleProducer(final boolean singleProducer) {
+            this.singleProducer = singleProducer;
             return this;
         }
 

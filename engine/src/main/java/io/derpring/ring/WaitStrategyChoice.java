@@ -1,7 +1,9 @@
 package io.derpring.ring;
 
+import java.util.concurrent.TimeUnit;
+
 import com.lmax.disruptor.BusySpinWaitStrategy;
-import com.lmax.disruptor.LiteBlockingWaitStrategy;
+import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
@@ -24,6 +26,10 @@ public enum WaitStrategyChoice {
      */
     BLOCKING;
 
+    /** BLOCKING: busy-spin this long after the last frame, then yield this long, then sleep on the lock. */
+    static final long SPIN_BEFORE_SLEEP_US = 10;
+    static final long YIELD_BEFORE_SLEEP_US = 100;
+
     WaitStrategy create() {
         switch (this) {
             case YIELDING:
@@ -34,7 +40,10 @@ public enum WaitStrategyChoice {
                 return new SleepingWaitStrategy();
             case BLOCKING:
             default:
-                return new LiteBlockingWaitStrategy();
+                // Spin then yield briefly before sleeping, so a consumer that just caught up doesn't go to sleep
+                // between two frames and make the producer pay a futex wake per frame.
+                return PhasedBackoffWaitStrategy.withLiteLock(SPIN_BEFORE_SLEEP_US, YIELD_BEFORE_SLEEP_US,
+                    TimeUnit.MICROSECONDS);
         }
     }
 }

@@ -241,6 +241,31 @@ class InboundRingTest {
     }
 
     @Test
+    void aSingleProducerRingDeliversEveryFrameExactlyOnceUnderBackpressure() throws InterruptedException {
+        final int count = 20_000;
+        final BitSet seen = new BitSet(count);
+        final AtomicInteger duplicates = new AtomicInteger();
+        final Dataplane checking = (peer, region, buffer, offset, length) -> {
+            final int n = buffer.getInt(offset + 8);
+            if (seen.get(n)) {
+                duplicates.incrementAndGet();
+            }
+            seen.set(n);
+        };
+        try (PipelineFixture p = new PipelineFixture(
+            InboundRingConfig.builder().ringSize(32).singleProducer(true).build(), checking).start()) {
+            final Thread producer = new Thread(() -> produce(p, 0, count), "the-only-producer");
+            producer.start();
+            producer.join(60_000);
+            assertThat(producer.isAlive()).isFalse();
+            p.awaitDrained();
+            assertThat(duplicates).hasValue(0);
+            assertThat(seen.cardinality()).isEqualTo(count);
+            assertThat(p.ring.framesPublished()).isEqualTo(count);
+        }
+    }
+
+    @Test
     void twoProducersUnderDropNewestAccountForEveryFrame() throws InterruptedException {
         final int perProducer = 20_000;
         final AtomicInteger delivered = new AtomicInteger();

@@ -65,6 +65,10 @@ public class InboundPipelineBenchmark {
     @Param({"BLOCKING"})
     public WaitStrategyChoice waitStrategy;
 
+    /** The single-producer sequencer (no CAS per claim); only valid with one producer thread. */
+    @Param({"false"})
+    public boolean singleProducer;
+
     private InboundRing ring;
     private Counters<InboundCounter> counters;
     private final NodeKey[] senders = new NodeKey[2];
@@ -98,7 +102,8 @@ public class InboundPipelineBenchmark {
         final DiscoDemuxHandler demux = new DiscoDemuxHandler(new DiscoKeyCache(DiscoPrivateKey.generate(), 64),
             CallMeMaybeFilter.ipv4Only(), counters);
         demux.directPath((peer, disco, endpoints) -> { });
-        ring = new InboundRing(InboundRingConfig.builder().threading(threading).waitStrategy(waitStrategy).build(), netmaps, counters,
+        ring = new InboundRing(InboundRingConfig.builder().threading(threading).waitStrategy(waitStrategy)
+            .singleProducer(singleProducer).build(), netmaps, counters,
             new ObservedRouteLearner(routes, counters), demux, new DataplaneHandoff(dataplane, counters));
         ring.start();
     }
@@ -126,6 +131,9 @@ public class InboundPipelineBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(final InboundPipelineBenchmark pipeline) {
+            if (pipeline.singleProducer && pipeline.producerIds.get() > 0) {
+                throw new IllegalStateException("a single-producer ring takes exactly one producer thread");
+            }
             frame = new UnsafeBuffer(ByteBuffer.allocateDirect(32 + pipeline.size));
             pipeline.senders[pipeline.producerIds.getAndIncrement() % pipeline.senders.length].writeTo(frame, 0);
             frame.putByte(32, (byte) 4); // WireGuard transport data
