@@ -3,6 +3,7 @@ package io.derpring.disco;
 import static java.nio.ByteOrder.BIG_ENDIAN;
 
 import io.derpring.crypto.NaclBox;
+import io.derpring.frame.FrameLimits;
 import io.derpring.keys.PublicKey;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -42,7 +43,7 @@ public final class DiscoHeaderFlyweight {
      * 65 536: the largest packet a DERP SendPacket/RecvPacket carries (derp.go MaxPacketSize, SPEC §1.1, B15).
      * derpring handles disco only over DERP, so nothing longer is ever opened or sealed.
      */
-    public static final int MAX_SEALED_LENGTH = 64 << 10;
+    public static final int MAX_SEALED_LENGTH = FrameLimits.MAX_PACKET_SIZE;
 
     /** The magic read as one big-endian int (bytes 0..3) and one short (bytes 4..5): two loads, no loop. */
     private static final int MAGIC_HEAD = 0x5453_f09f;

@@ -20,10 +20,10 @@ import org.agrona.MutableDirectBuffer;
  * sender's node key (pre-1.16 clients send none); whatever is left is padding (used to probe path MTU).
  * Offsets are relative to the start of the payload (the type byte). Not thread-safe; reuse one per thread.
  */
-public final class PingFlyweight {
+public final class PingFlyweight extends TxIdMessageView {
     public static final int TX_ID_OFFSET = BODY_OFFSET;
     /** disco.go Ping.TxID: 12 random bytes chosen by the pinger, echoed in the Pong. */
-    public static final int TX_ID_LENGTH = 12;
+    public static final int TX_ID_LENGTH = TXID_LENGTH;
     public static final int NODE_KEY_OFFSET = TX_ID_OFFSET + TX_ID_LENGTH;
     /** key.NodePublicRawLen. */
     public static final int NODE_KEY_LENGTH = 32;
@@ -34,44 +34,14 @@ public final class PingFlyweight {
     /** The shortest Ping payload: header and TxID. */
     public static final int MIN_LENGTH = MESSAGE_HEADER_LEN + MIN_BODY_LENGTH;
 
-    private DirectBuffer buffer;
-    private int offset;
-    private int length;
-
     /**
      * Aims this view at a Ping payload (type byte at {@code offset}, not checked: the caller dispatched on it).
      * Returns {@link DiscoOpenResult#OK_PING} or {@link DiscoOpenResult#TOO_SHORT}; accessors are valid only
      * after OK.
      */
     public DiscoOpenResult wrap(final DirectBuffer buffer, final int offset, final int length) {
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        aim(buffer, offset, length);
         return length < MIN_LENGTH ? DiscoOpenResult.TOO_SHORT : DiscoOpenResult.OK_PING;
-    }
-
-    public int version() {
-        return DiscoMessageFlyweight.version(buffer, offset);
-    }
-
-    /** Bytes after type and version. */
-    public int bodyLength() {
-        return length - MESSAGE_HEADER_LEN;
-    }
-
-    /** Absolute offset of the TxID in the wrapped buffer. */
-    public int txIdOffset() {
-        return offset + TX_ID_OFFSET;
-    }
-
-    /** Copies the 12 TxID bytes into {@code dst[dstOffset..]}. */
-    public void copyTxId(final byte[] dst, final int dstOffset) {
-        buffer.getBytes(offset + TX_ID_OFFSET, dst, dstOffset, TX_ID_LENGTH);
-    }
-
-    /** Copies the 12 TxID bytes into {@code dst[dstOffset..]}, e.g. straight into the answering Pong. */
-    public void copyTxId(final MutableDirectBuffer dst, final int dstOffset) {
-        dst.putBytes(dstOffset, buffer, offset + TX_ID_OFFSET, TX_ID_LENGTH);
     }
 
     /** True when at least 32 bytes follow the TxID: disco.go then reads them as the node key. */

@@ -18,7 +18,7 @@ import org.agrona.MutableDirectBuffer;
  * A body under 30 bytes is errShort; extra bytes are ignored. Offsets are relative to the type byte.
  * Not thread-safe; reuse one per thread.
  */
-public final class PongFlyweight {
+public final class PongFlyweight extends TxIdMessageView {
     public static final int TX_ID_OFFSET = BODY_OFFSET;
     public static final int TX_ID_LENGTH = PingFlyweight.TX_ID_LENGTH;
     /** The 18-byte source endpoint (see {@link EndpointFlyweight}). */
@@ -28,35 +28,10 @@ public final class PongFlyweight {
     /** The Pong payload length: header and {@link #PONG_LEN}. */
     public static final int LENGTH = MESSAGE_HEADER_LEN + PONG_LEN;
 
-    private DirectBuffer buffer;
-    private int offset;
-    private int length;
-
     /** Aims at a Pong payload; {@link DiscoOpenResult#OK_PONG} or {@link DiscoOpenResult#TOO_SHORT} (body < 30). */
     public DiscoOpenResult wrap(final DirectBuffer buffer, final int offset, final int length) {
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        aim(buffer, offset, length);
         return length < LENGTH ? DiscoOpenResult.TOO_SHORT : DiscoOpenResult.OK_PONG;
-    }
-
-    public int version() {
-        return DiscoMessageFlyweight.version(buffer, offset);
-    }
-
-    /** Bytes after type and version, including any ignored tail. */
-    public int bodyLength() {
-        return length - MESSAGE_HEADER_LEN;
-    }
-
-    /** Absolute offset of the TxID in the wrapped buffer. */
-    public int txIdOffset() {
-        return offset + TX_ID_OFFSET;
-    }
-
-    /** Copies the 12 TxID bytes into {@code dst[dstOffset..]}. */
-    public void copyTxId(final byte[] dst, final int dstOffset) {
-        buffer.getBytes(offset + TX_ID_OFFSET, dst, dstOffset, TX_ID_LENGTH);
     }
 
     /** True when the source address is IPv4 (v4-mapped on the wire, unmapped as Go does). */

@@ -66,15 +66,9 @@ public final class ClientInfo {
      */
     public static ClientInfo fromJson(final byte[] json, final int length) throws DerpProtocolException {
         try {
-            final JsonNode root = GoJson.read(json, length);
-            if (root == null || root.isMissingNode()) {
-                throw new IOException("unexpected end of JSON input");
-            }
-            if (root.isNull()) {
+            final JsonNode root = GoJson.readObjectOrNull(json, length);
+            if (root == null) {
                 return new ClientInfo(null, 0, false, false, ""); // json.Unmarshal of null leaves the zero value
-            }
-            if (!root.isObject()) {
-                throw new IOException("not a JSON object");
             }
             MeshKey meshKey = null;
             int version = 0;

@@ -55,6 +55,25 @@ final class GoJson {
         void write(JsonGenerator g) throws IOException;
     }
 
+    /**
+     * Parses a document that must be a JSON object, as {@code json.Unmarshal} into a struct does: returns the
+     * object, or null for a literal {@code null} (Go leaves the zero value); throws for empty input, malformed JSON
+     * or any other value.
+     */
+    static JsonNode readObjectOrNull(final byte[] json, final int length) throws IOException {
+        final JsonNode root = read(json, length);
+        if (root == null || root.isMissingNode()) {
+            throw new IOException("unexpected end of JSON input");
+        }
+        if (root.isNull()) {
+            return null;
+        }
+        if (!root.isObject()) {
+            throw new IOException("not a JSON object");
+        }
+        return root;
+    }
+
     /** Go's encodeState.string: HTML-safe escaping with lower-case hex. */
     private static final class GoEscapes extends CharacterEscapes {
         private static final long serialVersionUID = 1L;

@@ -51,15 +51,9 @@ public final class ServerInfo {
      */
     public static ServerInfo fromJson(final byte[] json, final int length) throws DerpProtocolException {
         try {
-            final JsonNode root = GoJson.read(json, length);
-            if (root == null || root.isMissingNode()) {
-                throw new IOException("unexpected end of JSON input");
-            }
-            if (root.isNull()) {
+            final JsonNode root = GoJson.readObjectOrNull(json, length);
+            if (root == null) {
                 return new ServerInfo(0, 0, 0); // json.Unmarshal of null leaves the zero value
-            }
-            if (!root.isObject()) {
-                throw new IOException("not a JSON object");
             }
             int version = 0;
             long perSecond = 0;

@@ -3,6 +3,8 @@ package io.derpring.ring;
 import static io.derpring.runtime.InvalidConfigException.requireInRange;
 import static io.derpring.runtime.InvalidConfigException.requirePowerOfTwo;
 
+import io.derpring.frame.FrameLimits;
+
 /**
  * Sizes and policies of the inbound ring. Memory is bounded: {@code ringSize × slotCapacity} bytes of slab plus
  * {@code spillBuffers × MAX_PACKET_LENGTH} bytes of spill, all allocated once at construction.
@@ -11,8 +13,8 @@ import static io.derpring.runtime.InvalidConfigException.requirePowerOfTwo;
  * 8 spill buffers of 64 KiB for rare large packets, backpressure, fused stages, blocking wait (no CPU when idle).
  */
 public final class InboundRingConfig {
-    /** derp.go MaxPacketSize: the largest packet a DERP frame carries (inclusive). */
-    public static final int MAX_PACKET_LENGTH = 64 << 10;
+    /** The largest packet a DERP frame carries (inclusive): derp.go MaxPacketSize, defined once in the frame package. */
+    public static final int MAX_PACKET_LENGTH = FrameLimits.MAX_PACKET_SIZE;
     public static final int MIN_RING_SIZE = 2;
     public static final int MAX_RING_SIZE = 1 << 20;
     /** Below this a slot can't hold even a disco CallMeMaybe with a few endpoints. */
