@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.testing.Allocations;
+import io.derpring.testing.SecurityGate;
 import io.derpring.testing.Vectors;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.bouncycastle.crypto.engines.XSalsa20Engine;
@@ -91,6 +92,7 @@ class NaclBoxTest {
 
     @ParameterizedTest(name = "B37 box.json must fail: {0}")
     @MethodSource("openFailsCases")
+    @SecurityGate
     void tamperedOrMisaddressedBoxFailsToOpenWithoutThrowing(final String name, final JsonNode c) {
         final NodePrivateKey recipient = NodePrivateKey.fromBytes(hex(c.get("recipient_private")));
         final NodeKey sender = NodeKey.fromBytes(hex(c.get("sender_public")));
@@ -136,12 +138,14 @@ class NaclBoxTest {
     }
 
     @Test
+    @SecurityGate
     void zeroPeerKeyIsRefusedWithAnError() {
         assertThatThrownBy(() -> BoxKey.derive(NodePrivateKey.generate(), NodeKey.fromBytes(new byte[32])))
             .isInstanceOf(CryptoException.class).hasMessageContaining("zero");
     }
 
     @Test
+    @SecurityGate
     void lowOrderPeerKeyIsRefusedWithAnError() {
         final byte[] one = new byte[32];
         one[0] = 1; // u = 1 is a point of small order: the shared secret is all zeros
@@ -150,6 +154,7 @@ class NaclBoxTest {
     }
 
     @Test
+    @SecurityGate
     void boxKeyNeverPrintsItsBytes() {
         assertThat(BoxKey.derive(NodePrivateKey.generate(), NodePrivateKey.generate().publicKey()))
             .hasToString("BoxKey(redacted)");
@@ -208,6 +213,7 @@ class NaclBoxTest {
     }
 
     @Test
+    @SecurityGate
     void anySingleBitFlipMakesOpenFail() {
         final long seed = System.nanoTime();
         final SplittableRandom random = new SplittableRandom(seed);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.derpring.testing.SecurityGate;
 import io.derpring.testing.Vectors;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.DisplayName;
@@ -75,6 +76,7 @@ class KeysTest {
     }
 
     @Test
+    @SecurityGate
     void privateKeyToStringNeverShowsItsBytes() {
         final NodePrivateKey priv = NodePrivateKey.generate();
         final String hexBytes = priv.toText().substring("privkey:".length());
@@ -144,6 +146,7 @@ class KeysTest {
     }
 
     @Test
+    @SecurityGate
     void meshKeyTrimsWhitespaceAndNeverMatchesZero() {
         final String hexBytes = X25519.get("keypairs").get(0).get("public_hex").asText();
         final MeshKey mesh = MeshKey.parse("  " + hexBytes + "\n");
