@@ -16,14 +16,14 @@ import org.bouncycastle.util.Arrays;
  *
  * <p>Bouncy Castle works on {@code byte[]}, so bytes pass through a {@value #CHUNK_LENGTH}-byte scratch chunk on
  * their way between the caller's Agrona buffers (on-heap or off-heap). The engines, their parameter objects and the
- * chunk belong to this instance and are reused: one instance per thread.
+ * chunk belong to this instance and are reused: one instance per thread. Box work runs for the handshake and for
+ * disco packets, never per data packet. Tag comparison is constant time. Bad input never throws: {@link #open}
+ * returns {@link #OPEN_FAILED}.
  *
  * <p>XSalsa20 is assembled here exactly as Bouncy Castle's {@code XSalsa20Engine} does it: the Salsa20 key is
  * HSalsa20(box key, nonce[0, 16)) and the Salsa20 nonce is nonce[16, 24). {@code XSalsa20Engine} itself allocates
- * a 16-word array on every rekey (80 bytes per box, measured), and disco boxes are opened on the ring's stage thread,
- * where steady state allocates nothing; {@link HSalsa20} with its own scratch keeps it at zero. Box work runs for the handshake and for
- * disco packets, never per data packet. Tag comparison is constant time. Bad input never throws: {@link #open}
- * returns {@link #OPEN_FAILED}.
+ * a 16-word array on every rekey (80 bytes per box, measured), and disco boxes are opened on the ring's stage
+ * thread, where steady state allocates nothing; {@link HSalsa20} with its own scratch keeps a box at zero.
  */
 public final class NaclBox {
     public static final int NONCE_LENGTH = 24;
