@@ -1,7 +1,6 @@
 package io.derpring.crypto;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.Arrays;
 
 import io.derpring.keys.PrivateKey;
 import io.derpring.keys.PublicKey;
@@ -15,10 +14,11 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
 public final class BoxKey {
     static final int LENGTH = 32;
 
-    final int[] words;
+    /** Never leaves this package: {@link NaclBox} copies it into its cipher's key parameter. */
+    private final byte[] bytes;
 
-    private BoxKey(final int[] words) {
-        this.words = words;
+    private BoxKey(final byte[] bytes) {
+        this.bytes = bytes;
     }
 
     /**
@@ -40,17 +40,16 @@ public final class BoxKey {
             }
             return fromSharedSecret(shared);
         } finally {
-            java.util.Arrays.fill(scalar, (byte) 0);
-            java.util.Arrays.fill(shared, (byte) 0);
+            Arrays.fill(scalar, (byte) 0);
+            Arrays.fill(shared, (byte) 0);
         }
     }
 
     /** HSalsa20 of a raw X25519 shared secret with a zero input. */
     static BoxKey fromSharedSecret(final byte[] shared) {
-        final int[] k = toWords(shared);
-        final int[] subkey = new int[8];
-        Salsa20.hsalsa20(k, 0, 0, 0, 0, new int[16], new int[16], subkey);
-        return new BoxKey(subkey);
+        final byte[] key = new byte[LENGTH];
+        new HSalsa20().derive(shared, new byte[HSalsa20.INPUT_LENGTH], 0, key);
+        return new BoxKey(key);
     }
 
     /** From 32 raw key bytes (a {@code crypto_box_beforenm} result); for tests and vectors. */
@@ -58,25 +57,17 @@ public final class BoxKey {
         if (raw == null || raw.length != LENGTH) {
             throw new CryptoException("a box key is " + LENGTH + " bytes");
         }
-        return new BoxKey(toWords(raw));
+        return new BoxKey(raw.clone());
     }
 
     /** The raw 32 bytes; for tests and vector checks only. */
     public byte[] toBytes() {
-        final ByteBuffer out = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        for (final int w : words) {
-            out.putInt(w);
-        }
-        return out.array();
+        return bytes.clone();
     }
 
-    private static int[] toWords(final byte[] raw) {
-        final ByteBuffer in = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-        final int[] w = new int[8];
-        for (int i = 0; i < 8; i++) {
-            w[i] = in.getInt(i * 4);
-        }
-        return w;
+    /** The key bytes, for {@link NaclBox} to derive its per-nonce subkey from; never written, never exposed. */
+    byte[] bytes() {
+        return bytes;
     }
 
     @Override

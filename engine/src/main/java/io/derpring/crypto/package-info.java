@@ -1,11 +1,14 @@
 /**
- * NaCl {@code crypto_box} (X25519, HSalsa20, XSalsa20-Poly1305) over Agrona buffers (SPEC §2.1).
+ * NaCl {@code crypto_box} (X25519, HSalsa20, XSalsa20-Poly1305) over Agrona buffers (SPEC §2.1), on Bouncy Castle.
  *
- * <p>X25519 comes from Bouncy Castle and runs once per peer ({@link io.derpring.crypto.BoxKey#derive}); the
- * per-packet cipher and MAC are written here so that they work in place on off-heap buffers with no allocation and no
- * copy into a {@code byte[]}. Bouncy Castle's {@code XSalsa20Engine} and {@code Poly1305} serve as the test oracle.
+ * <p>X25519 and the HSalsa20 of {@code crypto_box_beforenm} run once per peer
+ * ({@link io.derpring.crypto.BoxKey#derive}). HSalsa20 is built on Bouncy Castle's public Salsa20 core because Bouncy
+ * Castle does not expose it. Seal and open use Bouncy Castle's {@code Salsa20Engine}, keyed as {@code XSalsa20Engine}
+ * keys it, and its {@code Poly1305}. They run for the handshake and disco, never per data packet, so the copy between
+ * Agrona buffers and {@code byte[]} is an accepted cost (measured in the codec JMH). No cipher or MAC arithmetic is
+ * written here.
  *
- * <p>Thread rule: {@link io.derpring.crypto.BoxKey} is immutable; {@link io.derpring.crypto.NaclBox} holds scratch
- * state and belongs to one thread.
+ * <p>Thread rule: {@link io.derpring.crypto.BoxKey} is immutable; {@link io.derpring.crypto.NaclBox} holds engines
+ * and scratch and belongs to one thread.
  */
 package io.derpring.crypto;

@@ -8,6 +8,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.derpring.testing.Allocations;
+import io.derpring.testing.SecurityGate;
 import io.derpring.testing.Vectors;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.DisplayName;
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** SPEC §5.7 / B59: which CallMeMaybe endpoints are pingable candidates. */
+@SecurityGate
 class CallMeMaybeFilterTest {
     private static final JsonNode FILTER = Vectors.load("disco.json").get("callmemaybe_candidate_filter");
 

@@ -3,11 +3,13 @@ package io.derpring.keys;
 import static io.derpring.testing.Vectors.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.derpring.testing.SecurityGate;
 import io.derpring.testing.Vectors;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.DisplayName;
@@ -75,6 +77,7 @@ class KeysTest {
     }
 
     @Test
+    @SecurityGate
     void privateKeyToStringNeverShowsItsBytes() {
         final NodePrivateKey priv = NodePrivateKey.generate();
         final String hexBytes = priv.toText().substring("privkey:".length());
@@ -83,6 +86,39 @@ class KeysTest {
             assertThat(key.toString()).doesNotContainPattern("[0-9a-f]{16}").contains("redacted");
         }
         assertThat(priv.toString()).doesNotContain(hexBytes.substring(0, 8));
+    }
+
+    /** A secret that is one typo away from valid: the digits a malformed-key error must never echo. */
+    private static final String SECRET_DIGITS = NodePrivateKey.generate().toText().substring("privkey:".length());
+
+    static List<Arguments> malformedSecretTexts() {
+        final List<Arguments> cases = new ArrayList<>();
+        for (final String text : List.of(SECRET_DIGITS.substring(1), SECRET_DIGITS + "0",
+            "g" + SECRET_DIGITS.substring(1), SECRET_DIGITS.substring(0, 63) + "z")) {
+            cases.add(Arguments.of("node private key", "privkey:" + text));
+            cases.add(Arguments.of("node private key, wrong prefix", "nodekey:" + text));
+            cases.add(Arguments.of("machine private key", "privkey:" + text));
+            cases.add(Arguments.of("mesh key", text));
+        }
+        return cases;
+    }
+
+    @ParameterizedTest(name = "{0}: {index}")
+    @MethodSource("malformedSecretTexts")
+    @SecurityGate
+    void malformedSecretKeyTextIsRefusedWithoutEchoingItsDigits(final String kind, final String text) {
+        final Throwable error = catchThrowable(() -> {
+            if (kind.startsWith("node")) {
+                NodePrivateKey.parse(text);
+            } else if (kind.startsWith("machine")) {
+                MachinePrivateKey.parse(text);
+            } else {
+                MeshKey.parse(text);
+            }
+        });
+        assertThat(error).isInstanceOf(KeyFormatException.class);
+        assertThat(error.getMessage()).doesNotContainPattern("[0-9a-fA-F]{16}")
+            .doesNotContain(SECRET_DIGITS.substring(8, 24));
     }
 
     @Test
@@ -144,6 +180,7 @@ class KeysTest {
     }
 
     @Test
+    @SecurityGate
     void meshKeyTrimsWhitespaceAndNeverMatchesZero() {
         final String hexBytes = X25519.get("keypairs").get(0).get("public_hex").asText();
         final MeshKey mesh = MeshKey.parse("  " + hexBytes + "\n");

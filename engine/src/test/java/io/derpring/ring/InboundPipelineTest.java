@@ -12,6 +12,7 @@ import java.util.List;
 import io.derpring.keys.DiscoKey;
 import io.derpring.netmap.Netmap;
 import io.derpring.route.ObservedRoutes;
+import io.derpring.testing.SecurityGate;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -62,6 +63,7 @@ class InboundPipelineTest {
 
     @Test
     @DisplayName("B64: a RecvPacket from a key not in the netmap is dropped, counted, and reaches no stage")
+    @SecurityGate
     void frameFromNonNetmapKeyReachesNoStage() {
         final PipelineFixture p = pipeline(StageThreading.FUSED);
         p.demux.directPath(p.sink);
@@ -105,6 +107,7 @@ class InboundPipelineTest {
 
     @Test
     @DisplayName("B59 in the pipeline: forbidden endpoints are filtered before the direct path sees them")
+    @SecurityGate
     void forbiddenEndpointsAreFilteredBeforeTheDirectPath() {
         final PipelineFixture p = pipeline(StageThreading.FUSED);
         p.demux.directPath(p.sink);
@@ -140,6 +143,7 @@ class InboundPipelineTest {
 
     @Test
     @DisplayName("B56: a relayed Ping is consumed, learns nothing and is never answered (anti-leak gate)")
+    @SecurityGate
     void relayedPingIsConsumedLearnsNothingAndIsNeverAnswered() {
         final PipelineFixture p = pipeline(StageThreading.FUSED);
         p.demux.directPath(p.sink);
@@ -173,6 +177,7 @@ class InboundPipelineTest {
 
     @Test
     @DisplayName("B56: a relayed Pong is consumed and counted, never passed on")
+    @SecurityGate
     void relayedPongIsConsumedAndCounted() {
         final PipelineFixture p = pipeline(StageThreading.FUSED);
         p.demux.directPath(p.sink);
@@ -187,6 +192,7 @@ class InboundPipelineTest {
 
     @Test
     @DisplayName("B55 (anti-leak gate): a CallMeMaybe carrying peer X's disco key relayed by peer Y teaches nothing")
+    @SecurityGate
     void callMeMaybeWithAnotherPeersDiscoKeyTeachesNothing() {
         final PipelineFixture p = pipeline(StageThreading.FUSED);
         p.demux.directPath(p.sink);
@@ -202,6 +208,7 @@ class InboundPipelineTest {
 
     @Test
     @DisplayName("B55: a CallMeMaybe from a disco key not in the netmap teaches nothing and is still consumed")
+    @SecurityGate
     void callMeMaybeFromDiscoKeyNotInNetmapTeachesNothingAndIsConsumed() {
         final PipelineFixture p = pipeline(StageThreading.FUSED);
         p.demux.directPath(p.sink);

@@ -54,7 +54,7 @@ final class EngineClients implements LoadClients {
     /** @param sinks one per engine: {@code sinks.get(2p)} for pair p's sender, {@code 2p + 1} for its receiver */
     EngineClients(final PairState[] pairs, final List<RelayUrl> relays, final boolean tlsInsecure,
                   final Transport transport, final EventLoopGroup group, final List<TrafficSink> sinks,
-                  final int sizeBytes) {
+                  final int sizeBytes, final RunKeys keys) {
         this.pairs = pairs;
         final int n = pairs.length;
         final List<DerpRegion> regions = new ArrayList<>();
@@ -74,10 +74,10 @@ final class EngineClients implements LoadClients {
         senderKeys = new NodeKey[n];
         receiverKeys = new NodeKey[n];
         for (int p = 0; p < n; p++) {
-            final NodePrivateKey s = NodePrivateKey.generate();
-            final NodePrivateKey r = NodePrivateKey.generate();
-            final DiscoPrivateKey sd = DiscoPrivateKey.generate();
-            final DiscoPrivateKey rd = DiscoPrivateKey.generate();
+            final NodePrivateKey s = keys.nodeKey();
+            final NodePrivateKey r = keys.nodeKey();
+            final DiscoPrivateKey sd = keys.discoKey();
+            final DiscoPrivateKey rd = keys.discoKey();
             senderKeys[p] = s.publicKey();
             receiverKeys[p] = r.publicKey();
             final Netmap.Builder netmap = Netmap.builder();

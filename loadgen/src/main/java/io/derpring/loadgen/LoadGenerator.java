@@ -45,9 +45,16 @@ public final class LoadGenerator {
     static final long DRAIN_POLL_NS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final LoadOptions options;
+    private final RunKeys keys;
 
     public LoadGenerator(final LoadOptions options) {
+        this(options, RunKeys.RANDOM);
+    }
+
+    /** With the run's secrets taken from {@code keys} (the key-leak gate knows every key it hands out). */
+    LoadGenerator(final LoadOptions options, final RunKeys keys) {
         this.options = options;
+        this.keys = keys;
     }
 
     /**
@@ -70,7 +77,8 @@ public final class LoadGenerator {
                 for (int r = 0; r < options.regions(); r++) {
                     final DerpRelayServer server = DerpRelayServer.builder()
                         .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).transport(transport)
-                        .metricsAddress(null).queueDepth(options.relayQueueDepth()).build();
+                        .metricsAddress(null).queueDepth(options.relayQueueDepth())
+                        .serverPrivateKey(keys.nodeKey()).meshKey(keys.meshKey()).build();
                     servers.add(server);
                     server.start();
                     relays.add(new RelayUrl(false, server.localAddress().getAddress().getHostAddress(),
@@ -96,7 +104,7 @@ public final class LoadGenerator {
                 final TrafficSink sink = new TrafficSink(pairs, options.sizeBytes(), options.window(), latency,
                     corrupted, wakeup);
                 clients = new RawClients(pairs, relays, options.tlsInsecure(), transport, group, sink,
-                    options.sizeBytes());
+                    options.sizeBytes(), keys);
             } else {
                 final List<TrafficSink> sinks = new ArrayList<>();
                 for (int i = 0; i < 2 * pairs.length; i++) {
@@ -104,7 +112,7 @@ public final class LoadGenerator {
                         wakeup));
                 }
                 clients = new EngineClients(pairs, relays, options.tlsInsecure(), transport, group, sinks,
-                    options.sizeBytes());
+                    options.sizeBytes(), keys);
             }
             clients.connect(CONNECT_TIMEOUT_NS);
             LOG.info("{} nodes connected to {}", 2 * pairs.length, relays);

@@ -47,7 +47,8 @@ final class RawClients implements LoadClients {
     private final NodeKey[] receiverKeys;
 
     RawClients(final PairState[] pairs, final List<RelayUrl> relays, final boolean tlsInsecure,
-               final Transport transport, final EventLoopGroup group, final TrafficSink sink, final int sizeBytes) {
+               final Transport transport, final EventLoopGroup group, final TrafficSink sink, final int sizeBytes,
+               final RunKeys keys) {
         final int n = pairs.length;
         final NodePrivateKey[] senderPrivate = new NodePrivateKey[n];
         final NodePrivateKey[] receiverPrivate = new NodePrivateKey[n];
@@ -55,8 +56,8 @@ final class RawClients implements LoadClients {
         receiverKeys = new NodeKey[n];
         final Netmap.Builder netmap = Netmap.builder();
         for (int p = 0; p < n; p++) {
-            senderPrivate[p] = NodePrivateKey.generate();
-            receiverPrivate[p] = NodePrivateKey.generate();
+            senderPrivate[p] = keys.nodeKey();
+            receiverPrivate[p] = keys.nodeKey();
             senderKeys[p] = senderPrivate[p].publicKey();
             receiverKeys[p] = receiverPrivate[p].publicKey();
             // The ring admits only netmap members (SPEC §5.6): every node of the run is one.
