@@ -27,7 +27,7 @@ final class ClientDropTally {
         InboundCounter.DISCO_PING_CONSUMED, InboundCounter.DISCO_PONG_CONSUMED, InboundCounter.DISCO_OTHER_CONSUMED,
         InboundCounter.DISCO_CALL_ME_MAYBE_LEARNED, InboundCounter.DISCO_CALL_ME_MAYBE_NO_CANDIDATES);
     static final Set<RegionCounter> ROUTER = EnumSet.of(RegionCounter.DROPPED_NO_REGION,
-        RegionCounter.DROPPED_QUEUE_OLDEST, RegionCounter.DROPPED_REGION_GONE);
+        RegionCounter.DROPPED_QUEUE_OLDEST, RegionCounter.DROPPED_REGION_GONE, RegionCounter.DROPPED_UNREACHABLE);
 
     private ClientDropTally() {
     }

@@ -7,15 +7,23 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import io.derpring.keys.NodePrivateKey;
+import io.derpring.loadgen.fault.DataplaneStall;
+import io.derpring.loadgen.fault.FaultProxy;
+import io.derpring.loadgen.fault.InjectedClock;
 import io.derpring.runtime.JvmRequirements;
 import io.derpring.server.DerpRelayServer;
 import io.derpring.transport.EventLoops;
 import io.derpring.transport.Transport;
+import io.derpring.transport.client.DerpClientSettings;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,24 +65,38 @@ public final class LoadGenerator {
     public LoadReport run(final PrintStream progress) throws Exception {
         JvmRequirements.requireAgronaAccess();
         final Transport transport = options.transport() != null ? options.transport() : Transport.detect();
-        final List<DerpRelayServer> servers = new ArrayList<>();
+        final List<DerpRelayServer> servers = new CopyOnWriteArrayList<>();
+        final List<FaultProxy> proxies = new ArrayList<>();
+        final InjectedClock clock = new InjectedClock();
+        final DataplaneStall stall = new DataplaneStall();
+        final MemorySampler memory = new MemorySampler();
+        final Thread memoryThread = new Thread(memory, "derpring-loadgen-memory");
+        memoryThread.setDaemon(true);
+        memoryThread.start();
         EventLoopGroup group = null;
         LoadClients clients = null;
         ProgressPrinter printer = null;
         Thread printerThread = null;
+        FaultInjector injector = null;
+        Thread injectorThread = null;
         final long cpuRunStart = processCpuNs();
         try {
             final List<RelayUrl> relays = new ArrayList<>();
             final RelayDrops relayDrops;
+            final DerpRelayServer[] current = new DerpRelayServer[options.regions()];
+            final NodePrivateKey[] relayKeys = new NodePrivateKey[options.regions()];
             if (options.embeddedRelays()) {
                 for (int r = 0; r < options.regions(); r++) {
-                    final DerpRelayServer server = DerpRelayServer.builder()
-                        .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).transport(transport)
-                        .metricsAddress(null).queueDepth(options.relayQueueDepth()).build();
-                    servers.add(server);
-                    server.start();
-                    relays.add(new RelayUrl(false, server.localAddress().getAddress().getHostAddress(),
-                        server.localAddress().getPort()));
+                    relayKeys[r] = NodePrivateKey.generate(); // a restarted relay keeps its key, as derper does
+                    current[r] = startRelay(transport, relayKeys[r]);
+                    servers.add(current[r]);
+                    InetSocketAddress address = current[r].localAddress();
+                    if (options.faultProxy()) {
+                        final FaultProxy proxy = FaultProxy.start(address);
+                        proxies.add(proxy);
+                        address = proxy.localAddress();
+                    }
+                    relays.add(new RelayUrl(false, address.getAddress().getHostAddress(), address.getPort()));
                 }
                 relayDrops = RelayDrops.embedded(servers);
             } else {
@@ -83,6 +105,18 @@ public final class LoadGenerator {
                 }
                 relayDrops = RelayDrops.scraped(options.relayMetrics());
             }
+            final FaultInjector.RelayRestarter restarter = () -> {
+                final List<InetSocketAddress> fresh = new ArrayList<>();
+                for (int r = 0; r < current.length; r++) {
+                    current[r].close();
+                    current[r] = startRelay(transport, relayKeys[r]);
+                    servers.add(current[r]);
+                    fresh.add(current[r].localAddress());
+                }
+                return fresh;
+            };
+            final DerpClientSettings clientSettings = options.faultProxy()
+                ? DerpClientSettings.defaults().toBuilder().nanoClock(clock).build() : DerpClientSettings.defaults();
 
             final PairState[] pairs = new PairState[options.pairs()];
             for (int p = 0; p < pairs.length; p++) {
@@ -100,11 +134,15 @@ public final class LoadGenerator {
             } else {
                 final List<TrafficSink> sinks = new ArrayList<>();
                 for (int i = 0; i < 2 * pairs.length; i++) {
-                    sinks.add(new TrafficSink(pairs, options.sizeBytes(), options.window(), latency, corrupted,
-                        wakeup));
+                    final TrafficSink sink = new TrafficSink(pairs, options.sizeBytes(), options.window(), latency,
+                        corrupted, wakeup);
+                    if (options.faultProxy() && i % 2 == 1) {
+                        sink.stall(stall); // receivers only: a slow dataplane is the data's destination
+                    }
+                    sinks.add(sink);
                 }
                 clients = new EngineClients(pairs, relays, options.tlsInsecure(), transport, group, sinks,
-                    options.sizeBytes());
+                    options.sizeBytes(), clientSettings);
             }
             clients.connect(CONNECT_TIMEOUT_NS);
             LOG.info("{} nodes connected to {}", 2 * pairs.length, relays);
@@ -120,8 +158,15 @@ public final class LoadGenerator {
             final Thread senderThread = new Thread(sender, "derpring-loadgen-sender");
             senderThread.setDaemon(true);
             senderThread.start();
+            if (options.faultProxy()) {
+                injector = new FaultInjector(options.faultSchedule(), proxies, restarter, clock, clientSettings, stall,
+                    clients, run, 2 * pairs.length, startNs, endNs);
+                injectorThread = new Thread(injector, "derpring-loadgen-faults");
+                injectorThread.setDaemon(true);
+                injectorThread.start();
+            }
             if (options.progress()) {
-                printer = new ProgressPrinter(run, progress);
+                printer = new ProgressPrinter(run, progress, memory, injector);
                 printerThread = new Thread(printer, "derpring-loadgen-progress");
                 printerThread.setDaemon(true);
                 printerThread.start();
@@ -132,6 +177,10 @@ public final class LoadGenerator {
             senderThread.join();
             final long cpuMeasureEnd = processCpuNs();
             final long stoppedNs = sender.stoppedNs();
+            if (injector != null) {
+                injector.stop();
+                injectorThread.join();
+            }
             drain(run, clients, relayDrops.live());
 
             final long relayDropped = relayDrops.known() ? run.relayDrops() : 0;
@@ -148,12 +197,17 @@ public final class LoadGenerator {
                 run.unaccounted(relayDropped), run.duplicated(), run.reordered(), run.corrupted(), run.acksSent(),
                 run.acksReceived(), run.windowStalls(), round3(pps), round3(pps * options.sizeBytes() * 8 / 1e6),
                 round3((cpuMeasureEnd - cpuMeasureStart) / 1e9), round3((processCpuNs() - cpuRunStart) / 1e9),
-                LoadReport.Latency.of(latency.measuredTotal()));
+                LoadReport.Latency.of(latency.measuredTotal()), run.lostInTransit(), transitDetail(run, proxies),
+                run.connectionsLost(), faults(injector), memoryReport(memory));
             if (options.jsonFile() != null) {
                 report.writeJson(options.jsonFile());
             }
             return report;
         } finally {
+            memory.stop();
+            if (injector != null) {
+                injector.stop();
+            }
             if (printer != null) {
                 printer.stop();
                 printerThread.join(TimeUnit.SECONDS.toMillis(2));
@@ -164,10 +218,53 @@ public final class LoadGenerator {
             if (group != null) {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             }
+            for (final FaultProxy p : proxies) {
+                p.close();
+            }
             for (final DerpRelayServer s : servers) {
                 s.close();
             }
         }
+    }
+
+    private DerpRelayServer startRelay(final Transport transport, final NodePrivateKey key)
+        throws InterruptedException {
+        return DerpRelayServer.builder().listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .transport(transport).metricsAddress(null).queueDepth(options.relayQueueDepth()).serverPrivateKey(key)
+            .build().start();
+    }
+
+    /** Where the packets lost in transit were lost: empty when none could be (no connection died). */
+    private static Map<String, Long> transitDetail(final LoadRun run, final List<FaultProxy> proxies) {
+        final Map<String, Long> out = new LinkedHashMap<>();
+        if (run.lostInTransit() == 0 && run.connectionsLost() == 0) {
+            return out;
+        }
+        out.put("client_to_relay", run.lostClientToRelay());
+        out.put("relay_to_client", run.lostRelayToClient());
+        if (!proxies.isEmpty()) {
+            long inside = 0;
+            for (final FaultProxy p : proxies) {
+                inside += p.packetFramesLostInside();
+            }
+            out.put("of_which_inside_fault_proxy", inside);
+        }
+        return out;
+    }
+
+    private LoadReport.Faults faults(final FaultInjector injector) {
+        if (injector == null) {
+            return null;
+        }
+        return new LoadReport.Faults(options.faultSchedule().toString(), injector.injectedByFault(),
+            injector.recoveries(), injector.unrecovered(), injector.recoveryMsMax(), injector.recoveryMsMean(),
+            injector.proxyStats());
+    }
+
+    /** One last sample, then the series. */
+    private static Map<String, Object> memoryReport(final MemorySampler memory) {
+        memory.sample();
+        return memory.toMap();
     }
 
     /**
@@ -181,7 +278,7 @@ public final class LoadGenerator {
         while (true) {
             final long relayDropped = liveRelayDrops ? run.relayDrops() : 0;
             final long queued = clients.queuedPackets();
-            if (run.unaccounted(relayDropped) <= 0 && queued <= 0) {
+            if (run.shortfall(relayDropped) <= 0 && queued <= 0) {
                 return;
             }
             final long nowNs = System.nanoTime();

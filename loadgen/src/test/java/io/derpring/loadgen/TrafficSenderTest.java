@@ -68,6 +68,31 @@ class TrafficSenderTest {
         }
 
         @Override
+        public boolean allConnected() {
+            return true;
+        }
+
+        @Override
+        public long connects() {
+            return 0;
+        }
+
+        @Override
+        public long connectionsLost() {
+            return 0;
+        }
+
+        @Override
+        public long packetsWritten() {
+            return 0;
+        }
+
+        @Override
+        public long packetsRead() {
+            return 0;
+        }
+
+        @Override
         public void close() {
         }
     }
