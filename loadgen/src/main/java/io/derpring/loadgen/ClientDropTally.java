@@ -29,7 +29,20 @@ final class ClientDropTally {
     static final Set<RegionCounter> ROUTER = EnumSet.of(RegionCounter.DROPPED_NO_REGION,
         RegionCounter.DROPPED_QUEUE_OLDEST, RegionCounter.DROPPED_REGION_GONE, RegionCounter.DROPPED_UNREACHABLE);
 
+    /** Connection lifecycle counters a soak reports: how often connections came, went, and paused for the ring. */
+    static final Set<ClientCounter> EVENTS = EnumSet.of(ClientCounter.CONNECTS, ClientCounter.CONNECT_FAILURES,
+        ClientCounter.DISCONNECTS, ClientCounter.RING_FULL_PAUSES, ClientCounter.RING_FULL_RESUMES);
+
     private ClientDropTally() {
+    }
+
+    /** {@link #EVENTS} by lower-case name, zeros included. */
+    static Map<String, Long> events(final Counters<ClientCounter> counters) {
+        final Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (final ClientCounter c : EVENTS) {
+            out.put(c.name().toLowerCase(Locale.ROOT), counters.get(c));
+        }
+        return out;
     }
 
     static <E extends Enum<E> & CounterDescriptor> void add(final Map<String, Long> into, final String prefix,

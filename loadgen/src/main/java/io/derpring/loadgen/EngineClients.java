@@ -226,6 +226,11 @@ final class EngineClients implements LoadClients {
     }
 
     @Override
+    public Map<String, Long> connectionEvents() {
+        return ClientDropTally.events(clientCounters);
+    }
+
+    @Override
     public void close() {
         for (int p = 0; p < senders.length; p++) {
             senders[p].close();

@@ -124,7 +124,9 @@ final class FaultInjector implements Runnable {
         LOG.info("injecting fault {}", fault.cliName());
         switch (fault) {
             case RESET:
-                proxies.forEach(FaultProxy::reset);
+                for (final FaultProxy p : proxies) {
+                    p.reset();
+                }
                 break;
             case HALF_OPEN:
                 for (final FaultProxy p : proxies) {
@@ -237,7 +239,9 @@ final class FaultInjector implements Runnable {
         long halfOpened = 0;
         long halfOpenExpired = 0;
         long lostInside = 0;
+        long throttled = 0;
         for (final FaultProxy p : proxies) {
+            throttled += p.throttlePauses();
             accepted += p.accepted();
             refused += p.refusedOverCap();
             unreachable += p.targetUnreachable();
@@ -255,6 +259,7 @@ final class FaultInjector implements Runnable {
         out.put("connections_half_opened", halfOpened);
         out.put("half_open_expired", halfOpenExpired);
         out.put("packet_frames_lost_inside_proxy", lostInside);
+        out.put("throttle_pauses", throttled);
         return out;
     }
 }

@@ -39,6 +39,9 @@ interface LoadClients extends AckPath, AutoCloseable {
     /** RecvPacket frames our clients read from their connections. */
     long packetsRead();
 
+    /** Cumulative connection events by counter name: connects, disconnects, failures, ring-full pauses, resumes. */
+    Map<String, Long> connectionEvents();
+
     @Override
     void close();
 }

@@ -198,7 +198,7 @@ public final class LoadGenerator {
                 run.acksReceived(), run.windowStalls(), round3(pps), round3(pps * options.sizeBytes() * 8 / 1e6),
                 round3((cpuMeasureEnd - cpuMeasureStart) / 1e9), round3((processCpuNs() - cpuRunStart) / 1e9),
                 LoadReport.Latency.of(latency.measuredTotal()), run.lostInTransit(), transitDetail(run, proxies),
-                run.connectionsLost(), faults(injector), memoryReport(memory));
+                run.connectionsLost(), faults(injector, clients), memoryReport(memory));
             if (options.jsonFile() != null) {
                 report.writeJson(options.jsonFile());
             }
@@ -252,13 +252,13 @@ public final class LoadGenerator {
         return out;
     }
 
-    private LoadReport.Faults faults(final FaultInjector injector) {
+    private LoadReport.Faults faults(final FaultInjector injector, final LoadClients clients) {
         if (injector == null) {
             return null;
         }
         return new LoadReport.Faults(options.faultSchedule().toString(), injector.injectedByFault(),
             injector.recoveries(), injector.unrecovered(), injector.recoveryMsMax(), injector.recoveryMsMean(),
-            injector.proxyStats());
+            injector.proxyStats(), clients.connectionEvents());
     }
 
     /** One last sample, then the series. */

@@ -67,6 +67,11 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
     public static final long MAX_RATE_PER_PAIR = 10_000_000;
     /** Packets still in flight after sending stops normally land within milliseconds; 2 s bounds a stuck one. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * Two nodes per pair, and a half-open fault holds the frozen connections while the clients reconnect: the
+     * proxy's cap ({@link io.derpring.loadgen.fault.FaultProxy#MAX_CONNECTIONS}) must hold four per pair.
+     */
+    public static final int MAX_FAULT_PROXY_PAIRS = io.derpring.loadgen.fault.FaultProxy.MAX_CONNECTIONS / 4;
 
     public LoadOptions {
         relays = List.copyOf(Objects.requireNonNull(relays, "relays"));
@@ -99,6 +104,10 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
             if (client != ClientKind.ENGINE) {
                 throw new InvalidConfigException("--fault-proxy needs --client engine: bare connections are used once "
                     + "and never reconnect, so no fault could be recovered from");
+            }
+            if (pairs > MAX_FAULT_PROXY_PAIRS) {
+                throw new InvalidConfigException("pairs = " + pairs + " is more than --fault-proxy takes ("
+                    + MAX_FAULT_PROXY_PAIRS + ": its connection cap must hold every node twice over)");
             }
             if (faultSchedule == null) {
                 faultSchedule = FaultSchedule.every(FaultSchedule.DEFAULT_PERIOD);

@@ -39,10 +39,12 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
     /**
      * What a fault soak injected and how the clients recovered; null in a run without {@code --fault-proxy}.
      *
-     * @param proxy the fault proxies' own counts, summed
+     * @param proxy        the fault proxies' own counts, summed
+     * @param clientEvents our clients' connection events over the whole run (connects include the first ones)
      */
     public record Faults(String schedule, Map<String, Long> injected, long recoveries, long unrecovered,
-                         long recoveryMsMax, long recoveryMsMean, Map<String, Long> proxy) {
+                         long recoveryMsMax, long recoveryMsMean, Map<String, Long> proxy,
+                         Map<String, Long> clientEvents) {
         long injectedTotal() {
             long sum = 0;
             for (final long n : injected.values()) {
@@ -143,6 +145,7 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
             m.put("fault_recovery_ms_max", faults.recoveryMsMax());
             m.put("fault_recovery_ms_mean", faults.recoveryMsMean());
             m.put("fault_proxy", faults.proxy());
+            m.put("fault_client_events", faults.clientEvents());
         }
         m.put("memory", memory);
         return m;
@@ -192,6 +195,7 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
                 + "mean %,d ms", faults.injectedTotal(), faults.injected(), faults.schedule(), faults.recoveries(),
                 faults.unrecovered(), faults.recoveryMsMax(), faults.recoveryMsMean())).append('\n');
             b.append("  proxy       ").append(faults.proxy()).append('\n');
+            b.append("  connections ").append(faults.clientEvents()).append('\n');
         }
         b.append("  memory      ").append(memory).append('\n');
         b.append("  integrity   ").append(fmt("duplicated %,d  reordered %,d  corrupted %,d", duplicated, reordered,

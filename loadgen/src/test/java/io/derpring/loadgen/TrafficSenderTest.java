@@ -93,6 +93,11 @@ class TrafficSenderTest {
         }
 
         @Override
+        public Map<String, Long> connectionEvents() {
+            return Map.of();
+        }
+
+        @Override
         public void close() {
         }
     }

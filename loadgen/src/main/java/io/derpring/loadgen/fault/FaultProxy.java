@@ -43,16 +43,24 @@ import io.netty.util.ReferenceCountUtil;
  * count the packet frames a fault lost inside it: {@link #packetFramesLostInside()}.
  */
 public final class FaultProxy implements AutoCloseable {
-    /** Twice what a many-pair soak opens (two nodes per pair, one reconnect each), and a bound on memory. */
-    public static final int MAX_CONNECTIONS = 1024;
+    /**
+     * A bound on sockets and memory: with {@link #WRITE_BUFFER_HIGH_BYTES} per direction the proxy holds at most
+     * 256 × 2 × 256 KiB = 128 MiB. A soak opens two per pair, plus the frozen ones a half-open fault holds.
+     */
+    public static final int MAX_CONNECTIONS = 256;
     /** Frozen (half-open) connections are reset after this: cleanup once the client has long given up. */
     public static final long HALF_OPEN_HOLD_NS = TimeUnit.SECONDS.toNanos(10);
     /** A reset waits this long for a frame to cut through; an idle connection is then reset at a frame boundary. */
     public static final long RESET_CUT_WAIT_NS = TimeUnit.MILLISECONDS.toNanos(250);
     /** While throttled, reads are this small, so the pause after each stays short and the rate smooth. */
     public static final int SLOW_READ_CHUNK_BYTES = 1024;
-    public static final int WRITE_BUFFER_LOW_BYTES = 32 * 1024;
-    public static final int WRITE_BUFFER_HIGH_BYTES = 64 * 1024;
+    /**
+     * A direction stops reading above the high mark and resumes below the low one. Netty's 64 KiB default moved
+     * only about 0.5 MB/s on a loaded two-core machine (one high mark per event loop wake-up); 256 KiB keeps the
+     * proxy from being the bottleneck while memory stays bounded ({@link #MAX_CONNECTIONS}).
+     */
+    public static final int WRITE_BUFFER_LOW_BYTES = 128 * 1024;
+    public static final int WRITE_BUFFER_HIGH_BYTES = 256 * 1024;
 
     private static final RecvByteBufAllocator NORMAL_READS = new AdaptiveRecvByteBufAllocator();
     private static final RecvByteBufAllocator SLOW_READS = new FixedRecvByteBufAllocator(SLOW_READ_CHUNK_BYTES);
@@ -73,9 +81,16 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicLong halfOpened = new AtomicLong();
     private final AtomicLong halfOpenExpired = new AtomicLong();
     private final AtomicLong packetFramesLostInside = new AtomicLong();
+    private final AtomicLong throttlePauses = new AtomicLong();
 
-    private FaultProxy(final InetSocketAddress target) throws InterruptedException {
+    private final int maxConnections;
+    private final long halfOpenHoldNs;
+
+    private FaultProxy(final InetSocketAddress target, final int maxConnections, final long halfOpenHoldNs)
+        throws InterruptedException {
         this.target = target;
+        this.maxConnections = maxConnections;
+        this.halfOpenHoldNs = halfOpenHoldNs;
         this.group = EventLoops.create(Transport.NIO, 1, "derpring-fault-proxy", false);
         this.loop = group.next();
         final ChannelFuture bound = new ServerBootstrap().group(group).channel(Transport.NIO.serverSocketChannel())
@@ -95,7 +110,13 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Binds 127.0.0.1 on an ephemeral port and forwards to {@code target}. */
     public static FaultProxy start(final InetSocketAddress target) throws InterruptedException {
-        return new FaultProxy(target);
+        return new FaultProxy(target, MAX_CONNECTIONS, HALF_OPEN_HOLD_NS);
+    }
+
+    /** Tests: a smaller connection cap and a shorter half-open hold. */
+    static FaultProxy start(final InetSocketAddress target, final int maxConnections, final long halfOpenHoldNs)
+        throws InterruptedException {
+        return new FaultProxy(target, maxConnections, halfOpenHoldNs);
     }
 
     /** Where clients connect; the same for the proxy's whole life. */
@@ -108,10 +129,14 @@ public final class FaultProxy implements AutoCloseable {
         this.target = newTarget;
     }
 
-    /** Cuts every open connection mid-frame and resets it (RST both ways). Returns how many were marked. */
-    public int reset() {
+    /**
+     * Cuts every open connection mid-frame and resets it (RST both ways): the next bytes read on it are passed on up
+     * to the middle of a frame, then both sockets close with SO_LINGER 0. A connection that carries nothing within
+     * {@link #RESET_CUT_WAIT_NS} is reset where it stands. Returns how many were marked, once all are.
+     */
+    public int reset() throws InterruptedException {
         final List<Link> now = List.copyOf(links);
-        loop.execute(() -> now.forEach(Link::resetSoon));
+        loop.submit(() -> now.forEach(Link::resetSoon)).sync();
         return now.size();
     }
 
@@ -161,7 +186,10 @@ public final class FaultProxy implements AutoCloseable {
         return halfOpened.get();
     }
 
-    /** Frozen connections the proxy itself reset after {@link #HALF_OPEN_HOLD_NS} (the client had not closed). */
+    /**
+     * Frozen connections the proxy itself reset after {@link #HALF_OPEN_HOLD_NS}. A frozen connection is not read, so
+     * the proxy cannot see its client close it; every frozen connection ends this way.
+     */
     public long halfOpenExpired() {
         return halfOpenExpired.get();
     }
@@ -177,6 +205,11 @@ public final class FaultProxy implements AutoCloseable {
         return packetFramesLostInside.get();
     }
 
+    /** Times a throttled direction paused reading to hold its rate (a slow reader at work). */
+    public long throttlePauses() {
+        return throttlePauses.get();
+    }
+
     @Override
     public void close() {
         server.close().awaitUninterruptibly();
@@ -186,7 +219,7 @@ public final class FaultProxy implements AutoCloseable {
 
     private void accept(final Channel client) {
         accepted.incrementAndGet();
-        if (links.size() >= MAX_CONNECTIONS) {
+        if (links.size() >= maxConnections) {
             refusedOverCap.incrementAndGet();
             client.close();
             return;
@@ -204,6 +237,8 @@ public final class FaultProxy implements AutoCloseable {
         private Direction toClient;
         private boolean frozen;
         private boolean resetPending;
+        /** Cut: nothing more is passed on either way; the reset follows. */
+        private boolean cut;
         private boolean done;
 
         Link(final Channel client) {
@@ -232,8 +267,6 @@ public final class FaultProxy implements AutoCloseable {
                     return;
                 }
                 applyReadRate();
-                client.read();
-                relay.read();
                 client.config().setAutoRead(true);
                 relay.config().setAutoRead(true);
             });
@@ -243,13 +276,13 @@ public final class FaultProxy implements AutoCloseable {
             if (relay != null) {
                 relay.config().setRecvByteBufAllocator(slowReaderBytesPerSecond > 0 ? SLOW_READS : NORMAL_READS);
                 if (slowReaderBytesPerSecond == 0) {
-                    toClient.resumeIfAllowed();
+                    toClient.rateWindowOver(); // a pause still running was set for the old rate: end it now
                 }
             }
         }
 
         void freeze() {
-            if (done || frozen) {
+            if (done || silent()) {
                 return;
             }
             frozen = true;
@@ -261,15 +294,16 @@ public final class FaultProxy implements AutoCloseable {
                     halfOpenExpired.incrementAndGet();
                     resetNow();
                 }
-            }, HALF_OPEN_HOLD_NS, TimeUnit.NANOSECONDS);
+            }, halfOpenHoldNs, TimeUnit.NANOSECONDS);
         }
 
-        boolean frozen() {
-            return frozen;
+        /** No byte may be passed on: frozen, or cut for a reset. */
+        boolean silent() {
+            return frozen || cut;
         }
 
         void resetSoon() {
-            if (done || frozen || resetPending) {
+            if (done || silent() || resetPending) {
                 return;
             }
             resetPending = true;
@@ -286,15 +320,18 @@ public final class FaultProxy implements AutoCloseable {
             if (!resetPending) {
                 return false;
             }
-            final int cut = d.counter.midFrameCut(chunk);
-            if (cut < 0) {
+            final int at = d.counter.midFrameCut(chunk);
+            if (at < 0) {
                 return false;
             }
             resetPending = false;
+            this.cut = true;
             resetsMidFrame.incrementAndGet();
-            final ByteBuf prefix = chunk.retainedSlice(chunk.readerIndex(), cut);
+            final ByteBuf prefix = chunk.retainedSlice(chunk.readerIndex(), at);
             d.account(chunk, false);
             d.to.writeAndFlush(prefix).addListener(f -> resetNow());
+            // A far side that reads nothing would hold the prefix, and the reset, forever.
+            loop.schedule(this::resetNow, RESET_CUT_WAIT_NS, TimeUnit.NANOSECONDS);
             return true;
         }
 
@@ -315,7 +352,7 @@ public final class FaultProxy implements AutoCloseable {
 
         /** One side closed: pass on what is already written, then close the other (unless frozen: silence). */
         void sideClosed(final Channel closed) {
-            if (frozen) {
+            if (silent()) {
                 return;
             }
             final Channel other = closed == client ? relay : client;
@@ -359,7 +396,7 @@ public final class FaultProxy implements AutoCloseable {
         public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
             final ByteBuf chunk = (ByteBuf) msg;
             try {
-                if (link.frozen() || !to.isActive()) {
+                if (link.silent() || !to.isActive()) {
                     account(chunk, false); // read, and never to be written: lost here
                     return;
                 }
@@ -379,6 +416,7 @@ public final class FaultProxy implements AutoCloseable {
                 final long rate = slowReaderBytesPerSecond;
                 if (throttled && rate > 0) {
                     pausedForRate = true;
+                    throttlePauses.incrementAndGet();
                     from.config().setAutoRead(false);
                     loop.schedule(this::rateWindowOver, TimeUnit.SECONDS.toNanos(bytes) / rate,
                         TimeUnit.NANOSECONDS);
@@ -395,13 +433,13 @@ public final class FaultProxy implements AutoCloseable {
             return forwarded ? frames : 0;
         }
 
-        private void rateWindowOver() {
+        void rateWindowOver() {
             pausedForRate = false;
             resumeIfAllowed();
         }
 
         void resumeIfAllowed() {
-            if (!link.frozen() && !pausedForRate && to.isWritable() && from.isActive()) {
+            if (!link.silent() && !pausedForRate && to.isWritable() && from.isActive()) {
                 from.config().setAutoRead(true);
             }
         }
