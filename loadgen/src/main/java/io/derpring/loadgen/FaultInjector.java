@@ -180,6 +180,13 @@ final class FaultInjector implements Runnable {
             LockSupport.parkNanos(POLL_NS);
         }
         LOG.warn("no recovery from {}", fault.cliName());
+        try {
+            for (final FaultProxy p : proxies) {
+                LOG.warn("connections through the fault proxy {}:\n{}", p.localAddress(), p.describeConnections());
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         unrecovered.incrementAndGet();
     }
 

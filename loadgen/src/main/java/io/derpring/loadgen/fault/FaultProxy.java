@@ -156,6 +156,13 @@ public final class FaultProxy implements AutoCloseable {
         loop.execute(() -> links.forEach(Link::applyReadRate));
     }
 
+    /** One line per open connection: both channels' state, the fault flags, packet frames each way (diagnostics). */
+    public String describeConnections() throws InterruptedException {
+        final StringBuilder b = new StringBuilder();
+        loop.submit(() -> links.forEach(l -> b.append(l.describe()).append('\n'))).sync();
+        return b.toString();
+    }
+
     public int openConnections() {
         return links.size();
     }
@@ -243,6 +250,15 @@ public final class FaultProxy implements AutoCloseable {
 
         Link(final Channel client) {
             this.client = client;
+        }
+
+        String describe() {
+            return "client " + client.remoteAddress() + " open=" + client.isOpen() + " active=" + client.isActive()
+                + " autoRead=" + client.config().isAutoRead() + " writable=" + client.isWritable() + " | relay open="
+                + relay.isOpen() + " active=" + relay.isActive() + " autoRead=" + relay.config().isAutoRead()
+                + " writable=" + relay.isWritable() + " frozen=" + frozen + " cut=" + cut + " resetPending="
+                + resetPending + " | packet frames read/written to relay " + toRelay.framesRead + "/" + toRelay.framesWritten + ", to client " + toClient.framesRead
+                + "/" + toClient.framesWritten + (toClient.pausedForRate ? ", throttled" : "");
         }
 
         void open() {
