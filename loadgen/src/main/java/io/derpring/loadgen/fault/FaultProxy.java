@@ -257,8 +257,9 @@ public final class FaultProxy implements AutoCloseable {
                 + " autoRead=" + client.config().isAutoRead() + " writable=" + client.isWritable() + " | relay open="
                 + relay.isOpen() + " active=" + relay.isActive() + " autoRead=" + relay.config().isAutoRead()
                 + " writable=" + relay.isWritable() + " frozen=" + frozen + " cut=" + cut + " resetPending="
-                + resetPending + " | packet frames read/written to relay " + toRelay.framesRead + "/" + toRelay.framesWritten + ", to client " + toClient.framesRead
-                + "/" + toClient.framesWritten + (toClient.pausedForRate ? ", throttled" : "");
+                + resetPending + " | packet frames read/written to relay " + toRelay.framesRead + "/"
+                + toRelay.framesWritten + ", to client " + toClient.framesRead + "/" + toClient.framesWritten
+                + (toClient.pausedForRate ? ", throttled" : "");
         }
 
         void open() {
