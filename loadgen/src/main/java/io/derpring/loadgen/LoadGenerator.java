@@ -198,7 +198,7 @@ public final class LoadGenerator {
                 run.acksReceived(), run.windowStalls(), round3(pps), round3(pps * options.sizeBytes() * 8 / 1e6),
                 round3((cpuMeasureEnd - cpuMeasureStart) / 1e9), round3((processCpuNs() - cpuRunStart) / 1e9),
                 LoadReport.Latency.of(latency.measuredTotal()), run.lostInTransit(), transitDetail(run, proxies),
-                run.connectionsLost(), faults(injector, clients), memoryReport(memory));
+                run.connectionsLost(), faults(injector, clients), memoryReport(memory, memoryThread));
             if (options.jsonFile() != null) {
                 report.writeJson(options.jsonFile());
             }
@@ -261,8 +261,11 @@ public final class LoadGenerator {
             injector.proxyStats(), clients.connectionEvents());
     }
 
-    /** One last sample, then the series. */
-    private static Map<String, Object> memoryReport(final MemorySampler memory) {
+    /** Stops the sampler (its series have one writer), takes one last sample, returns the series. */
+    private static Map<String, Object> memoryReport(final MemorySampler memory, final Thread sampler)
+        throws InterruptedException {
+        memory.stop();
+        sampler.join();
         memory.sample();
         return memory.toMap();
     }

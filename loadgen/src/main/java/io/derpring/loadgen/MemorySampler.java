@@ -17,7 +17,8 @@ import io.netty.util.internal.PlatformDependent;
  * Samples this JVM's memory once a second so a long run shows whether it stays flat: the heap as the last GC left it
  * (the sum of the heap pools' collection usage: live data, without the garbage between collections), the JDK's
  * direct buffers ({@code BufferPoolMXBean "direct"}), and Netty's own direct memory counter (buffers it allocates
- * without a JDK cleaner; -1 when Netty does not track them). First, last, min and max of each.
+ * without a JDK cleaner; -1 when Netty does not track them). First, last, min and max of each; the heap series
+ * starts with the first collection.
  */
 final class MemorySampler implements Runnable {
     static final long INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
@@ -80,7 +81,9 @@ final class MemorySampler implements Runnable {
             final MemoryUsage u = p.getCollectionUsage();
             heap += u == null ? 0 : u.getUsed();
         }
-        heapAfterGc.add(heap);
+        if (heap > 0) {
+            heapAfterGc.add(heap); // 0 = no collection yet: nothing to report, and a 0 would fake a rise later
+        }
         directBuffers.add(direct == null ? -1 : direct.getMemoryUsed());
         nettyDirect.add(PlatformDependent.usedDirectMemory());
         samples = samples + 1;
