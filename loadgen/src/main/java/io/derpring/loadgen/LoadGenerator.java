@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A run: start embedded relays (or take the URLs), connect every node, then warmup, measured phase, stop sending,
  * drain what is in flight (bounded by {@link LoadOptions#drainTimeout()}), read every counter, close everything.
+ * With {@link LoadOptions#faultProxy()} (a fault soak) a {@link FaultProxy} sits in front of each embedded relay and
+ * a {@link FaultInjector} thread injects the schedule's faults and times the clients' recovery; a
+ * {@link MemorySampler} samples heap and direct memory every second in every run.
  * {@link #run} blocks for the whole run and returns the report.
  */
 public final class LoadGenerator {
@@ -184,6 +187,7 @@ public final class LoadGenerator {
             drain(run, clients, relayDrops.live());
 
             final long relayDropped = relayDrops.known() ? run.relayDrops() : 0;
+            final long lostInTransit = run.lostInTransit(); // read once: the balance's terms must agree
             final long clientDropped = run.clientDrops();
             final double measuredS = Math.max(1e-9, (stoppedNs - measureStartNs) / 1e9);
             final long measured = run.measuredReceived();
@@ -194,10 +198,10 @@ public final class LoadGenerator {
                 round3(measuredS), round3(options.warmup().toNanos() / 1e9), options.client().cliName(),
                 transport.cliName(), jdk(), options.ratePerPair(), options.window(), relayNames, run.sent(),
                 run.received(), run.receivedByRegion(), measured, relayDropped, relayDrops.known(), clientDropped, run.clientDropsDetail(),
-                run.unaccounted(relayDropped), run.duplicated(), run.reordered(), run.corrupted(), run.acksSent(),
+                run.shortfall(relayDropped) - lostInTransit, run.duplicated(), run.reordered(), run.corrupted(), run.acksSent(),
                 run.acksReceived(), run.windowStalls(), round3(pps), round3(pps * options.sizeBytes() * 8 / 1e6),
                 round3((cpuMeasureEnd - cpuMeasureStart) / 1e9), round3((processCpuNs() - cpuRunStart) / 1e9),
-                LoadReport.Latency.of(latency.measuredTotal()), run.lostInTransit(), transitDetail(run, proxies),
+                LoadReport.Latency.of(latency.measuredTotal()), lostInTransit, transitDetail(run, proxies),
                 run.connectionsLost(), faults(injector, clients), memoryReport(memory, memoryThread));
             if (options.jsonFile() != null) {
                 report.writeJson(options.jsonFile());

@@ -24,9 +24,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * recover on their own, memory stays bounded, and every packet is delivered or counted by reason (nothing
  * unexplained), with evidence that the fault really happened.
  *
- * <p>On epoll (NIO where epoll is missing), not io_uring: with Netty's io_uring transport (relay and clients) some
- * nodes did not notice a connection the proxy reset (2 of 8 in a run; every repeated io_uring run missed one), while
- * epoll recovered every reset. That is a transport finding recorded in
+ * <p>On epoll (NIO where epoll is missing), not io_uring: clients on Netty's io_uring transport sometimes did not
+ * notice a connection the proxy reset (2 of 8 in a run; every repeated io_uring run missed one), while epoll
+ * recovered every reset. That is a transport finding recorded in
  * {@code perf-results/2026-11-30-fault-soak-jdk17/reset-repeats.txt}, not something this soak should flake on.
  */
 @Timeout(120)
