@@ -152,7 +152,9 @@ final class LoadRun {
      * Packets lost in transit: written to a connection by one end (client or relay) and never read by the other,
      * measured by both ends' own counters. Only a connection that dies loses packets this way, so it is credited only
      * when at least one connection was lost in the run; otherwise (and for external relays, whose packet counters we
-     * don't read) it is 0 and any such gap stays unexplained.
+     * don't read) it is 0 and any such gap stays unexplained. Read after the drain, which ends on 300 ms of quiet: a
+     * packet still moving on a live connection lands first instead of being taken for lost. One bound this cannot
+     * give: it does not prove each lost packet was on the connection that died, only that both ends disagree by it.
      */
     long lostInTransit() {
         if (!transitKnown() || connectionsLost() == 0) {
