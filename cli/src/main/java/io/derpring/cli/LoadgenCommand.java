@@ -11,6 +11,7 @@ import io.derpring.loadgen.ClientKind;
 import io.derpring.loadgen.LoadGenerator;
 import io.derpring.loadgen.LoadOptions;
 import io.derpring.loadgen.LoadReport;
+import io.derpring.loadgen.fault.FaultSchedule;
 import io.derpring.relay.RelayConfig;
 import io.derpring.transport.Transport;
 import picocli.CommandLine;
@@ -98,6 +99,18 @@ public final class LoadgenCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress lines on stderr.")
     boolean quiet;
 
+    @Option(names = "--fault-proxy",
+        description = "Fault soak: a loopback proxy between the clients and each embedded relay injects faults (reset "
+            + "mid-frame, half-open, relay restart, slow reader, slow dataplane) on --fault-schedule; clients must "
+            + "recover on their own. Needs --client engine (set automatically) and embedded relays.")
+    boolean faultProxy;
+
+    @Option(names = "--fault-schedule", paramLabel = "SPEC",
+        description = "With --fault-proxy: every:TIME (each fault in turn, one per TIME) or FAULT:TIME[,FAULT:TIME...] "
+            + "at offsets from the start of sending; faults: reset, halfopen, restart, slow-reader, slow-dataplane. "
+            + "Default: every:20s.")
+    String faultSchedule;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -106,7 +119,15 @@ public final class LoadgenCommand implements Callable<Integer> {
         return LoadOptions.builder().relays(relays).relayMetrics(relayMetrics).pairs(pairs).regions(regions)
             .sizeBytes(size).duration(duration).warmup(warmup).ratePerPair(rate).window(window).client(client)
             .transport(transport).jsonFile(json).relayQueueDepth(relayQueueDepth).tlsInsecure(tlsInsecure)
-            .drainTimeout(drainTimeout).progress(!quiet).build();
+            .drainTimeout(drainTimeout).progress(!quiet).faultProxy(faultProxy)
+            .client(faultProxy && !clientGiven() ? ClientKind.ENGINE : client)
+            .faultSchedule(faultSchedule == null ? null : FaultSchedule.parse(faultSchedule, DurationText::parse))
+            .build();
+    }
+
+    /** --fault-proxy picks the engine client unless --client was given (then a raw choice fails with a reason). */
+    private boolean clientGiven() {
+        return spec != null && spec.commandLine().getParseResult().hasMatchedOption("--client");
     }
 
     @Override

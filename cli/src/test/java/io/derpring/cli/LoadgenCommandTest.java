@@ -84,6 +84,16 @@ class LoadgenCommandTest {
     }
 
     @Test
+    void faultProxyPicksEngineClientsAndReadsTheSchedule() {
+        final LoadOptions o = parse("loadgen", "--fault-proxy", "--fault-schedule", "reset:10s,halfopen:1m");
+        assertThat(o.faultProxy()).isTrue();
+        assertThat(o.client()).isEqualTo(ClientKind.ENGINE);
+        assertThat(o.faultSchedule()).hasToString("reset:10000ms,halfopen:60000ms");
+        assertThat(parse("loadgen", "--fault-proxy").faultSchedule()).hasToString("every:20000ms");
+        assertThat(parse("loadgen").faultProxy()).isFalse();
+    }
+
+    @Test
     void badValuesExitWithTheUsageStatusAndAMessage() {
         final int usage = Derpring.commandLine().getCommandSpec().exitCodeOnInvalidInput();
         final String[][] cases = {
@@ -95,6 +105,9 @@ class LoadgenCommandTest {
             {"loadgen", "--pairs", "0"},
             {"loadgen", "--window", "-1"},
             {"loadgen", "--no-such-option"},
+            {"loadgen", "--fault-proxy", "--client", "raw"},
+            {"loadgen", "--fault-proxy", "--fault-schedule", "meltdown:5s"},
+            {"loadgen", "--fault-proxy", "--relay", "http://127.0.0.1:3340"},
         };
         for (final String[] args : cases) {
             final StringWriter err = new StringWriter();

@@ -27,9 +27,22 @@ final class ClientDropTally {
         InboundCounter.DISCO_PING_CONSUMED, InboundCounter.DISCO_PONG_CONSUMED, InboundCounter.DISCO_OTHER_CONSUMED,
         InboundCounter.DISCO_CALL_ME_MAYBE_LEARNED, InboundCounter.DISCO_CALL_ME_MAYBE_NO_CANDIDATES);
     static final Set<RegionCounter> ROUTER = EnumSet.of(RegionCounter.DROPPED_NO_REGION,
-        RegionCounter.DROPPED_QUEUE_OLDEST, RegionCounter.DROPPED_REGION_GONE);
+        RegionCounter.DROPPED_QUEUE_OLDEST, RegionCounter.DROPPED_REGION_GONE, RegionCounter.DROPPED_UNREACHABLE);
+
+    /** Connection lifecycle counters a soak reports: how often connections came, went, and paused for the ring. */
+    static final Set<ClientCounter> EVENTS = EnumSet.of(ClientCounter.CONNECTS, ClientCounter.CONNECT_FAILURES,
+        ClientCounter.DISCONNECTS, ClientCounter.RING_FULL_PAUSES, ClientCounter.RING_FULL_RESUMES);
 
     private ClientDropTally() {
+    }
+
+    /** {@link #EVENTS} by lower-case name, zeros included. */
+    static Map<String, Long> events(final Counters<ClientCounter> counters) {
+        final Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (final ClientCounter c : EVENTS) {
+            out.put(c.name().toLowerCase(Locale.ROOT), counters.get(c));
+        }
+        return out;
     }
 
     static <E extends Enum<E> & CounterDescriptor> void add(final Map<String, Long> into, final String prefix,

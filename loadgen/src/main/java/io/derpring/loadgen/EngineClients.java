@@ -51,10 +51,14 @@ final class EngineClients implements LoadClients {
     private final PairState[] pairs;
     private final DerpMap map;
 
-    /** @param sinks one per engine: {@code sinks.get(2p)} for pair p's sender, {@code 2p + 1} for its receiver */
+    /**
+     * @param sinks    one per engine: {@code sinks.get(2p)} for pair p's sender, {@code 2p + 1} for its receiver
+     * @param settings every connection's settings (a soak injects its clock here)
+     * @param keys     where the nodes' keys come from
+     */
     EngineClients(final PairState[] pairs, final List<RelayUrl> relays, final boolean tlsInsecure,
                   final Transport transport, final EventLoopGroup group, final List<TrafficSink> sinks,
-                  final int sizeBytes, final RunKeys keys) {
+                  final int sizeBytes, final DerpClientSettings settings, final RunKeys keys) {
         this.pairs = pairs;
         final int n = pairs.length;
         final List<DerpRegion> regions = new ArrayList<>();
@@ -63,7 +67,7 @@ final class EngineClients implements LoadClients {
                 List.of(relays.get(r - 1).node(r, tlsInsecure))));
         }
         map = new DerpMap(regions, null, true);
-        final DialerFactory dialer = NettyDerpDialer.factory(transport, group, DerpClientSettings.defaults(),
+        final DialerFactory dialer = NettyDerpDialer.factory(transport, group, settings,
             securityOverride(relays), null, clientCounters);
         final DerpEngineConfig config = new DerpEngineConfig(RegionSettings.defaults(),
             InboundRingConfig.builder().ringSize(RING_SIZE)
@@ -130,10 +134,8 @@ final class EngineClients implements LoadClients {
     private static void awaitHomeConnected(final DerpEngine engine, final int region, final long deadlineNs)
         throws InterruptedException {
         while (true) {
-            for (final RegionStatus s : engine.status()) {
-                if (s.regionId() == region && s.state() == RegionState.CONNECTED) {
-                    return;
-                }
+            if (homeConnected(engine, region)) {
+                return;
             }
             if (System.nanoTime() - deadlineNs > 0) {
                 throw new IllegalStateException("engine did not connect to region " + region + ": " + engine.status());
@@ -183,6 +185,50 @@ final class EngineClients implements LoadClients {
             ClientDropTally.add(out, "router." + c.name().toLowerCase(java.util.Locale.ROOT),
                 metrics.getOrDefault(key, 0L));
         }
+    }
+
+    @Override
+    public boolean allConnected() {
+        for (int p = 0; p < senders.length; p++) {
+            if (!homeConnected(senders[p], pairs[p].regionId) || !homeConnected(receivers[p], pairs[p].regionId)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean homeConnected(final DerpEngine engine, final int region) {
+        for (final RegionStatus s : engine.status()) {
+            if (s.regionId() == region && s.state() == RegionState.CONNECTED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public long connects() {
+        return clientCounters.get(ClientCounter.CONNECTS);
+    }
+
+    @Override
+    public long connectionsLost() {
+        return clientCounters.get(ClientCounter.DISCONNECTS) + clientCounters.get(ClientCounter.CONNECT_FAILURES);
+    }
+
+    @Override
+    public long packetsWritten() {
+        return clientCounters.get(ClientCounter.PACKETS_SENT);
+    }
+
+    @Override
+    public long packetsRead() {
+        return clientCounters.get(ClientCounter.PACKETS_RECEIVED);
+    }
+
+    @Override
+    public Map<String, Long> connectionEvents() {
+        return ClientDropTally.events(clientCounters);
     }
 
     @Override

@@ -24,6 +24,24 @@ interface LoadClients extends AckPath, AutoCloseable {
      */
     Map<String, Long> drops();
 
+    /** True when every node is connected to its region now. */
+    boolean allConnected();
+
+    /** Counters of every node's connections, cumulative: connections that reached ServerInfo. */
+    long connects();
+
+    /** Connections that closed after ServerInfo or failed before it: where packets can be lost in transit. */
+    long connectionsLost();
+
+    /** SendPacket frames (data, acks) our clients wrote to their connections. */
+    long packetsWritten();
+
+    /** RecvPacket frames our clients read from their connections. */
+    long packetsRead();
+
+    /** Cumulative connection events by counter name: connects, disconnects, failures, ring-full pauses, resumes. */
+    Map<String, Long> connectionEvents();
+
     @Override
     void close();
 }

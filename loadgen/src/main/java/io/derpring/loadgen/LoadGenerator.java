@@ -7,15 +7,23 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import io.derpring.keys.NodePrivateKey;
+import io.derpring.loadgen.fault.DataplaneStall;
+import io.derpring.loadgen.fault.FaultProxy;
+import io.derpring.loadgen.fault.InjectedClock;
 import io.derpring.runtime.JvmRequirements;
 import io.derpring.server.DerpRelayServer;
 import io.derpring.transport.EventLoops;
 import io.derpring.transport.Transport;
+import io.derpring.transport.client.DerpClientSettings;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A run: start embedded relays (or take the URLs), connect every node, then warmup, measured phase, stop sending,
  * drain what is in flight (bounded by {@link LoadOptions#drainTimeout()}), read every counter, close everything.
+ * With {@link LoadOptions#faultProxy()} (a fault soak) a {@link FaultProxy} sits in front of each embedded relay and
+ * a {@link FaultInjector} thread injects the schedule's faults and times the clients' recovery; a
+ * {@link MemorySampler} samples heap and direct memory every second in every run.
  * {@link #run} blocks for the whole run and returns the report.
  */
 public final class LoadGenerator {
@@ -64,25 +75,38 @@ public final class LoadGenerator {
     public LoadReport run(final PrintStream progress) throws Exception {
         JvmRequirements.requireAgronaAccess();
         final Transport transport = options.transport() != null ? options.transport() : Transport.detect();
-        final List<DerpRelayServer> servers = new ArrayList<>();
+        final List<DerpRelayServer> servers = new CopyOnWriteArrayList<>();
+        final List<FaultProxy> proxies = new ArrayList<>();
+        final InjectedClock clock = new InjectedClock();
+        final DataplaneStall stall = new DataplaneStall();
+        final MemorySampler memory = new MemorySampler();
+        final Thread memoryThread = new Thread(memory, "derpring-loadgen-memory");
+        memoryThread.setDaemon(true);
+        memoryThread.start();
         EventLoopGroup group = null;
         LoadClients clients = null;
         ProgressPrinter printer = null;
         Thread printerThread = null;
+        FaultInjector injector = null;
+        Thread injectorThread = null;
         final long cpuRunStart = processCpuNs();
         try {
             final List<RelayUrl> relays = new ArrayList<>();
             final RelayDrops relayDrops;
+            final DerpRelayServer[] current = new DerpRelayServer[options.regions()];
+            final NodePrivateKey[] relayKeys = new NodePrivateKey[options.regions()];
             if (options.embeddedRelays()) {
                 for (int r = 0; r < options.regions(); r++) {
-                    final DerpRelayServer server = DerpRelayServer.builder()
-                        .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).transport(transport)
-                        .metricsAddress(null).queueDepth(options.relayQueueDepth())
-                        .serverPrivateKey(keys.nodeKey()).meshKey(keys.meshKey()).build();
-                    servers.add(server);
-                    server.start();
-                    relays.add(new RelayUrl(false, server.localAddress().getAddress().getHostAddress(),
-                        server.localAddress().getPort()));
+                    relayKeys[r] = keys.nodeKey(); // a restarted relay keeps its key, as derper does
+                    current[r] = startRelay(transport, relayKeys[r]);
+                    servers.add(current[r]);
+                    InetSocketAddress address = current[r].localAddress();
+                    if (options.faultProxy()) {
+                        final FaultProxy proxy = FaultProxy.start(address);
+                        proxies.add(proxy);
+                        address = proxy.localAddress();
+                    }
+                    relays.add(new RelayUrl(false, address.getAddress().getHostAddress(), address.getPort()));
                 }
                 relayDrops = RelayDrops.embedded(servers);
             } else {
@@ -91,6 +115,18 @@ public final class LoadGenerator {
                 }
                 relayDrops = RelayDrops.scraped(options.relayMetrics());
             }
+            final FaultInjector.RelayRestarter restarter = () -> {
+                final List<InetSocketAddress> fresh = new ArrayList<>();
+                for (int r = 0; r < current.length; r++) {
+                    current[r].close();
+                    current[r] = startRelay(transport, relayKeys[r]);
+                    servers.add(current[r]);
+                    fresh.add(current[r].localAddress());
+                }
+                return fresh;
+            };
+            final DerpClientSettings clientSettings = options.faultProxy()
+                ? DerpClientSettings.defaults().toBuilder().nanoClock(clock).build() : DerpClientSettings.defaults();
 
             final PairState[] pairs = new PairState[options.pairs()];
             for (int p = 0; p < pairs.length; p++) {
@@ -108,11 +144,15 @@ public final class LoadGenerator {
             } else {
                 final List<TrafficSink> sinks = new ArrayList<>();
                 for (int i = 0; i < 2 * pairs.length; i++) {
-                    sinks.add(new TrafficSink(pairs, options.sizeBytes(), options.window(), latency, corrupted,
-                        wakeup));
+                    final TrafficSink sink = new TrafficSink(pairs, options.sizeBytes(), options.window(), latency,
+                        corrupted, wakeup);
+                    if (options.faultProxy() && i % 2 == 1) {
+                        sink.stall(stall); // receivers only: a slow dataplane is the data's destination
+                    }
+                    sinks.add(sink);
                 }
                 clients = new EngineClients(pairs, relays, options.tlsInsecure(), transport, group, sinks,
-                    options.sizeBytes(), keys);
+                    options.sizeBytes(), clientSettings, keys);
             }
             clients.connect(CONNECT_TIMEOUT_NS);
             LOG.info("{} nodes connected to {}", 2 * pairs.length, relays);
@@ -128,8 +168,15 @@ public final class LoadGenerator {
             final Thread senderThread = new Thread(sender, "derpring-loadgen-sender");
             senderThread.setDaemon(true);
             senderThread.start();
+            if (options.faultProxy()) {
+                injector = new FaultInjector(options.faultSchedule(), proxies, restarter, clock, clientSettings, stall,
+                    clients, run, 2 * pairs.length, startNs, endNs);
+                injectorThread = new Thread(injector, "derpring-loadgen-faults");
+                injectorThread.setDaemon(true);
+                injectorThread.start();
+            }
             if (options.progress()) {
-                printer = new ProgressPrinter(run, progress);
+                printer = new ProgressPrinter(run, progress, memory, injector);
                 printerThread = new Thread(printer, "derpring-loadgen-progress");
                 printerThread.setDaemon(true);
                 printerThread.start();
@@ -140,9 +187,14 @@ public final class LoadGenerator {
             senderThread.join();
             final long cpuMeasureEnd = processCpuNs();
             final long stoppedNs = sender.stoppedNs();
+            if (injector != null) {
+                injector.stop();
+                injectorThread.join();
+            }
             drain(run, clients, relayDrops.live());
 
             final long relayDropped = relayDrops.known() ? run.relayDrops() : 0;
+            final long lostInTransit = run.lostInTransit(); // read once: the balance's terms must agree
             final long clientDropped = run.clientDrops();
             final double measuredS = Math.max(1e-9, (stoppedNs - measureStartNs) / 1e9);
             final long measured = run.measuredReceived();
@@ -153,15 +205,20 @@ public final class LoadGenerator {
                 round3(measuredS), round3(options.warmup().toNanos() / 1e9), options.client().cliName(),
                 transport.cliName(), jdk(), options.ratePerPair(), options.window(), relayNames, run.sent(),
                 run.received(), run.receivedByRegion(), measured, relayDropped, relayDrops.known(), clientDropped, run.clientDropsDetail(),
-                run.unaccounted(relayDropped), run.duplicated(), run.reordered(), run.corrupted(), run.acksSent(),
+                run.shortfall(relayDropped) - lostInTransit, run.duplicated(), run.reordered(), run.corrupted(), run.acksSent(),
                 run.acksReceived(), run.windowStalls(), round3(pps), round3(pps * options.sizeBytes() * 8 / 1e6),
                 round3((cpuMeasureEnd - cpuMeasureStart) / 1e9), round3((processCpuNs() - cpuRunStart) / 1e9),
-                LoadReport.Latency.of(latency.measuredTotal()));
+                LoadReport.Latency.of(latency.measuredTotal()), lostInTransit, transitDetail(run, proxies),
+                run.connectionsLost(), faults(injector, clients), memoryReport(memory, memoryThread));
             if (options.jsonFile() != null) {
                 report.writeJson(options.jsonFile());
             }
             return report;
         } finally {
+            memory.stop();
+            if (injector != null) {
+                injector.stop();
+            }
             if (printer != null) {
                 printer.stop();
                 printerThread.join(TimeUnit.SECONDS.toMillis(2));
@@ -172,10 +229,56 @@ public final class LoadGenerator {
             if (group != null) {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             }
+            for (final FaultProxy p : proxies) {
+                p.close();
+            }
             for (final DerpRelayServer s : servers) {
                 s.close();
             }
         }
+    }
+
+    private DerpRelayServer startRelay(final Transport transport, final NodePrivateKey key)
+        throws InterruptedException {
+        return DerpRelayServer.builder().listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .transport(transport).metricsAddress(null).queueDepth(options.relayQueueDepth()).serverPrivateKey(key)
+            .meshKey(keys.meshKey()).build().start();
+    }
+
+    /** Where the packets lost in transit were lost: empty when none could be (no connection died). */
+    private static Map<String, Long> transitDetail(final LoadRun run, final List<FaultProxy> proxies) {
+        final Map<String, Long> out = new LinkedHashMap<>();
+        if (run.lostInTransit() == 0 && run.connectionsLost() == 0) {
+            return out;
+        }
+        out.put("client_to_relay", run.lostClientToRelay());
+        out.put("relay_to_client", run.lostRelayToClient());
+        if (!proxies.isEmpty()) {
+            long inside = 0;
+            for (final FaultProxy p : proxies) {
+                inside += p.packetFramesLostInside();
+            }
+            out.put("of_which_inside_fault_proxy", inside);
+        }
+        return out;
+    }
+
+    private LoadReport.Faults faults(final FaultInjector injector, final LoadClients clients) {
+        if (injector == null) {
+            return null;
+        }
+        return new LoadReport.Faults(options.faultSchedule().toString(), injector.injectedByFault(),
+            injector.recoveries(), injector.unrecovered(), injector.recoveryMsMax(), injector.recoveryMsMean(),
+            injector.proxyStats(), clients.connectionEvents());
+    }
+
+    /** Stops the sampler (its series have one writer), takes one last sample, returns the series. */
+    private static Map<String, Object> memoryReport(final MemorySampler memory, final Thread sampler)
+        throws InterruptedException {
+        memory.stop();
+        sampler.join();
+        memory.sample();
+        return memory.toMap();
     }
 
     /**
@@ -189,7 +292,7 @@ public final class LoadGenerator {
         while (true) {
             final long relayDropped = liveRelayDrops ? run.relayDrops() : 0;
             final long queued = clients.queuedPackets();
-            if (run.unaccounted(relayDropped) <= 0 && queued <= 0) {
+            if (run.shortfall(relayDropped) <= 0 && queued <= 0) {
                 return;
             }
             final long nowNs = System.nanoTime();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 import io.derpring.frame.FrameLimits;
+import io.derpring.loadgen.fault.FaultSchedule;
 import io.derpring.relay.RelayConfig;
 import io.derpring.runtime.InvalidConfigException;
 import io.derpring.transport.Transport;
@@ -34,11 +35,16 @@ import io.derpring.transport.Transport;
  * @param tlsInsecure     skip certificate verification for {@code https://} relays (self-signed test relays)
  * @param drainTimeout    how long to wait for packets in flight after sending stops
  * @param progress        print a progress line every second on stderr
+ * @param faultProxy      soak: put a {@link io.derpring.loadgen.fault.FaultProxy} between the clients and each embedded relay and inject
+ *                        {@code faultSchedule}; needs embedded relays and engine clients (they reconnect)
+ * @param faultSchedule   when to inject which fault; null = {@link FaultSchedule#every} {@link
+ *                        FaultSchedule#DEFAULT_PERIOD}
  */
 public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, int regions, int sizeBytes,
                           Duration duration, Duration warmup, long ratePerPair, int window, ClientKind client,
                           Transport transport, Path jsonFile, int relayQueueDepth, boolean tlsInsecure,
-                          Duration drainTimeout, boolean progress) {
+                          Duration drainTimeout, boolean progress, boolean faultProxy,
+                          FaultSchedule faultSchedule) {
     public static final int DEFAULT_PAIRS = 4;
     public static final int MAX_PAIRS = 4096;
     public static final int DEFAULT_REGIONS = 1;
@@ -61,6 +67,11 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
     public static final long MAX_RATE_PER_PAIR = 10_000_000;
     /** Packets still in flight after sending stops normally land within milliseconds; 2 s bounds a stuck one. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * Two nodes per pair, and a half-open fault holds the frozen connections while the clients reconnect: the
+     * proxy's cap ({@link io.derpring.loadgen.fault.FaultProxy#MAX_CONNECTIONS}) must hold four per pair.
+     */
+    public static final int MAX_FAULT_PROXY_PAIRS = io.derpring.loadgen.fault.FaultProxy.MAX_CONNECTIONS / 4;
 
     public LoadOptions {
         relays = List.copyOf(Objects.requireNonNull(relays, "relays"));
@@ -86,6 +97,22 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
         Objects.requireNonNull(client, "client");
         InvalidConfigException.requireInRange("relay queue depth", relayQueueDepth, RelayConfig.MIN_QUEUE_DEPTH,
             RelayConfig.MAX_QUEUE_DEPTH);
+        if (faultProxy) {
+            if (!relays.isEmpty()) {
+                throw new InvalidConfigException("--fault-proxy drives embedded relays (it restarts them): drop --relay");
+            }
+            if (client != ClientKind.ENGINE) {
+                throw new InvalidConfigException("--fault-proxy needs --client engine: bare connections are used once "
+                    + "and never reconnect, so no fault could be recovered from");
+            }
+            if (pairs > MAX_FAULT_PROXY_PAIRS) {
+                throw new InvalidConfigException("pairs = " + pairs + " is more than --fault-proxy takes ("
+                    + MAX_FAULT_PROXY_PAIRS + ": its connection cap must hold every node twice over)");
+            }
+            if (faultSchedule == null) {
+                faultSchedule = FaultSchedule.every(FaultSchedule.DEFAULT_PERIOD);
+            }
+        }
     }
 
     private static void requireDuration(final String option, final Duration d, final Duration min) {
@@ -128,6 +155,8 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
         private boolean tlsInsecure;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private boolean progress;
+        private boolean faultProxy;
+        private FaultSchedule faultSchedule;
 
         private Builder() {
         }
@@ -212,9 +241,20 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
             return this;
         }
 
+        public Builder faultProxy(final boolean v) {
+            faultProxy = v;
+            return this;
+        }
+
+        public Builder faultSchedule(final FaultSchedule v) {
+            faultSchedule = v;
+            return this;
+        }
+
         public LoadOptions build() {
             return new LoadOptions(relays, relayMetrics, pairs, regions, sizeBytes, duration, warmup, ratePerPair,
-                window, client, transport, jsonFile, relayQueueDepth, tlsInsecure, drainTimeout, progress);
+                window, client, transport, jsonFile, relayQueueDepth, tlsInsecure, drainTimeout, progress, faultProxy,
+                faultSchedule);
         }
     }
 }

@@ -19,6 +19,11 @@ import org.HdrHistogram.Histogram;
  * <p>The balance: {@code (sent + acks_sent) - (received + acks_received + corrupted) = dropped_by_relay +
  * dropped_by_client + unexplained_lost}. Acks are in it because the relay's and client's drop counters count
  * packets without knowing data from acks; with {@code --window 0} there are no acks.
+ *
+ * <p>When connections die (a fault soak), a fourth explained term joins the right side, {@code lost_in_transit}:
+ * packets one end (our client, or the relay) wrote to a connection that the other end never read, because the
+ * connection died with them in a socket buffer, the fault proxy or an endpoint's unflushed output. It is measured by
+ * both ends' own counters ({@link LoadRun#lostInTransit()}), never inferred from the shortfall.
  */
 public record LoadReport(int pairs, int regions, int size, double durationS, double warmupS, String client,
                          String transport, String jdk, long ratePerPair, int window, List<String> relays,
@@ -27,7 +32,27 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
                          boolean relayDropsKnown, long droppedByClient, Map<String, Long> droppedByClientDetail,
                          long unexplainedLost, long duplicated, long reordered, long corrupted, long acksSent,
                          long acksReceived, long windowStalls, double throughputPps, double throughputMbps,
-                         double cpuS, double cpuTotalS, Latency latencyUs) {
+                         double cpuS, double cpuTotalS, Latency latencyUs, long lostInTransit,
+                         Map<String, Long> lostInTransitDetail, long connectionsLost, Faults faults,
+                         Map<String, Object> memory) {
+
+    /**
+     * What a fault soak injected and how the clients recovered; null in a run without {@code --fault-proxy}.
+     *
+     * @param proxy        the fault proxies' own counts, summed
+     * @param clientEvents our clients' connection events over the whole run (connects include the first ones)
+     */
+    public record Faults(String schedule, Map<String, Long> injected, long recoveries, long unrecovered,
+                         long recoveryMsMax, long recoveryMsMean, Map<String, Long> proxy,
+                         Map<String, Long> clientEvents) {
+        long injectedTotal() {
+            long sum = 0;
+            for (final long n : injected.values()) {
+                sum += n;
+            }
+            return sum;
+        }
+    }
 
     /** Latency percentiles in microseconds, from each packet's scheduled send time to its arrival. */
     public record Latency(long count, double p50, double p90, double p99, double p999, double max, double mean) {
@@ -45,9 +70,12 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
         }
     }
 
-    /** True when nothing was lost without a reason, duplicated or corrupted: the exit status is 0. */
+    /**
+     * True when nothing was lost without a reason, duplicated or corrupted, and (a soak) every fault was recovered
+     * from: the exit status is 0.
+     */
     public boolean ok() {
-        return unexplainedLost <= 0 && duplicated == 0 && corrupted == 0;
+        return unexplainedLost <= 0 && duplicated == 0 && corrupted == 0 && (faults == null || faults.unrecovered() == 0);
     }
 
     /** 0 when {@link #ok()}, else {@link #EXIT_INTEGRITY_FAILURE}. */
@@ -106,6 +134,20 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
         m.put("acks_received", acksReceived);
         m.put("window_stalls", windowStalls);
         m.put("cpu_total_s", cpuTotalS);
+        m.put("lost_in_transit", lostInTransit);
+        m.put("lost_in_transit_detail", lostInTransitDetail);
+        m.put("connections_lost", connectionsLost);
+        if (faults != null) {
+            m.put("fault_schedule", faults.schedule());
+            m.put("faults_injected", faults.injected());
+            m.put("fault_recoveries", faults.recoveries());
+            m.put("fault_unrecovered", faults.unrecovered());
+            m.put("fault_recovery_ms_max", faults.recoveryMsMax());
+            m.put("fault_recovery_ms_mean", faults.recoveryMsMean());
+            m.put("fault_proxy", faults.proxy());
+            m.put("fault_client_events", faults.clientEvents());
+        }
+        m.put("memory", memory);
         return m;
     }
 
@@ -144,13 +186,25 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
         if (!droppedByClientDetail.isEmpty()) {
             b.append("  client drops ").append(droppedByClientDetail).append('\n');
         }
+        if (connectionsLost > 0) {
+            b.append("  transit     ").append(fmt("lost in transit %,d %s on %,d lost connections", lostInTransit,
+                lostInTransitDetail, connectionsLost)).append('\n');
+        }
+        if (faults != null) {
+            b.append("  faults      ").append(fmt("%,d injected %s (%s), %,d recovered, %,d not; recovery max %,d ms "
+                + "mean %,d ms", faults.injectedTotal(), faults.injected(), faults.schedule(), faults.recoveries(),
+                faults.unrecovered(), faults.recoveryMsMax(), faults.recoveryMsMean())).append('\n');
+            b.append("  proxy       ").append(faults.proxy()).append('\n');
+            b.append("  connections ").append(faults.clientEvents()).append('\n');
+        }
+        b.append("  memory      ").append(memory).append('\n');
         b.append("  integrity   ").append(fmt("duplicated %,d  reordered %,d  corrupted %,d", duplicated, reordered,
             corrupted)).append(windowStalls > 0 ? fmt("  window stalls %,d", windowStalls) : "").append('\n');
         b.append("  cpu         ").append(fmt("%.2f s process CPU in the measured phase (%.0f%% of one core), "
             + "%.2f s in total", cpuS, durationS > 0 ? 100 * cpuS / durationS : 0.0, cpuTotalS)).append('\n');
         b.append("  jdk         ").append(jdk).append('\n');
         b.append("  result      ").append(ok() ? "OK: nothing lost without a reason, duplicated or corrupted"
-            : "FAILED: unexplained loss, duplication or corruption").append('\n');
+            : "FAILED: unexplained loss, duplication or corruption, or a fault not recovered from").append('\n');
         return b.toString();
     }
 

@@ -19,6 +19,11 @@ final class LoadRun {
     private volatile LoadClients clients;
     private volatile long relayDropsBaseline;
     private volatile Map<String, Long> clientDropsBaseline = Map.of();
+    private volatile long writtenBaseline;
+    private volatile long readBaseline;
+    private volatile long connectionsLostBaseline;
+    private volatile long relayReceivedBaseline;
+    private volatile long relayForwardedBaseline;
     private volatile long startNs;
     private volatile long measureStartNs;
     private volatile long endNs;
@@ -37,6 +42,11 @@ final class LoadRun {
         clients = c;
         relayDropsBaseline = relayDrops.total();
         clientDropsBaseline = new HashMap<>(c.drops());
+        writtenBaseline = c.packetsWritten();
+        readBaseline = c.packetsRead();
+        connectionsLostBaseline = c.connectionsLost();
+        relayReceivedBaseline = relayDrops.packetsReceived();
+        relayForwardedBaseline = relayDrops.packetsForwarded();
         startNs = start;
         measureStartNs = measureStart;
         endNs = end;
@@ -118,11 +128,55 @@ final class LoadRun {
         return ClientDropTally.sum(clientDropsDetail());
     }
 
+    /** Connections of our clients that closed or failed since the run began. */
+    long connectionsLost() {
+        return clients.connectionsLost() - connectionsLostBaseline;
+    }
+
+    /** True when the relays' packet counters can be read (embedded relays): lost in transit can be measured. */
+    boolean transitKnown() {
+        return relayDrops.packetsReceived() >= 0;
+    }
+
+    /** Packets our clients wrote that the relays never read, since the run began. */
+    long lostClientToRelay() {
+        return (clients.packetsWritten() - writtenBaseline) - (relayDrops.packetsReceived() - relayReceivedBaseline);
+    }
+
+    /** RecvPackets the relays wrote that our clients never read, since the run began. */
+    long lostRelayToClient() {
+        return (relayDrops.packetsForwarded() - relayForwardedBaseline) - (clients.packetsRead() - readBaseline);
+    }
+
     /**
-     * Packets (data and acks) neither received nor explained by a drop counter: what is still in flight during
-     * the drain, and the unexplained loss after it. {@code relayDrops} is passed in so a caller reads it once.
+     * Packets lost in transit: written to a connection by one end (client or relay) and never read by the other,
+     * measured by both ends' own counters. Only a connection that dies loses packets this way, so it is credited only
+     * when at least one connection was lost in the run; otherwise (and for external relays, whose packet counters we
+     * don't read) it is 0 and any such gap stays unexplained. Read after the drain, which ends on 300 ms of quiet: a
+     * packet still moving on a live connection lands first instead of being taken for lost. One bound this cannot
+     * give: it does not prove each lost packet was on the connection that died, only that both ends disagree by it.
+     */
+    long lostInTransit() {
+        if (!transitKnown() || connectionsLost() == 0) {
+            return 0;
+        }
+        return lostClientToRelay() + lostRelayToClient();
+    }
+
+    /**
+     * Packets (data and acks) neither received nor explained by a drop counter or as lost in transit: what is still
+     * in flight during the drain, and the unexplained loss after it. {@code relayDrops} is passed in so a caller
+     * reads it once.
      */
     long unaccounted(final long relayDropsNow) {
+        return shortfall(relayDropsNow) - lostInTransit();
+    }
+
+    /**
+     * Packets neither received nor dropped on purpose. The drain waits for this to reach 0 (or for quiet): a packet
+     * still in flight on a live connection looks lost in transit until it lands.
+     */
+    long shortfall(final long relayDropsNow) {
         return sent() + acksSent() - received() - acksReceived() - corrupted() - relayDropsNow - clientDrops();
     }
 

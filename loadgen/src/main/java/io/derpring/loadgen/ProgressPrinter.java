@@ -10,18 +10,26 @@ import org.HdrHistogram.Histogram;
 /**
  * One line a second on stderr while a run goes: the phase most of the last second was in, packets/s and MB/s
  * received in that second, drops so far
- * (relay, when its counters can be read cheaply, and client), and the last second's p99 latency.
+ * (relay, when its counters can be read cheaply, and client), the last second's p99 latency, the heap after the last
+ * GC and direct memory ({@link MemorySampler}), and in a soak the faults injected and recovered from.
  */
 final class ProgressPrinter implements Runnable {
     static final long INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
 
+    private static final double MIB = 1024.0 * 1024.0;
+
     private final LoadRun run;
     private final PrintStream out;
+    private final MemorySampler memory;
+    private final FaultInjector faults;
     private volatile boolean stopped;
 
-    ProgressPrinter(final LoadRun run, final PrintStream out) {
+    /** @param faults the soak's injector, or null in a run without faults */
+    ProgressPrinter(final LoadRun run, final PrintStream out, final MemorySampler memory, final FaultInjector faults) {
         this.run = run;
         this.out = out;
+        this.memory = memory;
+        this.faults = faults;
     }
 
     void stop() {
@@ -50,10 +58,13 @@ final class ProgressPrinter implements Runnable {
             final String p99 = interval.getTotalCount() == 0 ? "-"
                 : String.format(Locale.ROOT, "%.2f ms", interval.getValueAtPercentile(99) / 1e6);
             final long relay = run.liveRelayDrops();
+            final String soak = faults == null ? "" : String.format(Locale.ROOT, "  faults %d recovered %d lost-conns %d",
+                faults.injectedTotal(), faults.recoveries(), run.connectionsLost());
             out.println(String.format(Locale.ROOT, "[%5.1fs %-7s] %,10.0f pkt/s %8.1f MB/s  sent %,d recv %,d  drops "
-                    + "relay %s client %,d  p99 %s", run.elapsedS(nowNs), run.phase(nowNs - INTERVAL_NS / 2), pps,
-                pps * run.sizeBytes() / 1e6, run.sent(), received, relay < 0 ? "?" : String.format(Locale.ROOT, "%,d",
-                    relay), run.clientDrops(), p99));
+                    + "relay %s client %,d  p99 %s  heap %.1f MiB direct %.1f MiB%s", run.elapsedS(nowNs),
+                run.phase(nowNs - INTERVAL_NS / 2), pps, pps * run.sizeBytes() / 1e6, run.sent(), received,
+                relay < 0 ? "?" : String.format(Locale.ROOT, "%,d", relay), run.clientDrops(), p99,
+                memory.heapAfterGcLast() / MIB, memory.directLast() / MIB, soak));
         }
     }
 }

@@ -139,6 +139,41 @@ final class RawClients implements LoadClients {
     }
 
     @Override
+    public boolean allConnected() {
+        for (int p = 0; p < senders.length; p++) {
+            if (!senders[p].isConnected() || !receivers[p].isConnected()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public long connects() {
+        return clientCounters.get(ClientCounter.CONNECTS);
+    }
+
+    @Override
+    public long connectionsLost() {
+        return clientCounters.get(ClientCounter.DISCONNECTS) + clientCounters.get(ClientCounter.CONNECT_FAILURES);
+    }
+
+    @Override
+    public long packetsWritten() {
+        return clientCounters.get(ClientCounter.PACKETS_SENT);
+    }
+
+    @Override
+    public long packetsRead() {
+        return clientCounters.get(ClientCounter.PACKETS_RECEIVED);
+    }
+
+    @Override
+    public Map<String, Long> connectionEvents() {
+        return ClientDropTally.events(clientCounters);
+    }
+
+    @Override
     public void close() {
         for (int p = 0; p < senders.length; p++) {
             senders[p].close();

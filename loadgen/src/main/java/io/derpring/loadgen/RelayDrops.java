@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.derpring.relay.DropReason;
+import io.derpring.relay.RelayCounter;
 import io.derpring.server.DerpRelayServer;
 
 /**
@@ -27,6 +28,19 @@ abstract class RelayDrops {
 
     abstract String describe();
 
+    /**
+     * Packets the relays read from clients and RecvPackets they wrote to clients, cumulative over every relay of the
+     * run (restarted ones too); both -1 when not readable. With our clients' own counts they show what was lost in
+     * transit on dying connections.
+     */
+    long packetsReceived() {
+        return -1;
+    }
+
+    long packetsForwarded() {
+        return -1;
+    }
+
     static RelayDrops embedded(final List<DerpRelayServer> servers) {
         return new Embedded(servers);
     }
@@ -35,12 +49,33 @@ abstract class RelayDrops {
         return metrics.isEmpty() ? new Unknown() : new Scraped(metrics);
     }
 
-    /** Reads the embedded servers' relay counters directly. */
+    /**
+     * Reads the embedded servers' relay counters directly. The list is live: a soak's relay restart adds the new
+     * server and keeps the stopped one, whose counters still count.
+     */
     private static final class Embedded extends RelayDrops {
         private final List<DerpRelayServer> servers;
 
         Embedded(final List<DerpRelayServer> servers) {
             this.servers = servers;
+        }
+
+        @Override
+        long packetsReceived() {
+            return sum(RelayCounter.PACKETS_RECEIVED);
+        }
+
+        @Override
+        long packetsForwarded() {
+            return sum(RelayCounter.PACKETS_FORWARDED);
+        }
+
+        private long sum(final RelayCounter c) {
+            long sum = 0;
+            for (final DerpRelayServer s : servers) {
+                sum += s.relay().counter(c);
+            }
+            return sum;
         }
 
         @Override

@@ -5,6 +5,7 @@ import java.util.zip.CRC32C;
 
 import io.derpring.dataplane.Dataplane;
 import io.derpring.keys.NodeKey;
+import io.derpring.loadgen.fault.DataplaneStall;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -35,6 +36,7 @@ final class TrafficSink implements Dataplane {
     private final int[] dirty;
     private int dirtyCount;
     private AckPath acks;
+    private DataplaneStall stall;
 
     /** @param corrupted shared across sinks: packets that failed the checks (rare, so contention is irrelevant) */
     TrafficSink(final PairState[] pairs, final int dataLength, final int window, final LatencyRecorder latency,
@@ -56,9 +58,17 @@ final class TrafficSink implements Dataplane {
         this.acks = path;
     }
 
+    /** A soak's slow-dataplane fault: set once before traffic starts on receivers' sinks; null = never stalls. */
+    void stall(final DataplaneStall s) {
+        this.stall = s;
+    }
+
     @Override
     public void onPacket(final NodeKey peer, final int regionId, final DirectBuffer buffer, final int offset,
                          final int length) {
+        if (stall != null) {
+            stall.pauseIfStalled();
+        }
         final long nowNs = System.nanoTime();
         if (length < PayloadFlyweight.HEADER_LENGTH || length > scratch.length) {
             corrupted.incrementAndGet();

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.derpring.frame.FrameLimits;
+import io.derpring.loadgen.fault.FaultSchedule;
 import io.derpring.relay.RelayConfig;
 import io.derpring.runtime.InvalidConfigException;
 import org.junit.jupiter.api.Test;
@@ -82,5 +83,36 @@ class LoadOptionsTest {
         assertThat(ClientKind.fromCliName("raw")).isEqualTo(ClientKind.RAW);
         assertThat(ClientKind.fromCliName("ENGINE")).isEqualTo(ClientKind.ENGINE);
         assertThatThrownBy(() -> ClientKind.fromCliName("udp")).hasMessageContaining("raw or engine");
+    }
+
+    @Test
+    void faultProxyNeedsEngineClientsThatReconnect() {
+        assertThatThrownBy(() -> LoadOptions.builder().faultProxy(true).client(ClientKind.RAW).build())
+            .isInstanceOf(InvalidConfigException.class).hasMessageContaining("--client engine");
+        assertThatCode(() -> LoadOptions.builder().faultProxy(true).client(ClientKind.ENGINE).build())
+            .doesNotThrowAnyException();
+    }
+
+    @Test
+    void faultProxyNeedsEmbeddedRelays() {
+        assertThatThrownBy(() -> LoadOptions.builder().faultProxy(true).client(ClientKind.ENGINE)
+            .relays(List.of(URI.create("http://127.0.0.1:3340"))).build())
+            .isInstanceOf(InvalidConfigException.class).hasMessageContaining("embedded");
+    }
+
+    @Test
+    void faultProxyDefaultsToTheCycleOverEveryFault() {
+        final LoadOptions o = LoadOptions.builder().faultProxy(true).client(ClientKind.ENGINE).build();
+        assertThat(o.faultSchedule()).hasToString(FaultSchedule.every(FaultSchedule.DEFAULT_PERIOD).toString());
+        assertThat(LoadOptions.builder().build().faultSchedule()).as("no proxy, no schedule").isNull();
+    }
+
+    @Test
+    void faultProxyPairsBelowAtAndAboveItsLimit() {
+        final LoadOptions.Builder b = LoadOptions.builder().faultProxy(true).client(ClientKind.ENGINE);
+        assertThatCode(() -> b.pairs(LoadOptions.MAX_FAULT_PROXY_PAIRS - 1).build()).doesNotThrowAnyException();
+        assertThatCode(() -> b.pairs(LoadOptions.MAX_FAULT_PROXY_PAIRS).build()).doesNotThrowAnyException();
+        assertThatThrownBy(() -> b.pairs(LoadOptions.MAX_FAULT_PROXY_PAIRS + 1).build())
+            .isInstanceOf(InvalidConfigException.class).hasMessageContaining("--fault-proxy");
     }
 }

@@ -68,6 +68,36 @@ class TrafficSenderTest {
         }
 
         @Override
+        public boolean allConnected() {
+            return true;
+        }
+
+        @Override
+        public long connects() {
+            return 0;
+        }
+
+        @Override
+        public long connectionsLost() {
+            return 0;
+        }
+
+        @Override
+        public long packetsWritten() {
+            return 0;
+        }
+
+        @Override
+        public long packetsRead() {
+            return 0;
+        }
+
+        @Override
+        public Map<String, Long> connectionEvents() {
+            return Map.of();
+        }
+
+        @Override
         public void close() {
         }
     }
