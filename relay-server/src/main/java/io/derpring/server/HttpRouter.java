@@ -87,6 +87,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
                 overLimit = true;
                 server.tracker().counters.increment(ServerCounter.HTTP_REQUEST_LIMIT);
                 respond(ctx, HttpResponseStatus.TOO_MANY_REQUESTS, "too many requests\n", false);
+                stopDecoding(ctx);
                 return;
             }
             request = (HttpRequest) msg;
@@ -175,6 +176,18 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
         ctx.pipeline().remove(this);
         ctx.pipeline().remove(HttpServerCodec.class);
         derp.start(fastStart ? null : Unpooled.wrappedBuffer(server.upgradeResponse()));
+    }
+
+    /**
+     * A connection past its request limit is closing: read nothing more, and drop the rest of this read undecoded
+     * (a pipelining flood would otherwise have its whole buffer parsed into requests that are never answered).
+     */
+    static void stopDecoding(final ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(false);
+        final HttpServerCodec codec = ctx.pipeline().get(HttpServerCodec.class);
+        if (codec != null) {
+            codec.removeInboundHandler(); // its leftover bytes pass down the pipeline and are released at its tail
+        }
     }
 
     private static FullHttpResponse response(final HttpResponseStatus status, final String body) {

@@ -68,6 +68,7 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             counters.increment(ServerCounter.HTTP_REQUEST_LIMIT);
             ctx.writeAndFlush(plain(HttpResponseStatus.TOO_MANY_REQUESTS, "too many requests\n"))
                 .addListener(ChannelFutureListener.CLOSE);
+            HttpRouter.stopDecoding(ctx);
             return;
         }
         final boolean found = new QueryStringDecoder(req.uri()).path().equals("/metrics");
