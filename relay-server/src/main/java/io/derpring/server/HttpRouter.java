@@ -219,6 +219,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
         }
     }
 
+    /** A connection that ends before its upgrade: its handshake timer need not hold it for the rest of the deadline. */
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) {
+        deadline.complete();
+        ctx.fireChannelInactive();
+    }
+
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
