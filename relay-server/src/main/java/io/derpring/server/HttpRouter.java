@@ -208,7 +208,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
         HttpUtil.setContentLength(r, r.content().readableBytes());
         if (keepAlive) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(r, ctx.voidPromise());
+            ctx.write(r, ctx.voidPromise()); // flushed once per read pass, not once per pipelined request
             if (!ctx.channel().isWritable()) {
                 ReadPause.HTTP_BACKPRESSURE.pause(ctx.channel());
             }
@@ -217,6 +217,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx) {
+        ctx.flush();
+        ctx.fireChannelReadComplete();
     }
 
     /** A connection that ends before its upgrade: its handshake timer need not hold it for the rest of the deadline. */

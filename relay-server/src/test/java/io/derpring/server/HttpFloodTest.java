@@ -50,6 +50,8 @@ class HttpFloodTest {
     private static final Duration FLOOD_WARMUP = Duration.ofSeconds(1);
     /** Deep enough that a briefly starved test reader shows up as latency, not as queue drops. */
     private static final int PAIR_QUEUE_DEPTH = 1024;
+    /** Nor is a test reader the machine starves for two seconds closed by the write timeout: here that is not tested. */
+    private static final long PAIR_WRITE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
     /** The flooders' receive window stays small, so their unread answers back up into the relay at once. */
     private static final int FLOODER_RECEIVE_BUFFER = 4096;
     private static final int REQUESTS_PER_WRITE = 256;
@@ -84,8 +86,10 @@ class HttpFloodTest {
 
     private void start(final Transport transport) throws Exception {
         server = DerpRelayServer.builder().transport(transport).threads(2).queueDepth(PAIR_QUEUE_DEPTH)
+            .writeDeadlineNs(PAIR_WRITE_TIMEOUT_NS)
             .listen(new InetSocketAddress("127.0.0.1", 0)).build().start();
         control = DerpRelayServer.builder().transport(transport).threads(2).queueDepth(PAIR_QUEUE_DEPTH)
+            .writeDeadlineNs(PAIR_WRITE_TIMEOUT_NS)
             .metricsAddress(null).listen(new InetSocketAddress("127.0.0.1", 0)).build().start();
     }
 
