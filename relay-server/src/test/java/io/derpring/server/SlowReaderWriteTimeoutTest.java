@@ -118,6 +118,8 @@ class SlowReaderWriteTimeoutTest {
             final long total = sent;
             awaitTrue("every packet received or counted as dropped",
                 () -> received.get() + droppedPackets() == total || readerFailed.get(), Duration.ofSeconds(30));
+            System.out.printf("slow reader: sent %d, received %d, dropped by queue rules %d%n", total, received.get(),
+                droppedPackets());
             assertThat(readerFailed).as("the slow reader's connection failed").isFalse();
             assertThat(server.relay().counter(RelayCounter.CLOSED_WRITE_TIMEOUT)).isZero();
             assertThat(droppedPackets()).as("the sender outran the reader, so queue rules dropped some").isPositive();
