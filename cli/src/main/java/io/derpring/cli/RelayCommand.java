@@ -3,6 +3,7 @@ package io.derpring.cli;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -54,6 +55,11 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--raw", description = "Test setting: DERP from the first byte, no HTTP upgrade.")
     boolean raw;
 
+    @Option(names = "--tcp-write-timeout", paramLabel = "TIME", defaultValue = "2s", converter = DurationText.class,
+        description = "derper's: close a client when no frame sent to it has wholly left for this long "
+            + "(the clock restarts with each frame; mesh peers get 30s). Default: ${DEFAULT-VALUE}.")
+    Duration tcpWriteTimeout;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -66,7 +72,8 @@ public final class RelayCommand implements Callable<Integer> {
             throw new InvalidConfigException("--tls-cert and --tls-key go together");
         }
         final DerpRelayServer.Builder b = DerpRelayServer.builder().listen(listen).metricsAddress(metrics)
-            .transport(transport).threads(threads != null ? threads : EventLoops.defaultThreads()).rawDerp(raw);
+            .transport(transport).threads(threads != null ? threads : EventLoops.defaultThreads()).rawDerp(raw)
+            .writeDeadlineNs(tcpWriteTimeout.toNanos());
         if (tlsCert != null) {
             b.tls(tlsCert, tlsKey);
         }

@@ -47,6 +47,34 @@ class RelayCommandTest {
     }
 
     @Test
+    void tcpWriteTimeoutIsDerpersOptionDefaultingToTwoSeconds() {
+        assertThat(parse("relay").builder().build().settings().writeDeadlineNs()).isEqualTo(TimeUnit.SECONDS.toNanos(2));
+        assertThat(parse("relay", "--tcp-write-timeout", "5s").builder().build().settings().writeDeadlineNs())
+            .isEqualTo(TimeUnit.SECONDS.toNanos(5));
+    }
+
+    @Test
+    void aTakenMetricsPortExitsNonZeroNamingItAndLeavesTheDerpPortFree() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"));
+             java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            final int derpPort = probe.getLocalPort();
+            probe.close();
+            final CommandLine cli = Derpring.commandLine();
+            final StringWriter err = new StringWriter();
+            cli.setErr(new PrintWriter(err, true));
+            cli.setOut(new PrintWriter(new StringWriter(), true));
+            final int status = cli.execute("relay", "--listen", "127.0.0.1:" + derpPort,
+                "--metrics", "127.0.0.1:" + taken.getLocalPort(), "--threads", "1");
+            assertThat(status).isEqualTo(Derpring.EXIT_CANNOT_RUN);
+            assertThat(err.toString()).contains("metrics").contains(String.valueOf(taken.getLocalPort()));
+            try (java.net.ServerSocket again = new java.net.ServerSocket()) {
+                again.setReuseAddress(true);
+                again.bind(new InetSocketAddress("127.0.0.1", derpPort)); // throws if the DERP port stayed bound
+            }
+        }
+    }
+
+    @Test
     void badAddressesAndHalfATlsPairAreUsageErrors() {
         final int usage = Derpring.commandLine().getCommandSpec().exitCodeOnInvalidInput();
         final String[][] cases = {

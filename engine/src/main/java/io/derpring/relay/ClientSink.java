@@ -22,6 +22,16 @@ public interface ClientSink<F> {
     /** Sends what was written. */
     void flush();
 
+    /**
+     * How many written frames have wholly left the transport (handed to the OS) so far; only grows. The relay's write
+     * deadline restarts each time this moves (derper sets its write deadline before each frame), never on partial
+     * progress, so a reader that takes one byte at a time cannot hold a queue forever.
+     */
+    long framesSent();
+
+    /** True while some written frame has not wholly left the transport. */
+    boolean hasUnsentFrames();
+
     /** Closes the connection; the transport later reports it through {@link RelayClient#close}. Idempotent. */
     void close();
 }

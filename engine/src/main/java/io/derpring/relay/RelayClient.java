@@ -45,8 +45,9 @@ public final class RelayClient<F> {
     private boolean keepAlivePending;
     private final long keepAlivePeriodNs;
     private long nextKeepAliveNs;
-    private boolean stalled;
-    private long stalledSinceNs;
+    private final long writeDeadlineNs;
+    private long framesSentSeen;
+    private long lastFrameSentNs;
     private boolean closeRequested;
     private final NotHereLimiter notHere;
     private ArrayDeque<PendingPeerGone> peerGone;
@@ -78,6 +79,10 @@ public final class RelayClient<F> {
         final long jitter = config.keepAliveJitterNs() == 0 ? 0 : shard.random.nextLong(config.keepAliveJitterNs());
         this.keepAlivePeriodNs = config.keepAliveIntervalNs() + jitter;
         this.nextKeepAliveNs = nowNs + keepAlivePeriodNs;
+        // derper: --tcp-write-timeout for clients, a longer fixed timeout for mesh peers (they carry a region's traffic).
+        this.writeDeadlineNs = meshPeer ? config.meshWriteDeadlineNs() : config.writeDeadlineNs();
+        this.lastFrameSentNs = nowNs;
+        this.framesSentSeen = sink.framesSent();
         this.notHere = new NotHereLimiter(config.notHereBurst(), config.notHereIntervalNs(), nowNs);
     }
 
@@ -186,19 +191,10 @@ public final class RelayClient<F> {
         }
     }
 
-    /**
-     * The transport's writability changed. Unwritable starts the write-deadline clock; writable again stops it and
-     * resumes writing queued frames.
-     */
+    /** The transport's writability changed: writable again resumes writing queued frames. */
     public void onWritabilityChanged(final boolean writable) {
-        if (writable) {
-            stalled = false;
-            if (!closed) {
-                shard.markDirty(this);
-            }
-        } else if (!stalled) {
-            stalled = true;
-            stalledSinceNs = shard.clock.nanoTime();
+        if (writable && !closed) {
+            shard.markDirty(this);
         }
     }
 
@@ -294,8 +290,8 @@ public final class RelayClient<F> {
         if (closed) {
             return;
         }
-        if (stalled && !closeRequested && nowNs - stalledSinceNs >= shard.config().writeDeadlineNs()) {
-            // Go: a write that makes no progress within DefaultTCPWiteTimeout fails and ends the connection.
+        if (!closeRequested && writeDeadlinePassed(nowNs)) {
+            // Go: a frame write that does not complete within --tcp-write-timeout fails and ends the connection.
             closeRequested = true;
             shard.counters.increment(RelayCounter.CLOSED_WRITE_TIMEOUT);
             sink.close();
@@ -309,6 +305,20 @@ public final class RelayClient<F> {
             }
             shard.markDirty(this);
         }
+    }
+
+    /**
+     * The write deadline runs while a written frame has not left (or the sink refuses writes) and restarts each time a
+     * whole frame leaves: a steady slow reader stays, a stalled or byte-trickling one is closed.
+     */
+    private boolean writeDeadlinePassed(final long nowNs) {
+        final long sent = sink.framesSent();
+        if (sent != framesSentSeen || (!sink.hasUnsentFrames() && sink.isWritable())) {
+            framesSentSeen = sent;
+            lastFrameSentNs = nowNs;
+            return false;
+        }
+        return nowNs - lastFrameSentNs >= writeDeadlineNs;
     }
 
     /**

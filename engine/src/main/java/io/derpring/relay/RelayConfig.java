@@ -23,8 +23,13 @@ public final class RelayConfig {
     /** derpserver.go {@code peerGoneLim}: {@code rate.NewLimiter(rate.Every(time.Second), 3)}. */
     public static final int NOT_HERE_BURST = 3;
     public static final long NOT_HERE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
-    /** derpserver.go {@code DefaultTCPWiteTimeout}: 2 s for a write to make progress. */
+    /**
+     * derpserver.go {@code DefaultTCPWiteTimeout} (derper {@code --tcp-write-timeout}): 2 s for each frame to leave;
+     * the clock restarts whenever a whole frame has left.
+     */
     public static final long DEFAULT_WRITE_DEADLINE_NS = TimeUnit.SECONDS.toNanos(2);
+    /** derpserver.go {@code privilegedWriteTimeout}: 30 s for clients that presented the mesh key. */
+    public static final long DEFAULT_MESH_WRITE_DEADLINE_NS = TimeUnit.SECONDS.toNanos(30);
     /** derpring: PeerGone frames waiting for one client; beyond this they are counted and dropped. */
     public static final int DEFAULT_PEER_GONE_QUEUE_DEPTH = 1024;
     /** derpring: packets in flight from other shards to one shard's loop (a power of two). */
@@ -37,6 +42,7 @@ public final class RelayConfig {
     private final long keepAliveIntervalNs;
     private final long keepAliveJitterNs;
     private final long writeDeadlineNs;
+    private final long meshWriteDeadlineNs;
     private final int peerGoneQueueDepth;
     private final int mailboxCapacity;
     private final long maxQueuedBytesPerShard;
@@ -52,6 +58,7 @@ public final class RelayConfig {
         this.keepAliveIntervalNs = requirePositive("keepAliveIntervalNs", b.keepAliveIntervalNs);
         this.keepAliveJitterNs = requireNotNegative("keepAliveJitterNs", b.keepAliveJitterNs);
         this.writeDeadlineNs = requirePositive("writeDeadlineNs", b.writeDeadlineNs);
+        this.meshWriteDeadlineNs = requirePositive("meshWriteDeadlineNs", b.meshWriteDeadlineNs);
         this.peerGoneQueueDepth = InvalidConfigException.requireInRange("peerGoneQueueDepth", b.peerGoneQueueDepth, 1, 1 << 20);
         this.mailboxCapacity = InvalidConfigException.requirePowerOfTwo("mailboxCapacity", b.mailboxCapacity, 2, 1 << 24);
         this.maxQueuedBytesPerShard = requirePositive("maxQueuedBytesPerShard", b.maxQueuedBytesPerShard);
@@ -92,6 +99,7 @@ public final class RelayConfig {
         b.keepAliveIntervalNs = keepAliveIntervalNs;
         b.keepAliveJitterNs = keepAliveJitterNs;
         b.writeDeadlineNs = writeDeadlineNs;
+        b.meshWriteDeadlineNs = meshWriteDeadlineNs;
         b.peerGoneQueueDepth = peerGoneQueueDepth;
         b.mailboxCapacity = mailboxCapacity;
         b.maxQueuedBytesPerShard = maxQueuedBytesPerShard;
@@ -121,9 +129,14 @@ public final class RelayConfig {
         return keepAliveJitterNs;
     }
 
-    /** A client whose writes make no progress for this long is closed. */
+    /** A client on which no written frame wholly leaves for this long is closed. */
     public long writeDeadlineNs() {
         return writeDeadlineNs;
+    }
+
+    /** {@link #writeDeadlineNs()} for mesh peers. */
+    public long meshWriteDeadlineNs() {
+        return meshWriteDeadlineNs;
     }
 
     public int peerGoneQueueDepth() {
@@ -167,6 +180,7 @@ public final class RelayConfig {
         private long keepAliveIntervalNs = DerpProtocol.KEEP_ALIVE_NS;
         private long keepAliveJitterNs = DerpProtocol.KEEP_ALIVE_JITTER_NS;
         private long writeDeadlineNs = DEFAULT_WRITE_DEADLINE_NS;
+        private long meshWriteDeadlineNs = DEFAULT_MESH_WRITE_DEADLINE_NS;
         private int peerGoneQueueDepth = DEFAULT_PEER_GONE_QUEUE_DEPTH;
         private int mailboxCapacity = DEFAULT_MAILBOX_CAPACITY;
         private long maxQueuedBytesPerShard = DEFAULT_MAX_QUEUED_BYTES_PER_SHARD;
@@ -201,6 +215,11 @@ public final class RelayConfig {
 
         public Builder writeDeadlineNs(final long v) {
             writeDeadlineNs = v;
+            return this;
+        }
+
+        public Builder meshWriteDeadlineNs(final long v) {
+            meshWriteDeadlineNs = v;
             return this;
         }
 

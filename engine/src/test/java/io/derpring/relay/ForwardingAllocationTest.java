@@ -66,6 +66,16 @@ class ForwardingAllocationTest {
         }
 
         @Override
+        public long framesSent() {
+            return written;
+        }
+
+        @Override
+        public boolean hasUnsentFrames() {
+            return false;
+        }
+
+        @Override
         public void close() {
         }
     }

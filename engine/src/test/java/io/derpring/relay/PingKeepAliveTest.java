@@ -111,15 +111,65 @@ class PingKeepAliveTest {
     }
 
     @Test
-    void writabilityReturningResetsTheWriteDeadline() {
+    @DisplayName("D3: each frame that wholly leaves restarts the write deadline, though the sink stays unwritable")
+    void aFrameLeavingRestartsTheWriteDeadline() {
         final RelayTestbed bed = new RelayTestbed(1);
+        final Peer a = bed.connect(0);
         final Peer b = bed.connect(0);
-        b.sink.setWritable(false);
-        bed.advanceNs(RelayConfig.DEFAULT_WRITE_DEADLINE_NS - 1);
-        b.sink.setWritable(true);
-        b.sink.setWritable(false);
+        b.sink.writesUntilUnwritable = 1;
+        a.send(b, dataPacket(10, 1));
+        a.send(b, dataPacket(10, 2));
+        bed.pass();
+        bed.timers();
         bed.advanceNs(RelayConfig.DEFAULT_WRITE_DEADLINE_NS - 1);
         bed.timers();
         assertThat(b.sink.closed).isFalse();
+        b.sink.sendOne();
+        bed.timers(); // sees the frame that left: the clock restarts here
+        bed.advanceNs(RelayConfig.DEFAULT_WRITE_DEADLINE_NS - 1);
+        bed.timers();
+        assertThat(b.sink.closed).isFalse();
+        bed.advanceNs(1);
+        bed.timers();
+        assertThat(b.sink.closed).isTrue();
+        assertThat(bed.relay.counter(RelayCounter.CLOSED_WRITE_TIMEOUT)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("D3: a written frame that does not leave within the deadline closes the client even while writable")
+    void anUnsentFrameClosesAWritableClient() {
+        final RelayTestbed bed = new RelayTestbed(1);
+        final Peer b = bed.connect(0);
+        b.sink.unsent = 1; // below the high-water mark, but the reader takes nothing
+        bed.timers();
+        bed.advanceNs(RelayConfig.DEFAULT_WRITE_DEADLINE_NS);
+        bed.timers();
+        assertThat(b.sink.writable).isTrue();
+        assertThat(b.sink.closed).isTrue();
+    }
+
+    @Test
+    @DisplayName("an idle writable client is never closed for the write deadline")
+    void idleClientIsNotClosed() {
+        final RelayTestbed bed = new RelayTestbed(1, RelayTestbed.config().keepAliveIntervalNs(1000 * SECOND));
+        final Peer b = bed.connect(0);
+        for (int i = 0; i < 10; i++) {
+            bed.advanceNs(RelayConfig.DEFAULT_WRITE_DEADLINE_NS);
+            bed.timers();
+        }
+        assertThat(b.sink.closed).isFalse();
+    }
+
+    @ParameterizedTest(name = "stalled for the mesh deadline {0} ns")
+    @ValueSource(longs = {-1, 0, 1})
+    @DisplayName("a mesh peer gets derper's privileged write timeout (30 s), not the client one")
+    void meshPeerWriteDeadline(final long offsetNs) {
+        final io.derpring.keys.MeshKey mesh = io.derpring.keys.MeshKey.parse("ab".repeat(32));
+        final RelayTestbed bed = new RelayTestbed(1, RelayTestbed.config().meshKey(mesh));
+        final Peer m = bed.connect(0, io.derpring.keys.NodePrivateKey.generate().publicKey(), mesh);
+        m.sink.setWritable(false);
+        bed.advanceNs(RelayConfig.DEFAULT_MESH_WRITE_DEADLINE_NS + offsetNs);
+        bed.timers();
+        assertThat(m.sink.closed).isEqualTo(offsetNs >= 0);
     }
 }

@@ -178,7 +178,10 @@ final class RelayTestbed {
         }
     }
 
-    /** Records whole frames as written; writability and closing are the test's to control. */
+    /**
+     * Records whole frames as written; writability and closing are the test's to control. A frame leaves at once
+     * while writable; while unwritable it stays unsent until writability returns or {@link #sendOne()}.
+     */
     static final class RecordingSink implements ClientSink<byte[]> {
         final List<byte[]> frames = new ArrayList<>();
         boolean writable = true;
@@ -186,6 +189,8 @@ final class RelayTestbed {
         int writesUntilUnwritable = -1;
         int flushes;
         boolean closed;
+        long sent;
+        int unsent;
         RelayClient<byte[]> client;
         HeapMemory memory;
 
@@ -213,10 +218,15 @@ final class RelayTestbed {
 
         private void countWrite() {
             if (writesUntilUnwritable > 0 && --writesUntilUnwritable == 0) {
-                writable = false;
+                writable = false; // the write that crosses the high-water mark stays unsent
                 if (client != null) {
                     client.onWritabilityChanged(false);
                 }
+            }
+            if (writable) {
+                sent++;
+            } else {
+                unsent++;
             }
         }
 
@@ -230,8 +240,28 @@ final class RelayTestbed {
             closed = true;
         }
 
+        @Override
+        public long framesSent() {
+            return sent;
+        }
+
+        @Override
+        public boolean hasUnsentFrames() {
+            return unsent > 0;
+        }
+
+        /** One unsent frame wholly leaves (a slow reader's progress). */
+        void sendOne() {
+            unsent--;
+            sent++;
+        }
+
         void setWritable(final boolean w) {
             writable = w;
+            if (w) {
+                sent += unsent;
+                unsent = 0;
+            }
             client.onWritabilityChanged(w);
         }
 

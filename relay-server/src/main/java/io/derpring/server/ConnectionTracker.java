@@ -21,19 +21,24 @@ final class ConnectionTracker extends ChannelInboundHandlerAdapter {
     private static final AttributeKey<ConnectionEnd> END = AttributeKey.valueOf("derpring.connectionEnd");
 
     final Counters<ConnectionEnd> ends = new Counters<>(ConnectionEnd.class);
-    final Counters<ServerCounter> counters = new Counters<>(ServerCounter.class);
+    final Counters<ServerCounter> counters;
     private final AtomicLongArray frameErrors = new AtomicLongArray(FrameError.values().length);
     private final ChannelGroup channels;
+    private final DirectMemoryBudget budget;
     private volatile boolean shuttingDown;
 
-    ConnectionTracker(final ChannelGroup channels) {
+    ConnectionTracker(final ChannelGroup channels, final Counters<ServerCounter> counters,
+                      final DirectMemoryBudget budget) {
         this.channels = channels;
+        this.counters = counters;
+        this.budget = budget;
     }
 
     @Override
     public void channelActive(final ChannelHandlerContext ctx) {
         counters.increment(ServerCounter.CONNECTIONS_ACCEPTED);
         channels.add(ctx.channel());
+        budget.onAccepted(ctx.channel()); // after joining the group, which a budget sweep walks
         ctx.fireChannelActive();
     }
 

@@ -12,7 +12,9 @@ import io.derpring.relay.RelayShard;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -22,8 +24,14 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>Inbound bytes that arrive before {@link #start} (the tail of the upgrade request's read, e.g. a fast-start
  * client's ClientInfo) are held, so the 101 response and ServerKey always go out first.
+ *
+ * <p>For the relay's write deadline it knows when a written frame has wholly left: it keeps the running byte offset at
+ * which each unsent frame ends, and a frame has left once the bytes written minus the channel's pending outbound bytes
+ * reach its end (Netty counts an entry as pending until all of it was written to the socket).
  */
 final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implements ClientSink<ByteBuf> {
+    /** Most connections have a few frames in flight; the queue grows (rarely) for a backed-up reader. */
+    private static final int UNSENT_FRAMES_INITIAL_CAPACITY = 16;
     private final RelayShard<ByteBuf> shard;
     private final ServerContext server;
     private final HandshakeDeadline deadline;
@@ -33,6 +41,10 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
     private RelaySession<ByteBuf> session;
     private ByteBuf pending;
     private boolean started;
+    /** Running byte offset at the end of each written frame that has not wholly left yet, oldest first. */
+    private final LongArrayQueue unsentFrameEnds = new LongArrayQueue(UNSENT_FRAMES_INITIAL_CAPACITY, -1);
+    private long bytesWritten;
+    private long framesSent;
 
     DerpConnectionHandler(final ServerContext server, final RelayShard<ByteBuf> shard, final HandshakeDeadline deadline,
                           final boolean startOnActive) {
@@ -65,6 +77,7 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
         }
         started = true;
         if (upgradeResponse != null) {
+            noteWritten(upgradeResponse.readableBytes());
             ctx.write(upgradeResponse, ctx.voidPromise());
         }
         session.sendServerKey();
@@ -164,6 +177,7 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void writePacket(final ByteBuf frame, final int length) {
+        noteWritten(frame.readableBytes());
         ctx.write(frame, ctx.voidPromise());
     }
 
@@ -178,12 +192,35 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
                 out.writeByte(src.getByte(offset + i));
             }
         }
+        noteWritten(length);
         ctx.write(out, ctx.voidPromise());
     }
 
     @Override
     public void flush() {
         ctx.flush();
+    }
+
+    @Override
+    public long framesSent() {
+        final ChannelOutboundBuffer outbound = ctx.channel().unsafe().outboundBuffer();
+        final long left = bytesWritten - (outbound == null ? 0 : outbound.totalPendingWriteBytes());
+        while (!unsentFrameEnds.isEmpty() && unsentFrameEnds.peekLong() <= left) {
+            unsentFrameEnds.pollLong();
+            framesSent++;
+        }
+        return framesSent;
+    }
+
+    @Override
+    public boolean hasUnsentFrames() {
+        framesSent();
+        return !unsentFrameEnds.isEmpty();
+    }
+
+    private void noteWritten(final int length) {
+        bytesWritten += length;
+        unsentFrameEnds.offerLong(bytesWritten);
     }
 
     @Override

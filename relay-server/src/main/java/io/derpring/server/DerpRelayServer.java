@@ -15,6 +15,7 @@ import io.derpring.frame.FrameError;
 import io.derpring.keys.MeshKey;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
+import io.derpring.metrics.Counters;
 import io.derpring.metrics.DistinctErrorLog;
 import io.derpring.relay.DuplicatePolicy;
 import io.derpring.relay.Relay;
@@ -28,6 +29,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -67,7 +69,14 @@ public final class DerpRelayServer implements AutoCloseable {
     private final NodePrivateKey serverPrivate;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The metrics port needs little: one loop of its own. */
+    static final int METRICS_THREADS = 1;
+    /** A metrics request is a GET; anything longer than this is refused by the aggregator. */
+    static final int METRICS_MAX_REQUEST_BYTES = 4096;
+
     private EventLoopGroup group;
+    private EventLoopGroup metricsGroup;
+    private ChannelGroup metricsChannels;
     private Relay<ByteBuf> relay;
     private ConnectionTracker tracker;
     private ChannelGroup channels;
@@ -84,12 +93,29 @@ public final class DerpRelayServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** Binds and starts serving; returns this. */
+    /**
+     * Binds and starts serving; returns this. All or nothing: if any part fails (a port is taken, TLS files are bad),
+     * whatever was bound is closed and every event loop stopped before the failure is thrown; a failed bind is an
+     * {@link IllegalStateException} naming the address.
+     */
     public DerpRelayServer start() throws InterruptedException {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("already started");
         }
         JvmRequirements.requireAgronaAccess();
+        try {
+            startAll();
+        } catch (final Throwable t) {
+            stopAfterFailedStart();
+            throw t;
+        }
+        LOG.info("DERP relay listening on {} ({}{}{}), server key {}, metrics {}", localAddress(),
+            settings.transport.cliName(), settings.tlsCertificate != null ? ", TLS" : "",
+            settings.rawDerp ? ", raw DERP" : "", serverPrivate.publicKey(), metricsAddress());
+        return this;
+    }
+
+    private void startAll() throws InterruptedException {
         final SslContext ssl = settings.tlsCertificate == null ? null : TlsFiles.serverContext(settings.tlsCertificate, settings.tlsKey);
         group = EventLoops.create(settings.transport, settings.threads, "derp-relay", settings.pinThreads);
         final PooledByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
@@ -102,7 +128,13 @@ public final class DerpRelayServer implements AutoCloseable {
             executor.scheduleAtFixedRate(shard::onTimer, settings.timerTickNs, settings.timerTickNs, TimeUnit.NANOSECONDS);
         }
         channels = new DefaultChannelGroup("derp-clients", GlobalEventExecutor.INSTANCE);
-        tracker = new ConnectionTracker(channels);
+        metricsChannels = new DefaultChannelGroup("derp-metrics-clients", GlobalEventExecutor.INSTANCE);
+        final Counters<ServerCounter> serverCounters = new Counters<>(ServerCounter.class);
+        final DirectMemoryBudget budget = new DirectMemoryBudget(settings.directMemoryBudgetBytes, allocator,
+            serverCounters, channels, metricsChannels);
+        group.next().scheduleAtFixedRate(budget, DirectMemoryBudget.CHECK_INTERVAL_NS,
+            DirectMemoryBudget.CHECK_INTERVAL_NS, TimeUnit.NANOSECONDS);
+        tracker = new ConnectionTracker(channels, serverCounters, budget);
         final ServerContext context = new ServerContext(serverPrivate, settings, relay, shardsByLoop, tracker,
             new DistinctErrorLog(LOG));
         final ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(settings.transport.serverSocketChannel())
@@ -132,21 +164,51 @@ public final class DerpRelayServer implements AutoCloseable {
                     }
                 }
             });
-        serverChannel = bootstrap.bind(settings.listen).sync().channel();
+        serverChannel = bind(bootstrap, settings.listen, "DERP");
         if (settings.metricsAddress != null) {
-            metricsChannel = new ServerBootstrap().group(group).channel(settings.transport.serverSocketChannel())
+            // Its own loop: nothing the metrics port does (rendering, a flood of requests) can starve DERP traffic.
+            metricsGroup = EventLoops.create(settings.transport, METRICS_THREADS, "derp-relay-metrics", false);
+            metricsChannel = bind(new ServerBootstrap().group(metricsGroup).channel(settings.transport.serverSocketChannel())
+                .childOption(ChannelOption.ALLOCATOR, allocator)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                    new WriteBufferWaterMark(settings.writeBufferLowBytes, settings.writeBufferHighBytes))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(final Channel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(4096),
-                            new MetricsHandler(() -> PrometheusText.render(stats())));
+                        metricsChannels.add(ch);
+                        budget.onAccepted(ch);
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(METRICS_MAX_REQUEST_BYTES),
+                            new MetricsHandler(() -> PrometheusText.render(stats()), serverCounters,
+                                settings.maxHttpRequestsPerConnection, settings.metricsTimeoutNs));
                     }
-                }).bind(settings.metricsAddress).sync().channel();
+                }), settings.metricsAddress, "metrics");
         }
-        LOG.info("DERP relay listening on {} ({}{}{}), server key {}, metrics {}", localAddress(),
-            settings.transport.cliName(), ssl != null ? ", TLS" : "", settings.rawDerp ? ", raw DERP" : "",
-            serverPrivate.publicKey(), metricsAddress());
-        return this;
+    }
+
+    private static Channel bind(final ServerBootstrap bootstrap, final InetSocketAddress where, final String what)
+        throws InterruptedException {
+        final ChannelFuture bound = bootstrap.bind(where).await();
+        if (!bound.isSuccess()) {
+            final Throwable cause = bound.cause();
+            throw new IllegalStateException("cannot listen for " + what + " on " + where + ": " + cause.getMessage(), cause);
+        }
+        return bound.channel();
+    }
+
+    /** Undoes a partial start: closes what was bound and stops every loop, waiting until their threads ended. */
+    private void stopAfterFailedStart() {
+        closed.set(true);
+        for (final Channel c : new Channel[] {serverChannel, metricsChannel}) {
+            if (c != null) {
+                c.close().awaitUninterruptibly(settings.shutdownTimeoutNs, TimeUnit.NANOSECONDS);
+            }
+        }
+        for (final EventLoopGroup g : new EventLoopGroup[] {group, metricsGroup}) {
+            if (g != null) {
+                g.shutdownGracefully(0, settings.shutdownTimeoutNs, TimeUnit.NANOSECONDS)
+                    .awaitUninterruptibly(settings.shutdownTimeoutNs + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+            }
+        }
     }
 
     /** The bound DERP address (the real port when 0 was asked for). */
@@ -224,6 +286,7 @@ public final class DerpRelayServer implements AutoCloseable {
             }
             if (metricsChannel != null) {
                 metricsChannel.close().awaitUninterruptibly(remainingMs(deadlineNs));
+                metricsChannels.close().awaitUninterruptibly(remainingMs(deadlineNs));
             }
             tracker.beginShutdown();
             relay.beginShutdown();
@@ -234,8 +297,14 @@ public final class DerpRelayServer implements AutoCloseable {
             }
             channels.close().awaitUninterruptibly(remainingMs(deadlineNs)); // those still in HTTP or handshake
         } finally {
+            if (metricsGroup != null) {
+                metricsGroup.shutdownGracefully(0, Math.max(1, remainingMs(deadlineNs)), TimeUnit.MILLISECONDS);
+            }
             group.shutdownGracefully(0, Math.max(1, remainingMs(deadlineNs)), TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(remainingMs(deadlineNs) + 1000);
+            if (metricsGroup != null) {
+                metricsGroup.terminationFuture().awaitUninterruptibly(remainingMs(deadlineNs) + 1000);
+            }
             LOG.info("DERP relay on {} stopped", serverChannel == null ? "?" : serverChannel.localAddress());
         }
     }
@@ -257,6 +326,18 @@ public final class DerpRelayServer implements AutoCloseable {
         /** Request line and header limits of the HTTP stage (Netty's defaults). */
         public static final int DEFAULT_MAX_HTTP_INITIAL_LINE_BYTES = 4096;
         public static final int DEFAULT_MAX_HTTP_HEADER_BYTES = 8192;
+        /**
+         * HTTP requests one connection may make before its upgrade (DERP port) or at all (metrics port); the next is
+         * answered 429 and the connection closed. Probes and captive-portal checks make a few per connection.
+         */
+        public static final int DEFAULT_MAX_HTTP_REQUESTS_PER_CONNECTION = 100;
+        public static final int MAX_HTTP_REQUESTS_PER_CONNECTION = 1 << 20;
+        /** A metrics connection must complete each request and its answer within this (a half-sent one is closed). */
+        public static final long DEFAULT_METRICS_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+        /** Default direct-memory budget: this share of the JVM's limit, so the relay pauses reading first. */
+        public static final int DEFAULT_DIRECT_MEMORY_BUDGET_PERCENT = 75;
+        /** Smallest budget accepted: below this the pooled allocator's first chunks alone would exceed it. */
+        public static final long MIN_DIRECT_MEMORY_BUDGET_BYTES = 16L << 20;
 
         final InetSocketAddress listen;
         final Transport transport;
@@ -283,6 +364,9 @@ public final class DerpRelayServer implements AutoCloseable {
         final int maxHttpInitialLineBytes;
         final int maxHttpHeaderBytes;
         final long maxQueuedBytesPerShard;
+        final int maxHttpRequestsPerConnection;
+        final long metricsTimeoutNs;
+        final long directMemoryBudgetBytes;
         final NanoClock clock;
 
         private Settings(final Builder b) {
@@ -318,6 +402,15 @@ public final class DerpRelayServer implements AutoCloseable {
             maxHttpInitialLineBytes = InvalidConfigException.requireInRange("maxHttpInitialLineBytes", b.maxHttpInitialLineBytes, 64, 1 << 20);
             maxHttpHeaderBytes = InvalidConfigException.requireInRange("maxHttpHeaderBytes", b.maxHttpHeaderBytes, 64, 1 << 20);
             maxQueuedBytesPerShard = b.maxQueuedBytesPerShard;
+            maxHttpRequestsPerConnection = InvalidConfigException.requireInRange("maxHttpRequestsPerConnection",
+                b.maxHttpRequestsPerConnection, 1, MAX_HTTP_REQUESTS_PER_CONNECTION);
+            metricsTimeoutNs = positive("metricsTimeoutNs", b.metricsTimeoutNs);
+            directMemoryBudgetBytes = b.directMemoryBudgetBytes != 0 ? b.directMemoryBudgetBytes
+                : DirectMemoryBudget.defaultBudgetBytes(DEFAULT_DIRECT_MEMORY_BUDGET_PERCENT);
+            if (directMemoryBudgetBytes < MIN_DIRECT_MEMORY_BUDGET_BYTES) {
+                throw new InvalidConfigException("directMemoryBudgetBytes = " + directMemoryBudgetBytes
+                    + " must be >= " + MIN_DIRECT_MEMORY_BUDGET_BYTES);
+            }
             clock = b.clock;
             relayConfig(); // validates the relay's own ranges now, not at start()
         }
@@ -355,6 +448,18 @@ public final class DerpRelayServer implements AutoCloseable {
         public long writeDeadlineNs() {
             return writeDeadlineNs;
         }
+
+        public int maxHttpRequestsPerConnection() {
+            return maxHttpRequestsPerConnection;
+        }
+
+        public long metricsTimeoutNs() {
+            return metricsTimeoutNs;
+        }
+
+        public long directMemoryBudgetBytes() {
+            return directMemoryBudgetBytes;
+        }
     }
 
     /** Collects settings; every one has Go's default or a documented derpring default. */
@@ -384,6 +489,9 @@ public final class DerpRelayServer implements AutoCloseable {
         private int maxHttpInitialLineBytes = Settings.DEFAULT_MAX_HTTP_INITIAL_LINE_BYTES;
         private int maxHttpHeaderBytes = Settings.DEFAULT_MAX_HTTP_HEADER_BYTES;
         private long maxQueuedBytesPerShard = RelayConfig.DEFAULT_MAX_QUEUED_BYTES_PER_SHARD;
+        private int maxHttpRequestsPerConnection = Settings.DEFAULT_MAX_HTTP_REQUESTS_PER_CONNECTION;
+        private long metricsTimeoutNs = Settings.DEFAULT_METRICS_TIMEOUT_NS;
+        private long directMemoryBudgetBytes;
         private NanoClock clock = SystemNanoClock.INSTANCE;
 
         private Builder() {
@@ -467,6 +575,11 @@ public final class DerpRelayServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * derper {@code --tcp-write-timeout}: a client on which no written frame wholly leaves for this long is closed
+         * (the clock restarts with each frame that leaves). Default 2 s; mesh peers get 30 s
+         * ({@link RelayConfig#DEFAULT_MESH_WRITE_DEADLINE_NS}).
+         */
         public Builder writeDeadlineNs(final long v) {
             writeDeadlineNs = v;
             return this;
@@ -511,6 +624,27 @@ public final class DerpRelayServer implements AutoCloseable {
 
         public Builder maxQueuedBytesPerShard(final long v) {
             maxQueuedBytesPerShard = v;
+            return this;
+        }
+
+        /** Default {@link Settings#DEFAULT_MAX_HTTP_REQUESTS_PER_CONNECTION}. */
+        public Builder maxHttpRequestsPerConnection(final int v) {
+            maxHttpRequestsPerConnection = v;
+            return this;
+        }
+
+        /** Default {@link Settings#DEFAULT_METRICS_TIMEOUT_NS}. */
+        public Builder metricsTimeoutNs(final long v) {
+            metricsTimeoutNs = v;
+            return this;
+        }
+
+        /**
+         * Direct memory (pooled, Netty's and the JDK's) over which all reading pauses until use falls back under; 0
+         * (the default) means {@link Settings#DEFAULT_DIRECT_MEMORY_BUDGET_PERCENT} of the JVM's direct-memory limit.
+         */
+        public Builder directMemoryBudgetBytes(final long v) {
+            directMemoryBudgetBytes = v;
             return this;
         }
 

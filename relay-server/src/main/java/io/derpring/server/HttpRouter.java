@@ -36,6 +36,10 @@ import io.netty.handler.codec.http.QueryStringDecoder;
  *       {@code Derp-Fast-Start: 1}; then the HTTP codec leaves the pipeline and DERP starts. Any other Upgrade value
  *       (WebSocket is out of scope) or none: 426 "DERP requires connection upgrade".</li>
  * </ul>
+ * Unread answers cannot pile up (issue 12, D1): while they wait above the write-buffer high-water mark, reading stops
+ * ({@link ReadPause#HTTP_BACKPRESSURE}) until they drain to the low mark; and a connection gets at most
+ * {@code maxHttpRequestsPerConnection} requests before its upgrade, the next one is answered 429 and the connection
+ * closed and counted. The handshake deadline bounds how long the HTTP stage may last.
  */
 final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
     static final String UPGRADE_REQUIRED_BODY = "DERP requires connection upgrade";
@@ -49,6 +53,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
     private final ServerContext server;
     private final HandshakeDeadline deadline;
     private HttpRequest request;
+    private int requests;
+    private boolean overLimit;
 
     HttpRouter(final ServerContext server, final HandshakeDeadline deadline) {
         this.server = server;
@@ -67,6 +73,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
 
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final HttpObject msg) {
+        if (overLimit) {
+            return; // the rest of a read pass after the limit: already answered and closing
+        }
         if (msg.decoderResult().isFailure()) {
             server.tracker().counters.increment(ServerCounter.HTTP_BAD_REQUESTS);
             server.tracker().note(ctx.channel(), ConnectionEnd.HTTP);
@@ -74,6 +83,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
             return;
         }
         if (msg instanceof HttpRequest) {
+            if (++requests > server.settings().maxHttpRequestsPerConnection) {
+                overLimit = true;
+                server.tracker().counters.increment(ServerCounter.HTTP_REQUEST_LIMIT);
+                respond(ctx, HttpResponseStatus.TOO_MANY_REQUESTS, "too many requests\n", false);
+                stopDecoding(ctx);
+                return;
+            }
             request = (HttpRequest) msg;
             server.tracker().counters.increment(ServerCounter.HTTP_REQUESTS);
         }
@@ -153,12 +169,25 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
      */
     private void upgrade(final ChannelHandlerContext ctx, final boolean fastStart) {
         server.tracker().counters.increment(fastStart ? ServerCounter.HTTP_FAST_STARTS : ServerCounter.HTTP_UPGRADES);
+        ReadPause.HTTP_BACKPRESSURE.resume(ctx.channel()); // DERP reads on; earlier answers still drain first
         final DerpConnectionHandler derp = new DerpConnectionHandler(server,
             server.shardFor(ctx.channel().eventLoop()), deadline, false);
         ctx.pipeline().addAfter(ctx.name(), "derp", derp);
         ctx.pipeline().remove(this);
         ctx.pipeline().remove(HttpServerCodec.class);
         derp.start(fastStart ? null : Unpooled.wrappedBuffer(server.upgradeResponse()));
+    }
+
+    /**
+     * A connection past its request limit is closing: read nothing more, and drop the rest of this read undecoded
+     * (a pipelining flood would otherwise have its whole buffer parsed into requests that are never answered).
+     */
+    static void stopDecoding(final ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(false);
+        final HttpServerCodec codec = ctx.pipeline().get(HttpServerCodec.class);
+        if (codec != null) {
+            codec.removeInboundHandler(); // its leftover bytes pass down the pipeline and are released at its tail
+        }
     }
 
     private static FullHttpResponse response(final HttpResponseStatus status, final String body) {
@@ -179,12 +208,36 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
         HttpUtil.setContentLength(r, r.content().readableBytes());
         if (keepAlive) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(r, ctx.voidPromise());
+            ctx.write(r, ctx.voidPromise()); // flushed once per read pass, not once per pipelined request
+            if (!ctx.channel().isWritable()) {
+                ReadPause.HTTP_BACKPRESSURE.pause(ctx.channel());
+            }
         } else {
             server.tracker().note(ctx.channel(), ConnectionEnd.HTTP);
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx) {
+        ctx.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    /** A connection that ends before its upgrade: its handshake timer need not hold it for the rest of the deadline. */
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) {
+        deadline.complete();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            ReadPause.HTTP_BACKPRESSURE.resume(ctx.channel());
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

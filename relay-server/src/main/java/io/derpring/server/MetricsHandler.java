@@ -2,9 +2,12 @@ package io.derpring.server;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import io.derpring.metrics.Counters;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -16,28 +19,105 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
 
-/** {@code GET /metrics} on the metrics port: Prometheus text. Anything else is 404. */
+/**
+ * {@code GET /metrics} on the metrics port: Prometheus text. Anything else is 404. Bounded as the DERP port's HTTP
+ * stage (issue 12, D2): reading stops while answers wait above the high-water mark, at most
+ * {@code maxHttpRequestsPerConnection} requests per connection (then 429 and close), and each connection must
+ * complete a request and its answer within the metrics timeout of accepting it or of its previous answer leaving,
+ * else it is closed and counted ({@link ServerCounter#METRICS_TIMEOUTS}): a half-sent request is not kept.
+ */
 final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Supplier<String> render;
+    private final Counters<ServerCounter> counters;
+    private final int maxRequests;
+    private final long timeoutNs;
+    private final ChannelFutureListener answered = this::answered;
+    private ScheduledFuture<?> deadline;
+    private int requests;
+    private boolean overLimit;
 
-    MetricsHandler(final Supplier<String> render) {
+    MetricsHandler(final Supplier<String> render, final Counters<ServerCounter> counters, final int maxRequests,
+                   final long timeoutNs) {
         this.render = render;
+        this.counters = counters;
+        this.maxRequests = maxRequests;
+        this.timeoutNs = timeoutNs;
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) {
+        armDeadline(ctx);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) {
+        deadline.cancel(false);
+        ctx.fireChannelInactive();
     }
 
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest req) {
+        if (overLimit) {
+            return; // the rest of a read pass after the limit: already answered and closing
+        }
+        if (++requests > maxRequests) {
+            overLimit = true;
+            counters.increment(ServerCounter.HTTP_REQUEST_LIMIT);
+            ctx.writeAndFlush(plain(HttpResponseStatus.TOO_MANY_REQUESTS, "too many requests\n"))
+                .addListener(ChannelFutureListener.CLOSE);
+            HttpRouter.stopDecoding(ctx);
+            return;
+        }
         final boolean found = new QueryStringDecoder(req.uri()).path().equals("/metrics");
-        final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-            found ? HttpResponseStatus.OK : HttpResponseStatus.NOT_FOUND,
-            Unpooled.copiedBuffer(found ? render.get() : "not found\n", UTF_8));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, found ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain");
-        HttpUtil.setContentLength(r, r.content().readableBytes());
+        final FullHttpResponse r = found
+            ? response(HttpResponseStatus.OK, render.get(), "text/plain; version=0.0.4; charset=utf-8")
+            : plain(HttpResponseStatus.NOT_FOUND, "not found\n");
         if (HttpUtil.isKeepAlive(req)) {
-            ctx.writeAndFlush(r, ctx.voidPromise());
+            ctx.writeAndFlush(r).addListener(answered);
+            if (!ctx.channel().isWritable()) {
+                ReadPause.HTTP_BACKPRESSURE.pause(ctx.channel());
+            }
         } else {
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** An answer left: the next request gets a fresh timeout. */
+    private void answered(final ChannelFuture f) {
+        if (f.isSuccess() && f.channel().isOpen()) {
+            deadline.cancel(false);
+            armDeadline(f.channel().pipeline().context(this));
+        }
+    }
+
+    private void armDeadline(final ChannelHandlerContext ctx) {
+        deadline = ctx.executor().schedule(() -> {
+            counters.increment(ServerCounter.METRICS_TIMEOUTS);
+            ctx.close();
+        }, timeoutNs, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            ReadPause.HTTP_BACKPRESSURE.resume(ctx.channel());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private static FullHttpResponse plain(final HttpResponseStatus status, final String body) {
+        return response(status, body, "text/plain");
+    }
+
+    private static FullHttpResponse response(final HttpResponseStatus status, final String body, final String type) {
+        final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+            Unpooled.copiedBuffer(body, UTF_8));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+        HttpUtil.setContentLength(r, r.content().readableBytes());
+        return r;
     }
 
     @Override

@@ -12,7 +12,10 @@ public enum ServerCounter implements CounterDescriptor {
     HTTP_PROBES(6, "/derp/probe and /derp/latency-check answered"),
     HTTP_NO_CONTENT(7, "/generate_204 answered"),
     HTTP_NOT_FOUND(8, "requests for unknown paths"),
-    HTTP_BAD_REQUESTS(9, "malformed HTTP requests (answered 400 and closed)");
+    HTTP_BAD_REQUESTS(9, "malformed HTTP requests (answered 400 and closed)"),
+    HTTP_REQUEST_LIMIT(10, "connections past the HTTP requests-per-connection limit (answered 429 and closed)"),
+    METRICS_TIMEOUTS(11, "metrics connections closed with no whole request and answer within the timeout"),
+    DIRECT_MEMORY_PAUSES(12, "times direct memory went over the relay's budget and all reading paused");
 
     private final int id;
     private final String label;

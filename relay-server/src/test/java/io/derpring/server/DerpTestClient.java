@@ -67,7 +67,16 @@ public final class DerpTestClient implements AutoCloseable {
     /** A TCP (or TLS) connection with nothing sent yet. */
     public static DerpTestClient open(final InetSocketAddress server, final SSLContext tls, final NodePrivateKey key)
         throws IOException {
+        return open(server, tls, key, 0);
+    }
+
+    /** As {@link #open(InetSocketAddress, SSLContext, NodePrivateKey)}, with SO_RCVBUF set before connecting (0: OS default). */
+    public static DerpTestClient open(final InetSocketAddress server, final SSLContext tls, final NodePrivateKey key,
+                                      final int receiveBufferBytes) throws IOException {
         Socket s = new Socket();
+        if (receiveBufferBytes > 0) {
+            s.setReceiveBufferSize(receiveBufferBytes); // before connect, so the TCP window is small from the start
+        }
         s.connect(server, 10_000);
         s.setTcpNoDelay(true);
         if (tls != null) {

@@ -1,0 +1,58 @@
+package io.derpring.server;
+
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+
+/**
+ * Why a connection's reading is paused. Several rules may pause the same channel (its HTTP answers are not draining,
+ * the relay is over its direct-memory budget); reading resumes ({@code autoRead} back on) only once none holds. Call
+ * only on the channel's event loop.
+ */
+enum ReadPause {
+    /** HTTP answers wait above the write-buffer high-water mark: read no more requests until they drain. */
+    HTTP_BACKPRESSURE,
+    /** The relay's direct memory is over its budget ({@link DirectMemoryBudget}). */
+    DIRECT_MEMORY;
+
+    private static final AttributeKey<Reasons> REASONS = AttributeKey.valueOf("derpring.readPause");
+
+    private final int bit = 1 << ordinal();
+
+    /** Stops reading {@code channel} for this reason. */
+    void pause(final Channel channel) {
+        final Reasons r = reasons(channel);
+        r.bits |= bit;
+        channel.config().setAutoRead(false);
+    }
+
+    /** Lifts this reason; reading resumes if no other holds. */
+    void resume(final Channel channel) {
+        final Reasons r = channel.attr(REASONS).get();
+        if (r == null || (r.bits & bit) == 0) {
+            return;
+        }
+        r.bits &= ~bit;
+        if (r.bits == 0) {
+            channel.config().setAutoRead(true); // Netty issues the read this implies
+        }
+    }
+
+    boolean holds(final Channel channel) {
+        final Reasons r = channel.attr(REASONS).get();
+        return r != null && (r.bits & bit) != 0;
+    }
+
+    private static Reasons reasons(final Channel channel) {
+        Reasons r = channel.attr(REASONS).get();
+        if (r == null) {
+            r = new Reasons();
+            channel.attr(REASONS).set(r);
+        }
+        return r;
+    }
+
+    /** Per channel, touched only on its loop. */
+    private static final class Reasons {
+        int bits;
+    }
+}
