@@ -12,7 +12,13 @@ public enum ServerCounter implements CounterDescriptor {
     HTTP_PROBES(6, "/derp/probe and /derp/latency-check answered"),
     HTTP_NO_CONTENT(7, "/generate_204 answered"),
     HTTP_NOT_FOUND(8, "requests for unknown paths"),
-    HTTP_BAD_REQUESTS(9, "malformed HTTP requests (answered 400 and closed)");
+    HTTP_BAD_REQUESTS(9, "malformed HTTP requests (answered 400 and closed)"),
+    ACCEPT_RATE_LIMITED(101, "connections closed at accept: over --accept-connection-limit/-burst"),
+    OVER_MAX_CONNECTIONS(102, "connections closed at accept: --max-connections open already"),
+    OVER_MAX_CONNECTIONS_PER_IP(103, "connections closed at accept: --max-connections-per-ip open from that address"),
+    RECEIVE_RATE_LIMIT_PAUSES(104, "times a client's reading was paused by the per-client receive rate limit"),
+    ALLOW_LIST_RELOADS(105, "allow-list file reloaded after a change"),
+    ALLOW_LIST_RELOAD_ERRORS(106, "allow-list file changes not applied (unreadable or malformed; previous list kept)");
 
     private final int id;
     private final String label;
