@@ -135,7 +135,6 @@ public final class DerpRelayServer implements AutoCloseable {
             new DistinctErrorLog(LOG));
         final ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(settings.transport.serverSocketChannel())
             .option(ChannelOption.SO_BACKLOG, settings.backlog)
-            .handler(acceptGuard())
             .childOption(ChannelOption.ALLOCATOR, allocator)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
@@ -161,6 +160,10 @@ public final class DerpRelayServer implements AutoCloseable {
                     }
                 }
             });
+        final AcceptGuard guard = acceptGuard();
+        if (guard != null) {
+            bootstrap.handler(guard);
+        }
         serverChannel = bootstrap.bind(settings.listen).sync().channel();
         if (allowList != null) {
             allowList.startWatching(tracker.counters);
@@ -228,9 +231,9 @@ public final class DerpRelayServer implements AutoCloseable {
         return new Stats(relay.snapshot(), ends, server, errors, admissions);
     }
 
-    /** Open connections held against {@code --max-connections}, and addresses in the per-IP table; for tests. */
-    int[] capsInUse() {
-        return new int[] {caps.open(), caps.trackedAddresses()};
+    /** The connection caps in force (for tests: slots in use, the per-IP table). */
+    ConnectionCaps caps() {
+        return caps;
     }
 
     /** The allow-list file, or null; for tests. */
