@@ -184,9 +184,14 @@ class AdmissionLoopbackTest {
     @MethodSource("transports")
     @DisplayName("async callback: no answer within the handshake deadline refuses and counts a timeout")
     void callbackTimeout(final Transport transport) throws Exception {
-        start(transport, DerpRelayServer.builder().handshakeTimeoutNs(TimeUnit.MILLISECONDS.toNanos(300))
-            .clientAdmission((key, source) -> new CompletableFuture<>()));
+        // Long enough that the HTTP request and ClientInfo surely arrive first on a loaded 2-core machine.
+        start(transport, DerpRelayServer.builder().handshakeTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+            .clientAdmission((key, source) -> {
+                callbackAsked.incrementAndGet();
+                return new CompletableFuture<>();
+            }));
         assertRefused(NodePrivateKey.generate());
+        assertThat(callbackAsked).hasValue(1);
         awaitTrue("timeout counted", () -> admissions(AdmissionDecision.CALLBACK_TIMEOUT) == 1, WAIT);
         assertThat(server.stats().end(ConnectionEnd.HANDSHAKE_TIMEOUT)).isEqualTo(1);
         assertThat(server.relay().keyCount()).isZero();
