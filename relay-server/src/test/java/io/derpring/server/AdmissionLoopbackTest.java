@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,11 +104,16 @@ class AdmissionLoopbackTest {
         return file;
     }
 
-    /** Writes and moves the modification time forward, so the change is seen even within one timestamp tick. */
+    /**
+     * Replaces the file in one rename, its modification time moved forward first, so the poller sees exactly one
+     * change (never a half-written file, never the same change twice) even within one timestamp tick.
+     */
     private static void write(final Path file, final String text) throws IOException {
         final FileTime before = Files.exists(file) ? Files.getLastModifiedTime(file) : FileTime.fromMillis(0);
-        Files.writeString(file, text, US_ASCII);
-        Files.setLastModifiedTime(file, FileTime.fromMillis(before.toMillis() + 2000));
+        final Path next = file.resolveSibling(file.getFileName() + ".next");
+        Files.writeString(next, text, US_ASCII);
+        Files.setLastModifiedTime(next, FileTime.fromMillis(before.toMillis() + 2000));
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private long admissions(final AdmissionDecision d) {
