@@ -70,10 +70,6 @@ public final class ReceiveRateLimiter {
         return tokens;
     }
 
-    public long bytesPerSecond() {
-        return bytesPerSecond;
-    }
-
     public long burstBytes() {
         return burstBytes;
     }

@@ -138,10 +138,6 @@ final class AllowListFile implements Predicate<NodeKey>, AutoCloseable {
         return keys.contains(key);
     }
 
-    int size() {
-        return keys.size();
-    }
-
     @Override
     public synchronized void close() {
         if (poller != null) {

@@ -236,11 +236,6 @@ public final class DerpRelayServer implements AutoCloseable {
         return caps;
     }
 
-    /** The allow-list file, or null; for tests. */
-    AllowListFile allowList() {
-        return allowList;
-    }
-
     /** The counters at one moment. */
     public record Stats(Relay.Snapshot relay, Map<ConnectionEnd, Long> ends, Map<ServerCounter, Long> server,
                         Map<FrameError, Long> frameErrors, Map<AdmissionDecision, Long> admissions) {
