@@ -60,6 +60,19 @@ class AdmissionChainTest {
     }
 
     @Test
+    @DisplayName("a callback's exception is recorded (logged once per distinct error), not swallowed")
+    void callbackFailuresAreRecorded() throws Exception {
+        final AdmissionChain chain = new AdmissionChain(null, List.of(THROWS));
+        chain.decide(LISTED, SOURCE).toCompletableFuture().get();
+        final AdmissionChain failing = new AdmissionChain(null, List.of(FAILS));
+        failing.decide(LISTED, SOURCE).toCompletableFuture().get();
+        failing.decide(LISTED, SOURCE).toCompletableFuture().get();
+        assertThat(chain.callbackFailures()).isEqualTo(1);
+        assertThat(failing.callbackFailures()).isEqualTo(2);
+        assertThat(new AdmissionChain(null, List.of(NO)).callbackFailures()).isZero();
+    }
+
+    @Test
     @DisplayName("AND short-circuits: after a refusal the later callbacks are never asked")
     void laterCallbacksAreNotAskedAfterARefusal() throws Exception {
         final List<NodeKey> asked = new ArrayList<>();
