@@ -184,7 +184,16 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
             ratePaused = true;
             ctx.channel().config().setAutoRead(false);
             server.tracker().counters.increment(ServerCounter.RECEIVE_RATE_LIMIT_PAUSES);
+            resumeIn(pauseNs);
+        }
+    }
+
+    /** One timer task per pause (never per frame); a pause covers at least one whole read. */
+    private void resumeIn(final long pauseNs) {
+        try {
             ctx.executor().schedule(resumeAfterRatePause, pauseNs, TimeUnit.NANOSECONDS);
+        } catch (final RejectedExecutionException e) {
+            // the loop is shutting down and closes this connection
         }
     }
 
@@ -194,7 +203,7 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
         }
         final long pauseNs = session.receivePauseNs();
         if (pauseNs > 0) { // bytes read while the pause began added debt
-            ctx.executor().schedule(resumeAfterRatePause, pauseNs, TimeUnit.NANOSECONDS);
+            resumeIn(pauseNs);
             return;
         }
         ratePaused = false;
