@@ -191,7 +191,7 @@ class AdmissionLoopbackTest {
     @DisplayName("async callback: no answer within the handshake deadline refuses and counts a timeout")
     void callbackTimeout(final Transport transport) throws Exception {
         // Long enough that the HTTP request and ClientInfo surely arrive first on a loaded 2-core machine.
-        start(transport, DerpRelayServer.builder().handshakeTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+        start(transport, DerpRelayServer.builder().handshakeTimeoutNs(TimeUnit.SECONDS.toNanos(5))
             .clientAdmission((key, source) -> {
                 callbackAsked.incrementAndGet();
                 return new CompletableFuture<>();
