@@ -80,7 +80,8 @@ public final class RelayCommand implements Callable<Integer> {
     int maxConnections;
 
     @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "0",
-        description = "Open connections per source IP address, checked at accept; a proven mesh peer stops counting. "
+        description = "Open connections per source (IPv4 address or IPv6 /64), checked at accept; a proven mesh peer "
+            + "stops counting. "
             + "0 = no cap. Default: ${DEFAULT-VALUE}.")
     int maxConnectionsPerIp;
 

@@ -1,8 +1,11 @@
 package io.derpring.server;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +24,9 @@ import io.netty.util.AttributeKey;
  * holds one entry per address with an open connection and drops it when the count returns to 0, so its size is
  * bounded by the open connections. Thread-safe: taken on the listening loop, given back on each connection's loop.
  *
+ * <p>"Source IP" means the IPv4 address, or the IPv6 /64 ({@link #IPV6_PREFIX_BITS}): one host is usually given a
+ * whole /64, so capping single IPv6 addresses would let it open 2^64 times the cap.
+ *
  * <p>Mesh peers (SPEC §3.7, §3.8) are exempt from the per-IP cap, but a connection only proves it is one in its
  * ClientInfo, long after accept. So the per-IP slot is taken provisionally at accept and {@link #releaseIpSlot given
  * back} as soon as the mesh key is proven: a region's relays, however many of them share an address, never hold
@@ -31,6 +37,9 @@ import io.netty.util.AttributeKey;
 final class ConnectionCaps {
     /** No cap (the default for both, as derper has none). */
     static final int UNLIMITED = 0;
+
+    /** IPv6 sources are counted per /64, the usual smallest allocation to one subscriber (RFC 6177). */
+    static final int IPV6_PREFIX_BITS = 64;
 
     private static final AttributeKey<Slot> SLOT = AttributeKey.valueOf("derpring.connectionSlot");
 
@@ -132,8 +141,22 @@ final class ConnectionCaps {
         openPerIp.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1); // at 0 the entry goes: bounded memory
     }
 
-    private static InetAddress addressOf(final SocketAddress remote) {
-        return remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress() : null;
+    /** The key the per-IP cap counts under: the IPv4 address, or the IPv6 address cut to its /64. */
+    static InetAddress addressOf(final SocketAddress remote) {
+        if (!(remote instanceof InetSocketAddress)) {
+            return null;
+        }
+        final InetAddress address = ((InetSocketAddress) remote).getAddress();
+        if (!(address instanceof Inet6Address)) {
+            return address;
+        }
+        final byte[] bytes = address.getAddress();
+        Arrays.fill(bytes, IPV6_PREFIX_BITS / Byte.SIZE, bytes.length, (byte) 0);
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (final UnknownHostException impossible) { // only thrown for a wrong length
+            throw new IllegalStateException(impossible);
+        }
     }
 
     /** One connection's hold on the caps; given back once, whichever of close and mesh proof comes first. */

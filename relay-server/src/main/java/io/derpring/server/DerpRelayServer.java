@@ -513,8 +513,8 @@ public final class DerpRelayServer implements AutoCloseable {
         }
 
         /**
-         * Open connections from one IP address (checked at accept); 0 (the default) means no cap. A connection that
-         * proves the mesh key stops counting (SPEC §3.8).
+         * Open connections from one source, an IPv4 address or an IPv6 /64 (checked at accept); 0 (the default) means
+         * no cap. A connection that proves the mesh key stops counting (SPEC §3.8).
          */
         public Builder maxConnectionsPerIp(final int v) {
             maxConnectionsPerIp = v;

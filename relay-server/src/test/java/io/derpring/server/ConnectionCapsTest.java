@@ -93,6 +93,20 @@ class ConnectionCapsTest {
     }
 
     @Test
+    @DisplayName("IPv6 sources count per /64: two addresses in one /64 share the cap, the next /64 does not")
+    void ipv6CountsPerSlash64() throws Exception {
+        final ConnectionCaps caps = new ConnectionCaps(ConnectionCaps.UNLIMITED, 2, counters);
+        assertThat(caps.tryAdmit(new From("2001:db8:1:2::1"))).isTrue();
+        assertThat(caps.tryAdmit(new From("2001:db8:1:2:ffff:ffff:ffff:ffff"))).isTrue();
+        assertThat(caps.tryAdmit(new From("2001:db8:1:2:1234::9"))).isFalse();
+        assertThat(caps.tryAdmit(new From("2001:db8:1:3::1"))).isTrue();
+        assertThat(caps.trackedAddresses()).isEqualTo(2);
+        assertThat(ConnectionCaps.addressOf(new InetSocketAddress("2001:db8:1:2:abcd::1", 1)))
+            .isEqualTo(InetAddress.getByName("2001:db8:1:2::"));
+        assertThat(ConnectionCaps.addressOf(new InetSocketAddress("192.0.2.7", 1))).isEqualTo(InetAddress.getByName("192.0.2.7"));
+    }
+
+    @Test
     @DisplayName("a per-IP refusal does not keep a total slot")
     void perIpRefusalReturnsTheTotalSlot() throws Exception {
         final ConnectionCaps caps = new ConnectionCaps(5, 1, counters);
