@@ -60,6 +60,42 @@ public final class RelayCommand implements Callable<Integer> {
             + "(the clock restarts with each frame; mesh peers get 30s). Default: ${DEFAULT-VALUE}.")
     Duration tcpWriteTimeout;
 
+    @Option(names = "--per-client-rate-limit", paramLabel = "BYTES_PER_SEC", defaultValue = "0",
+        description = "Receive rate per client (SPEC 3.7, derper RateConfig): reading pauses while a client is over "
+            + "it; nothing is dropped. Mesh peers are exempt. 0 = unlimited. Default: ${DEFAULT-VALUE}.")
+    long perClientRateLimit;
+
+    @Option(names = "--per-client-rate-burst", paramLabel = "BYTES", defaultValue = "0",
+        description = "Burst of the per-client rate limit; raised to 65568 (one full packet) when lower. "
+            + "Default: ${DEFAULT-VALUE}.")
+    long perClientRateBurst;
+
+    @Option(names = "--accept-connection-limit", paramLabel = "PER_SEC", defaultValue = "+Inf",
+        converter = AcceptRateText.class,
+        description = "Connections accepted per second (derper's flag); the rest are closed at accept and counted. "
+            + "Default: ${DEFAULT-VALUE} (no limit).")
+    double acceptConnectionLimit;
+
+    @Option(names = "--accept-connection-burst", paramLabel = "N", defaultValue = "2147483647",
+        description = "Burst of --accept-connection-limit (derper's flag). Default: ${DEFAULT-VALUE}.")
+    int acceptConnectionBurst;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "0",
+        description = "Open connections in total, checked at accept before TLS and HTTP; over it a connection is "
+            + "closed and counted. 0 = no cap. Default: ${DEFAULT-VALUE}.")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "0",
+        description = "Open connections per source (IPv4 address or IPv6 /64), checked at accept; a proven mesh peer "
+            + "stops counting. "
+            + "0 = no cap. Default: ${DEFAULT-VALUE}.")
+    int maxConnectionsPerIp;
+
+    @Option(names = "--allow-list", paramLabel = "FILE",
+        description = "Only these node keys may connect (one nodekey:<hex> per line, # comments; mesh peers aside). "
+            + "Re-read when it changes; a bad change keeps the previous list.")
+    Path allowList;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -73,7 +109,10 @@ public final class RelayCommand implements Callable<Integer> {
         }
         final DerpRelayServer.Builder b = DerpRelayServer.builder().listen(listen).metricsAddress(metrics)
             .transport(transport).threads(threads != null ? threads : EventLoops.defaultThreads()).rawDerp(raw)
-            .writeDeadlineNs(tcpWriteTimeout.toNanos());
+            .writeDeadlineNs(tcpWriteTimeout.toNanos())
+            .perClientRateLimitBytesPerSec(perClientRateLimit).perClientRateBurstBytes(perClientRateBurst)
+            .acceptConnectionLimit(acceptConnectionLimit).acceptConnectionBurst(acceptConnectionBurst)
+            .maxConnections(maxConnections).maxConnectionsPerIp(maxConnectionsPerIp).allowList(allowList);
         if (tlsCert != null) {
             b.tls(tlsCert, tlsKey);
         }

@@ -231,6 +231,14 @@ public final class FrameReader {
         return dropCounts[reason.ordinal()];
     }
 
+    /**
+     * The declared payload length of the frame being delivered or dropped; meaningful inside the
+     * {@link FrameHandler} callbacks (a delivered view may be shorter: see {@link FrameHandler#onFrame}).
+     */
+    public long currentFrameLength() {
+        return frameLength;
+    }
+
     public long framesDelivered() {
         return framesDelivered;
     }

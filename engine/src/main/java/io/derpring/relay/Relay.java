@@ -13,6 +13,7 @@ import io.derpring.frame.PeerGoneFlyweight;
 import io.derpring.frame.PeerPresentFlyweight;
 import io.derpring.keys.MeshKey;
 import io.derpring.keys.NodeKey;
+import io.derpring.metrics.Counters;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -31,6 +32,7 @@ public final class Relay<F> {
     private final CopyOnWriteArrayList<RelayShard<F>> shards = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<RelayClient<F>> watchers = new CopyOnWriteArrayList<>();
     private final AtomicLong connectionIds = new AtomicLong();
+    private final Counters<AdmissionDecision> admissions = new Counters<>(AdmissionDecision.class);
     private volatile boolean shuttingDown;
 
     /**
@@ -311,6 +313,15 @@ public final class Relay<F> {
             sum += s.counters.get(c);
         }
         return sum;
+    }
+
+    /** Admission outcomes of non-mesh handshakes (SPEC §3.8); counted only when an admission chain is set. */
+    public long admissions(final AdmissionDecision d) {
+        return admissions.get(d);
+    }
+
+    void countAdmission(final AdmissionDecision d) {
+        admissions.increment(d);
     }
 
     public long drops(final RelayDrop d) {

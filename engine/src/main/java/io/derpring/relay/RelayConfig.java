@@ -36,6 +36,10 @@ public final class RelayConfig {
     public static final int DEFAULT_MAILBOX_CAPACITY = 8192;
     /** derpring: frame bytes one shard may hold in its clients' queues. */
     public static final long DEFAULT_MAX_QUEUED_BYTES_PER_SHARD = 64L << 20;
+    /** derpserver.go {@code RateConfig}: 0 turns the per-client receive rate limit off (the default, as in derper). */
+    public static final long UNLIMITED_RATE = 0;
+    /** derpring: the largest per-client receive rate or burst accepted, 1 TiB(/s); beyond it, use {@link #UNLIMITED_RATE}. */
+    public static final long MAX_RATE_LIMIT_BYTES = 1L << 40;
 
     private final int queueDepth;
     private final DuplicatePolicy duplicatePolicy;
@@ -51,6 +55,9 @@ public final class RelayConfig {
     private final MeshKey meshKey;
     private final NanoClock clock;
     private final long jitterSeed;
+    private final long perClientRateLimitBytesPerSec;
+    private final long perClientRateBurstBytes;
+    private final AdmissionChain admission;
 
     private RelayConfig(final Builder b) {
         this.queueDepth = InvalidConfigException.requireInRange("queueDepth", b.queueDepth, MIN_QUEUE_DEPTH, MAX_QUEUE_DEPTH);
@@ -67,6 +74,18 @@ public final class RelayConfig {
         this.meshKey = b.meshKey;
         this.clock = b.clock;
         this.jitterSeed = b.jitterSeed;
+        this.perClientRateLimitBytesPerSec = requireInRange("perClientRateLimitBytesPerSec",
+            b.perClientRateLimitBytesPerSec, UNLIMITED_RATE, MAX_RATE_LIMIT_BYTES);
+        this.perClientRateBurstBytes = requireInRange("perClientRateBurstBytes", b.perClientRateBurstBytes, 0,
+            MAX_RATE_LIMIT_BYTES);
+        this.admission = b.admission;
+    }
+
+    private static long requireInRange(final String setting, final long value, final long min, final long max) {
+        if (value < min || value > max) {
+            throw new InvalidConfigException(setting + " = " + value + " is outside [" + min + ", " + max + "]");
+        }
+        return value;
     }
 
     private static long requirePositive(final String setting, final long value) {
@@ -108,6 +127,9 @@ public final class RelayConfig {
         b.meshKey = meshKey;
         b.clock = clock;
         b.jitterSeed = jitterSeed;
+        b.perClientRateLimitBytesPerSec = perClientRateLimitBytesPerSec;
+        b.perClientRateBurstBytes = perClientRateBurstBytes;
+        b.admission = admission;
         return b;
     }
 
@@ -173,6 +195,24 @@ public final class RelayConfig {
         return jitterSeed;
     }
 
+    /**
+     * SPEC §3.7: each non-mesh client's receive rate in bytes per second ({@link ReceiveRateLimiter}); reading pauses
+     * while a client is over it. {@link #UNLIMITED_RATE} (the default) turns it off.
+     */
+    public long perClientRateLimitBytesPerSec() {
+        return perClientRateLimitBytesPerSec;
+    }
+
+    /** The configured burst; the bucket applied is {@link ReceiveRateLimiter#effectiveBurst} of it. */
+    public long perClientRateBurstBytes() {
+        return perClientRateBurstBytes;
+    }
+
+    /** SPEC §3.8: who may connect besides mesh peers, or null to admit every client (the default). */
+    public AdmissionChain admission() {
+        return admission;
+    }
+
     /** Mutable builder; {@link #build()} checks every range. */
     public static final class Builder {
         private int queueDepth = DEFAULT_QUEUE_DEPTH;
@@ -189,8 +229,29 @@ public final class RelayConfig {
         private MeshKey meshKey;
         private NanoClock clock = SystemNanoClock.INSTANCE;
         private long jitterSeed = System.nanoTime();
+        private long perClientRateLimitBytesPerSec = UNLIMITED_RATE;
+        private long perClientRateBurstBytes;
+        private AdmissionChain admission;
 
         private Builder() {
+        }
+
+        /** Go {@code --per-client-rate-limit}-style bytes per second; {@link #UNLIMITED_RATE} turns it off. */
+        public Builder perClientRateLimitBytesPerSec(final long v) {
+            perClientRateLimitBytesPerSec = v;
+            return this;
+        }
+
+        /** Bucket depth in bytes; raised to {@link ReceiveRateLimiter#MIN_BURST_BYTES} when lower. */
+        public Builder perClientRateBurstBytes(final long v) {
+            perClientRateBurstBytes = v;
+            return this;
+        }
+
+        /** Null admits every client. */
+        public Builder admission(final AdmissionChain v) {
+            admission = v;
+            return this;
         }
 
         public Builder queueDepth(final int v) {

@@ -3,7 +3,9 @@
  * connection policy (§3.5), SendPacket → RecvPacket forwarding with bytes unchanged (§3.2), unknown destinations and
  * the rate-limited PeerGone(NotHere), PeerGone(Disconnected) to the receivers of a departing key (§3.4), two bounded
  * queues per client (data and disco), Ping → Pong, the KeepAlive schedule (§3.6), mesh admission and the mesh-only
- * frames (§3.8, §3.9). A transport drives it by method calls and supplies three small interfaces: a
+ * frames (§3.8, §3.9), the optional per-client receive rate limit ({@link io.derpring.relay.ReceiveRateLimiter}, §3.7)
+ * and asynchronous admission ({@link io.derpring.relay.AdmissionChain} of an allow-list and
+ * {@link io.derpring.relay.ClientAdmission} callbacks, §3.8; mesh peers exempt from both). A transport drives it by method calls and supplies three small interfaces: a
  * {@link io.derpring.relay.ClientSink} per connection (engine to wire), a {@link io.derpring.relay.FrameMemory} for
  * queued frames (pooled, off-heap in the server) and a {@link io.derpring.relay.ShardScheduler} per shard.
  *

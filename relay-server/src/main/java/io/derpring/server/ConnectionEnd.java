@@ -17,7 +17,9 @@ public enum ConnectionEnd implements CounterDescriptor {
     /** Closed by a relay rule: the write deadline, or a mesh peer's ClosePeer (see the relay counters). */
     RELAY_RULE(6, "relay_rule"),
     /** The server shut down. */
-    SHUTDOWN(7, "shutdown");
+    SHUTDOWN(7, "shutdown"),
+    /** Refused by admission (allow-list or callback; SPEC §3.8): closed after ClientInfo, no ServerInfo sent. */
+    ADMISSION_REFUSED(8, "admission_refused");
 
     private final int id;
     private final String label;

@@ -3,8 +3,11 @@ package io.derpring.server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import io.derpring.frame.FrameError;
+import io.derpring.relay.AdmissionDecision;
 import io.derpring.relay.ClientSink;
 import io.derpring.relay.RelayClient;
 import io.derpring.relay.RelaySession;
@@ -28,6 +31,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>For the relay's write deadline it knows when a written frame has wholly left: it keeps the running byte offset at
  * which each unsent frame ends, and a frame has left once the bytes written minus the channel's pending outbound bytes
  * reach its end (Netty counts an entry as pending until all of it was written to the socket).
+ *
+ * <p>Protection (SPEC §3.7, §3.8): while the session waits for an admission decision, reading stops ({@code autoRead}
+ * off) and the bytes after ClientInfo are held; the decision is handed back on this loop. While the client is over
+ * its receive rate, reading stops until its bucket is out of debt: TCP flow control slows the sender, nothing is
+ * dropped. A connection that proves the mesh key gives back its per-IP slot ({@link ConnectionCaps}).
  */
 final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implements ClientSink<ByteBuf> {
     /** Most connections have a few frames in flight; the queue grows (rarely) for a backed-up reader. */
@@ -45,6 +53,8 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
     private final LongArrayQueue unsentFrameEnds = new LongArrayQueue(UNSENT_FRAMES_INITIAL_CAPACITY, -1);
     private long bytesWritten;
     private long framesSent;
+    /** Allocated once: a rate pause schedules this, never a new lambda. */
+    private final Runnable resumeAfterRatePause = this::resumeAfterRatePause;
 
     DerpConnectionHandler(final ServerContext server, final RelayShard<ByteBuf> shard, final HandshakeDeadline deadline,
                           final boolean startOnActive) {
@@ -91,7 +101,7 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
         final ByteBuf buf = (ByteBuf) msg;
-        if (!started) {
+        if (!started || session.admissionPending()) {
             if (pending == null) {
                 pending = buf;
             } else {
@@ -119,14 +129,93 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
                 view.wrap(copy);
             }
             final boolean wasHandshake = session.inHandshake();
-            session.onData(view, 0, n);
-            if (wasHandshake && !session.inHandshake()) {
-                deadline.complete();
+            final int consumed = session.onData(view, 0, n);
+            if (session.admissionPending()) {
+                if (consumed < n) {
+                    pending = buf.retainedSlice(buf.readerIndex() + consumed, n - consumed);
+                }
+                awaitAdmission();
+                return;
             }
+            if (wasHandshake && !session.inHandshake()) {
+                handshakeDone();
+            }
+            pauseIfOverRate();
         } finally {
             buf.release();
             view.wrap(0, 0);
         }
+    }
+
+    private void handshakeDone() {
+        deadline.complete();
+        if (session.client().isMeshPeer()) {
+            ConnectionCaps.releaseIpSlot(ctx.channel());
+        }
+    }
+
+    /** SPEC §3.8: stop reading until the decision, which comes back on this loop (the stage completes anywhere). */
+    private void awaitAdmission() {
+        ReadPause.ADMISSION.pause(ctx.channel());
+        session.pendingAdmission().whenComplete((decision, failure) -> {
+            final AdmissionDecision d = failure != null ? AdmissionDecision.CALLBACK_ERROR : decision;
+            try {
+                ctx.executor().execute(() -> onAdmissionDecision(d));
+            } catch (final RejectedExecutionException e) {
+                // the loop is shutting down and closes this connection
+            }
+        });
+    }
+
+    private void onAdmissionDecision(final AdmissionDecision decision) {
+        if (!session.admissionPending()) {
+            return; // timed out or closed meanwhile
+        }
+        session.completeAdmission(decision);
+        if (session.inHandshake()) {
+            return; // refused: the session closed the connection
+        }
+        handshakeDone();
+        final ByteBuf held = pending;
+        pending = null;
+        if (held != null) {
+            read(held);
+        }
+        ReadPause.ADMISSION.resume(ctx.channel());
+    }
+
+    /** SPEC §3.7: over its receive rate, the client is not read until its bucket is out of debt. */
+    private void pauseIfOverRate() {
+        if (ReadPause.RECEIVE_RATE.holds(ctx.channel())) {
+            return;
+        }
+        final long pauseNs = session.receivePauseNs();
+        if (pauseNs > 0) {
+            ReadPause.RECEIVE_RATE.pause(ctx.channel());
+            server.tracker().counters.increment(ServerCounter.RECEIVE_RATE_LIMIT_PAUSES);
+            resumeIn(pauseNs);
+        }
+    }
+
+    /** One timer task per pause (never per frame); a pause covers at least one whole read. */
+    private void resumeIn(final long pauseNs) {
+        try {
+            ctx.executor().schedule(resumeAfterRatePause, pauseNs, TimeUnit.NANOSECONDS);
+        } catch (final RejectedExecutionException e) {
+            // the loop is shutting down and closes this connection
+        }
+    }
+
+    private void resumeAfterRatePause() {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        final long pauseNs = session.receivePauseNs();
+        if (pauseNs > 0) { // bytes read while the pause began added debt
+            resumeIn(pauseNs);
+            return;
+        }
+        ReadPause.RECEIVE_RATE.resume(ctx.channel());
     }
 
     @Override
@@ -140,6 +229,9 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) {
+        if (session.admissionPending() && deadline.expired()) {
+            session.timeOutAdmission(); // SPEC §3.8: no answer within the handshake deadline is a refusal
+        }
         if (started && !session.reader().isClosed()) {
             session.onEndOfStream();
         }
@@ -228,6 +320,8 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
         final FrameError error = session.error();
         if (error != null) {
             server.tracker().protocolError(ctx.channel(), error); // the session failed: a broken DERP rule
+        } else if (session.refusal() != null) {
+            server.tracker().closeWith(ctx.channel(), ConnectionEnd.ADMISSION_REFUSED);
         } else {
             server.tracker().closeWith(ctx.channel(), ConnectionEnd.RELAY_RULE);
         }

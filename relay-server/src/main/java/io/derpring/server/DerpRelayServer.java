@@ -3,8 +3,10 @@ package io.derpring.server;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,9 @@ import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.metrics.Counters;
 import io.derpring.metrics.DistinctErrorLog;
+import io.derpring.relay.AdmissionChain;
+import io.derpring.relay.AdmissionDecision;
+import io.derpring.relay.ClientAdmission;
 import io.derpring.relay.DuplicatePolicy;
 import io.derpring.relay.Relay;
 import io.derpring.relay.RelayConfig;
@@ -83,10 +88,32 @@ public final class DerpRelayServer implements AutoCloseable {
     private Channel serverChannel;
     private Channel metricsChannel;
     private final IdentityHashMap<EventLoop, RelayShard<ByteBuf>> shardsByLoop = new IdentityHashMap<>();
+    private final AllowListFile allowList;
+    private ConnectionCaps caps;
 
     private DerpRelayServer(final Settings settings) {
         this.settings = settings;
         this.serverPrivate = settings.serverPrivateKey != null ? settings.serverPrivateKey : NodePrivateKey.generate();
+        this.allowList = settings.allowListFile == null ? null
+            : AllowListFile.load(settings.allowListFile, settings.allowListPollIntervalNs);
+    }
+
+    /** SPEC §3.8: allow-list AND each callback, or null when neither is configured (every client admitted). */
+    private AdmissionChain admissionChain() {
+        if (allowList == null && settings.clientAdmissions.isEmpty()) {
+            return null;
+        }
+        return new AdmissionChain(allowList, settings.clientAdmissions);
+    }
+
+    /** The accept-time checks on the listening channel, or null when no accept limit or cap is set. */
+    private AcceptGuard acceptGuard() {
+        caps = new ConnectionCaps(settings.maxConnections, settings.maxConnectionsPerIp, tracker.counters);
+        if (settings.acceptConnectionLimit == AcceptRateLimiter.UNLIMITED && caps.isUnlimited()) {
+            return null;
+        }
+        return new AcceptGuard(new AcceptRateLimiter(settings.acceptConnectionLimit, settings.acceptConnectionBurst,
+            settings.clock), caps, tracker.counters);
     }
 
     public static Builder builder() {
@@ -119,7 +146,8 @@ public final class DerpRelayServer implements AutoCloseable {
         final SslContext ssl = settings.tlsCertificate == null ? null : TlsFiles.serverContext(settings.tlsCertificate, settings.tlsKey);
         group = EventLoops.create(settings.transport, settings.threads, "derp-relay", settings.pinThreads);
         final PooledByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
-        relay = new Relay<>(settings.relayConfig(), new PooledFrameMemory(allocator), serverPrivate.publicKey());
+        relay = new Relay<>(settings.relayConfig().toBuilder().admission(admissionChain()).build(),
+            new PooledFrameMemory(allocator), serverPrivate.publicKey());
         for (final EventExecutor executor : group) {
             final LoopScheduler scheduler = new LoopScheduler((SingleThreadEventLoop) executor);
             final RelayShard<ByteBuf> shard = relay.addShard(scheduler);
@@ -164,6 +192,10 @@ public final class DerpRelayServer implements AutoCloseable {
                     }
                 }
             });
+        final AcceptGuard guard = acceptGuard();
+        if (guard != null) {
+            bootstrap.handler(guard);
+        }
         serverChannel = bind(bootstrap, settings.listen, "DERP");
         if (settings.metricsAddress != null) {
             // Its own loop: nothing the metrics port does (rendering, a flood of requests) can starve DERP traffic.
@@ -183,6 +215,9 @@ public final class DerpRelayServer implements AutoCloseable {
                     }
                 }), settings.metricsAddress, "metrics");
         }
+        if (allowList != null) {
+            allowList.startWatching(tracker.counters); // last: a failed start leaves no watcher thread
+        }
     }
 
     private static Channel bind(final ServerBootstrap bootstrap, final InetSocketAddress where, final String what)
@@ -198,6 +233,9 @@ public final class DerpRelayServer implements AutoCloseable {
     /** Undoes a partial start: closes what was bound and stops every loop, waiting until their threads ended. */
     private void stopAfterFailedStart() {
         closed.set(true);
+        if (allowList != null) {
+            allowList.close();
+        }
         for (final Channel c : new Channel[] {serverChannel, metricsChannel}) {
             if (c != null) {
                 c.close().awaitUninterruptibly(settings.shutdownTimeoutNs, TimeUnit.NANOSECONDS);
@@ -251,12 +289,25 @@ public final class DerpRelayServer implements AutoCloseable {
                 errors.put(e, n);
             }
         }
-        return new Stats(relay.snapshot(), ends, server, errors);
+        final Map<AdmissionDecision, Long> admissions = new EnumMap<>(AdmissionDecision.class);
+        for (final AdmissionDecision d : AdmissionDecision.values()) {
+            admissions.put(d, relay.admissions(d));
+        }
+        return new Stats(relay.snapshot(), ends, server, errors, admissions);
+    }
+
+    /** The connection caps in force (for tests: slots in use, the per-IP table). */
+    ConnectionCaps caps() {
+        return caps;
     }
 
     /** The counters at one moment. */
     public record Stats(Relay.Snapshot relay, Map<ConnectionEnd, Long> ends, Map<ServerCounter, Long> server,
-                        Map<FrameError, Long> frameErrors) {
+                        Map<FrameError, Long> frameErrors, Map<AdmissionDecision, Long> admissions) {
+        public long admission(final AdmissionDecision d) {
+            return admissions.get(d);
+        }
+
         public long end(final ConnectionEnd e) {
             return ends.get(e);
         }
@@ -297,6 +348,9 @@ public final class DerpRelayServer implements AutoCloseable {
             }
             channels.close().awaitUninterruptibly(remainingMs(deadlineNs)); // those still in HTTP or handshake
         } finally {
+            if (allowList != null) {
+                allowList.close();
+            }
             if (metricsGroup != null) {
                 metricsGroup.shutdownGracefully(0, Math.max(1, remainingMs(deadlineNs)), TimeUnit.MILLISECONDS);
             }
@@ -338,6 +392,14 @@ public final class DerpRelayServer implements AutoCloseable {
         public static final int DEFAULT_DIRECT_MEMORY_BUDGET_PERCENT = 75;
         /** Smallest budget accepted: below this the pooled allocator's first chunks alone would exceed it. */
         public static final long MIN_DIRECT_MEMORY_BUDGET_BYTES = 16L << 20;
+        /** derper {@code --accept-connection-limit} default: +Inf, no limit (connections per second otherwise). */
+        public static final double DEFAULT_ACCEPT_CONNECTION_LIMIT = AcceptRateLimiter.UNLIMITED;
+        /** derper {@code --accept-connection-burst} default: {@code math.MaxInt} (here {@code Integer.MAX_VALUE}). */
+        public static final int DEFAULT_ACCEPT_CONNECTION_BURST = AcceptRateLimiter.DEFAULT_BURST;
+        /** derpring {@code --max-connections} / {@code --max-connections-per-ip}: 0, no cap (derper has none). */
+        public static final int UNLIMITED_CONNECTIONS = ConnectionCaps.UNLIMITED;
+        /** How often the {@code --allow-list} file is checked for changes. */
+        public static final long DEFAULT_ALLOW_LIST_POLL_INTERVAL_NS = AllowListFile.DEFAULT_POLL_INTERVAL_NS;
 
         final InetSocketAddress listen;
         final Transport transport;
@@ -368,6 +430,15 @@ public final class DerpRelayServer implements AutoCloseable {
         final long metricsTimeoutNs;
         final long directMemoryBudgetBytes;
         final NanoClock clock;
+        final long perClientRateLimitBytesPerSec;
+        final long perClientRateBurstBytes;
+        final double acceptConnectionLimit;
+        final int acceptConnectionBurst;
+        final int maxConnections;
+        final int maxConnectionsPerIp;
+        final Path allowListFile;
+        final long allowListPollIntervalNs;
+        final List<ClientAdmission> clientAdmissions;
 
         private Settings(final Builder b) {
             listen = Objects.requireNonNull(b.listen, "listen");
@@ -412,6 +483,15 @@ public final class DerpRelayServer implements AutoCloseable {
                     + " must be >= " + MIN_DIRECT_MEMORY_BUDGET_BYTES);
             }
             clock = b.clock;
+            perClientRateLimitBytesPerSec = b.perClientRateLimitBytesPerSec;
+            perClientRateBurstBytes = b.perClientRateBurstBytes;
+            acceptConnectionLimit = AcceptRateLimiter.requireLimit(b.acceptConnectionLimit);
+            acceptConnectionBurst = AcceptRateLimiter.requireBurst(b.acceptConnectionBurst);
+            maxConnections = ConnectionCaps.requireCap("maxConnections", b.maxConnections);
+            maxConnectionsPerIp = ConnectionCaps.requireCap("maxConnectionsPerIp", b.maxConnectionsPerIp);
+            allowListFile = b.allowListFile;
+            allowListPollIntervalNs = positive("allowListPollIntervalNs", b.allowListPollIntervalNs);
+            clientAdmissions = List.copyOf(b.clientAdmissions);
             relayConfig(); // validates the relay's own ranges now, not at start()
         }
 
@@ -426,6 +506,7 @@ public final class DerpRelayServer implements AutoCloseable {
             return RelayConfig.builder().queueDepth(queueDepth).duplicatePolicy(duplicatePolicy)
                 .keepAliveIntervalNs(keepAliveIntervalNs).keepAliveJitterNs(keepAliveJitterNs)
                 .writeDeadlineNs(writeDeadlineNs).meshKey(meshKey).maxQueuedBytesPerShard(maxQueuedBytesPerShard)
+                .perClientRateLimitBytesPerSec(perClientRateLimitBytesPerSec).perClientRateBurstBytes(perClientRateBurstBytes)
                 .clock(clock).build();
         }
 
@@ -493,8 +574,88 @@ public final class DerpRelayServer implements AutoCloseable {
         private long metricsTimeoutNs = Settings.DEFAULT_METRICS_TIMEOUT_NS;
         private long directMemoryBudgetBytes;
         private NanoClock clock = SystemNanoClock.INSTANCE;
+        private long perClientRateLimitBytesPerSec = RelayConfig.UNLIMITED_RATE;
+        private long perClientRateBurstBytes;
+        private double acceptConnectionLimit = Settings.DEFAULT_ACCEPT_CONNECTION_LIMIT;
+        private int acceptConnectionBurst = Settings.DEFAULT_ACCEPT_CONNECTION_BURST;
+        private int maxConnections = Settings.UNLIMITED_CONNECTIONS;
+        private int maxConnectionsPerIp = Settings.UNLIMITED_CONNECTIONS;
+        private Path allowListFile;
+        private long allowListPollIntervalNs = Settings.DEFAULT_ALLOW_LIST_POLL_INTERVAL_NS;
+        private final List<ClientAdmission> clientAdmissions = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * SPEC §3.7: each non-mesh client's receive rate in bytes per second; reading pauses while a client is over it
+         * (nothing is dropped). Default {@link RelayConfig#UNLIMITED_RATE} (0): off, as in derper.
+         */
+        public Builder perClientRateLimitBytesPerSec(final long v) {
+            perClientRateLimitBytesPerSec = v;
+            return this;
+        }
+
+        /** The receive bucket's depth in bytes; raised to 65 568 (one full SendPacket) when lower. Default 0. */
+        public Builder perClientRateBurstBytes(final long v) {
+            perClientRateBurstBytes = v;
+            return this;
+        }
+
+        /**
+         * derper {@code --accept-connection-limit}: connections accepted per second; the rest are closed at accept
+         * and counted. Default {@link Double#POSITIVE_INFINITY}: no limit.
+         */
+        public Builder acceptConnectionLimit(final double perSecond) {
+            acceptConnectionLimit = perSecond;
+            return this;
+        }
+
+        /** derper {@code --accept-connection-burst}: accepts allowed at once. Default {@code Integer.MAX_VALUE}. */
+        public Builder acceptConnectionBurst(final int v) {
+            acceptConnectionBurst = v;
+            return this;
+        }
+
+        /** Open connections in total (checked at accept, before TLS and HTTP); 0 (the default) means no cap. */
+        public Builder maxConnections(final int v) {
+            maxConnections = v;
+            return this;
+        }
+
+        /**
+         * Open connections from one source, an IPv4 address or an IPv6 /64 (checked at accept); 0 (the default) means
+         * no cap. A connection that proves the mesh key stops counting (SPEC §3.8).
+         */
+        public Builder maxConnectionsPerIp(final int v) {
+            maxConnectionsPerIp = v;
+            return this;
+        }
+
+        /**
+         * SPEC §3.8: only node keys in this file (one {@code nodekey:<hex>} per line, {@code #} comments) may
+         * connect, mesh peers aside. Read at {@link #build()} (a bad file fails it), then re-read when it changes;
+         * a bad change keeps the previous list. Null (the default): no list.
+         */
+        public Builder allowList(final Path file) {
+            allowListFile = file;
+            return this;
+        }
+
+        /** How often the allow-list file is checked for a change. Default 2 s. */
+        public Builder allowListPollIntervalNs(final long v) {
+            allowListPollIntervalNs = v;
+            return this;
+        }
+
+        /**
+         * SPEC §3.8: an embedder's asynchronous admission check, asked for every non-mesh client after its ClientInfo;
+         * the handshake waits for it within the handshake deadline. May be called several times: the allow-list and
+         * every callback must all admit (AND).
+         */
+        public Builder clientAdmission(final ClientAdmission v) {
+            clientAdmissions.add(Objects.requireNonNull(v, "clientAdmission"));
+            return this;
         }
 
         /** Where to listen: an IPv4 or IPv6 address (e.g. {@code [::1]}); port 0 picks a free one. */

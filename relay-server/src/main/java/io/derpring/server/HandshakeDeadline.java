@@ -15,6 +15,7 @@ final class HandshakeDeadline implements Runnable {
     private final ConnectionTracker tracker;
     private ScheduledFuture<?> timer;
     private boolean done;
+    private boolean expired;
 
     HandshakeDeadline(final Channel channel, final ConnectionTracker tracker, final long timeoutNs) {
         this.channel = channel;
@@ -35,7 +36,13 @@ final class HandshakeDeadline implements Runnable {
     public void run() {
         if (!done) {
             done = true;
+            expired = true;
             tracker.closeWith(channel, ConnectionEnd.HANDSHAKE_TIMEOUT);
         }
+    }
+
+    /** True once the deadline passed before the handshake completed. */
+    boolean expired() {
+        return expired;
     }
 }

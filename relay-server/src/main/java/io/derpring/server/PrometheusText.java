@@ -3,6 +3,7 @@ package io.derpring.server;
 import java.util.Locale;
 
 import io.derpring.frame.FrameError;
+import io.derpring.relay.AdmissionDecision;
 import io.derpring.relay.Relay;
 import io.derpring.relay.RelayCounter;
 import io.derpring.relay.RelayDrop;
@@ -61,6 +62,10 @@ final class PrometheusText {
             if (n != null) {
                 sample(b, "derp_protocol_errors_total", "error", e.name().toLowerCase(Locale.ROOT), n);
             }
+        }
+        header(b, "derp_admissions_total", "Admission decisions for non-mesh clients (SPEC 3.8), by outcome.", "counter");
+        for (final AdmissionDecision d : AdmissionDecision.values()) {
+            sample(b, "derp_admissions_total", "decision", d.label(), s.admissions().get(d));
         }
         for (final ServerCounter c : ServerCounter.values()) {
             counter(b, "derp_" + c.name().toLowerCase(Locale.ROOT) + "_total", c.label(), s.server().get(c));

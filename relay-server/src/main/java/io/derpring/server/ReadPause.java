@@ -5,14 +5,19 @@ import io.netty.util.AttributeKey;
 
 /**
  * Why a connection's reading is paused. Several rules may pause the same channel (its HTTP answers are not draining,
- * the relay is over its direct-memory budget); reading resumes ({@code autoRead} back on) only once none holds. Call
- * only on the channel's event loop.
+ * the relay is over its direct-memory budget, its admission is pending, it owes receive-rate debt); reading resumes
+ * ({@code autoRead} back on) only once none holds, so one rule never lifts another's pause. Call only on the
+ * channel's event loop.
  */
 enum ReadPause {
     /** HTTP answers wait above the write-buffer high-water mark: read no more requests until they drain. */
     HTTP_BACKPRESSURE,
     /** The relay's direct memory is over its budget ({@link DirectMemoryBudget}). */
-    DIRECT_MEMORY;
+    DIRECT_MEMORY,
+    /** SPEC §3.8: the client's admission is being decided; the bytes after ClientInfo wait for the decision. */
+    ADMISSION,
+    /** SPEC §3.7: the client is over its receive rate; TCP slows it until its bucket is out of debt. */
+    RECEIVE_RATE;
 
     private static final AttributeKey<Reasons> REASONS = AttributeKey.valueOf("derpring.readPause");
 

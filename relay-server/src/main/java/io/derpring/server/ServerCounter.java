@@ -15,7 +15,13 @@ public enum ServerCounter implements CounterDescriptor {
     HTTP_BAD_REQUESTS(9, "malformed HTTP requests (answered 400 and closed)"),
     HTTP_REQUEST_LIMIT(10, "connections past the HTTP requests-per-connection limit (answered 429 and closed)"),
     METRICS_TIMEOUTS(11, "metrics connections closed with no whole request and answer within the timeout"),
-    DIRECT_MEMORY_PAUSES(12, "times direct memory went over the relay's budget and all reading paused");
+    DIRECT_MEMORY_PAUSES(12, "times direct memory went over the relay's budget and all reading paused"),
+    ACCEPT_RATE_LIMITED(13, "connections closed at accept: over --accept-connection-limit/-burst"),
+    OVER_MAX_CONNECTIONS(14, "connections closed at accept: --max-connections open already"),
+    OVER_MAX_CONNECTIONS_PER_IP(15, "connections closed at accept: --max-connections-per-ip open from that address"),
+    RECEIVE_RATE_LIMIT_PAUSES(16, "times a client's reading was paused by the per-client receive rate limit"),
+    ALLOW_LIST_RELOADS(17, "allow-list file reloaded after a change"),
+    ALLOW_LIST_RELOAD_ERRORS(18, "allow-list file changes not applied (unreadable or malformed; previous list kept)");
 
     private final int id;
     private final String label;
