@@ -68,9 +68,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final HttpObject msg) {
         if (msg.decoderResult().isFailure()) {
-            server.tracker().counters.increment(ServerCounter.HTTP_BAD_REQUESTS);
-            server.tracker().note(ctx.channel(), ConnectionEnd.HTTP);
-            respond(ctx, HttpResponseStatus.BAD_REQUEST, "bad request", false);
+            badRequest(ctx);
             return;
         }
         if (msg instanceof HttpRequest) {
@@ -85,7 +83,14 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
     }
 
     private void route(final ChannelHandlerContext ctx, final HttpRequest r) {
-        final String path = new QueryStringDecoder(r.uri()).path();
+        final String path;
+        try {
+            path = new QueryStringDecoder(r.uri()).path();
+        } catch (final IllegalArgumentException e) {
+            // A bad %-escape (found by HttpStageFuzzTest): Go's net/http answers an unparsable target with 400 too.
+            badRequest(ctx);
+            return;
+        }
         final boolean keepAlive = HttpUtil.isKeepAlive(r);
         switch (path) {
             case "/derp/probe":
@@ -119,6 +124,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
                 server.tracker().counters.increment(ServerCounter.HTTP_NOT_FOUND);
                 respond(ctx, HttpResponseStatus.NOT_FOUND, "not found\n", keepAlive);
         }
+    }
+
+    /** Malformed request: 400, counted, and the connection closes (the rest of the stream cannot be trusted). */
+    private void badRequest(final ChannelHandlerContext ctx) {
+        server.tracker().counters.increment(ServerCounter.HTTP_BAD_REQUESTS);
+        server.tracker().note(ctx.channel(), ConnectionEnd.HTTP);
+        respond(ctx, HttpResponseStatus.BAD_REQUEST, "bad request", false);
     }
 
     /** B36: 204 always; the response header only for a challenge of at most 64 chars of {@code [a-zA-Z0-9._:-]}. */
