@@ -49,6 +49,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
     private final ServerContext server;
     private final HandshakeDeadline deadline;
     private HttpRequest request;
+    /**
+     * A closing answer was sent: requests pipelined behind it in the same read are ignored (found by
+     * HttpStageFuzzTest), so nothing is routed, counted or written after {@code Connection: close}.
+     */
+    private boolean closing;
 
     HttpRouter(final ServerContext server, final HandshakeDeadline deadline) {
         this.server = server;
@@ -67,6 +72,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
 
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final HttpObject msg) {
+        if (closing) {
+            return;
+        }
         if (msg.decoderResult().isFailure()) {
             badRequest(ctx);
             return;
@@ -193,6 +201,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(r, ctx.voidPromise());
         } else {
+            closing = true;
             server.tracker().note(ctx.channel(), ConnectionEnd.HTTP);
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);

@@ -43,4 +43,21 @@ class HttpStageFuzzFindingsTest {
         assertThat(stage.tracker.ends.get(ConnectionEnd.IO_ERROR)).isZero();
         stage.channel.finishAndReleaseAll();
     }
+
+    /**
+     * Found by fuzzing: requests pipelined in the same read as one answered with {@code Connection: close} were still
+     * routed. A {@code /derp} upgrade after a 400 was counted (and a DERP handler added) on a connection already
+     * closing, and on a socket that is slow to drain their answers would follow the closing one.
+     */
+    @Test
+    void requestsPipelinedAfterAClosingAnswerAreIgnored() throws Exception {
+        final EmbeddedHttpStage stage = new EmbeddedHttpStage(SETTINGS, SERVER);
+        final String written = answer(stage, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n"
+            + "GET /derp HTTP/1.1\r\nUpgrade: DERP\r\nConnection: Upgrade\r\n\r\n");
+        assertThat(written).startsWith("HTTP/1.1 200 OK\r\n").containsOnlyOnce("HTTP/1.1");
+        assertThat(stage.tracker.counters.get(ServerCounter.HTTP_REQUESTS)).isEqualTo(1);
+        assertThat(stage.tracker.counters.get(ServerCounter.HTTP_UPGRADES)).isZero();
+        assertThat(stage.channel.pipeline().get(DerpConnectionHandler.class)).isNull();
+        stage.channel.finishAndReleaseAll();
+    }
 }
