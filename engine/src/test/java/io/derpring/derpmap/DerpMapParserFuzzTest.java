@@ -6,6 +6,7 @@ import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.derpring.testing.Fuzzing;
 
 /**
  * {@link DerpMapParser#parse(byte[])} on attacker-chosen bytes (SPEC §5.10): a valid map or a
@@ -16,7 +17,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class DerpMapParserFuzzTest {
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void parseGivesAValidMapOrDerpMapException(final byte[] json) {
         final DerpMap map;
         try {

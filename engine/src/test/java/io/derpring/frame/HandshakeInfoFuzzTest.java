@@ -13,6 +13,7 @@ import io.derpring.crypto.BoxKey;
 import io.derpring.crypto.NaclBox;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
+import io.derpring.testing.Fuzzing;
 import io.derpring.testing.Vectors;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -53,7 +54,7 @@ class HandshakeInfoFuzzTest {
 
     private final NaclBox box = new NaclBox();
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void openAndParseGiveTypedResults(final byte[] input) throws Exception {
         if (input.length < 1) {
             return;

@@ -8,6 +8,7 @@ import java.util.List;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.derpring.keys.NodePrivateKey;
+import io.derpring.testing.Fuzzing;
 import io.derpring.testing.Vectors;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -55,7 +56,7 @@ class HttpStageFuzzTest {
         Vectors.load("derp_frames.json").get("keys").get("server-node").get("private_hex")));
     private static final DerpRelayServer.Settings SETTINGS = EmbeddedHttpStage.settings(SERVER);
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void httpStageAnswersWellFormedAndBounded(final byte[] input) throws Exception {
         if (input.length < 1) {
             return;

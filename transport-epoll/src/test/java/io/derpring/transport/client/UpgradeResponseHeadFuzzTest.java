@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Arrays;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.derpring.testing.Fuzzing;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -26,7 +27,7 @@ class UpgradeResponseHeadFuzzTest {
     /** {@link UpgradeResponseHead#printable} keeps this many chars of server text, plus our own words. */
     private static final int MAX_MESSAGE_CHARS = 200;
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void headIsTakenExactlyOrRefusedWithATypedError(final byte[] input) {
         if (input.length < 2) {
             return;
