@@ -7,7 +7,7 @@ public final class Fuzzing {
      * recorded runs in perf-results/2026-11-30-fuzz used it. The normal build ignores it: without JAZZER_FUZZ a fuzz
      * test only replays its corpus.
      */
-    public static final String MAX_DURATION = "5m";
+    public static final String MAX_DURATION = "2m";
 
     private Fuzzing() {
     }
