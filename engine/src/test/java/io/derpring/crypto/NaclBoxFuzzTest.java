@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.derpring.testing.Fuzzing;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -13,7 +14,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 class NaclBoxFuzzTest {
     private final NaclBox box = new NaclBox();
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void openNeverThrowsOnArbitraryInput(final FuzzedDataProvider data) {
         final byte[] key = data.consumeBytes(32);
         final byte[] nonce = data.consumeBytes(24);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.derpring.keys.DiscoPrivateKey;
+import io.derpring.testing.Fuzzing;
 import io.derpring.testing.Vectors;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -21,7 +22,7 @@ class DiscoOpenFuzzTest {
     private final CallMeMaybeFilter filter = new CallMeMaybeFilter(true);
     private final EndpointList endpoints = EndpointList.forCallMeMaybe();
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void openAndParseNeverThrow(final byte[] packet) {
         final DiscoOpenResult result = opener.open(new UnsafeBuffer(packet), 0, packet.length);
         assertThat(result).isNotNull();

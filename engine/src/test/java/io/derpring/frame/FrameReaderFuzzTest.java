@@ -3,6 +3,7 @@ package io.derpring.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.derpring.testing.Fuzzing;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -15,7 +16,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 class FrameReaderFuzzTest {
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void readersOnlyDeliverFramesOrTypedErrors(final byte[] input) {
         if (input.length < 2) {
             return;

@@ -54,7 +54,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
     private final HandshakeDeadline deadline;
     private HttpRequest request;
     private int requests;
-    private boolean overLimit;
+    /**
+     * A closing answer was sent (Connection: close, a bad request, the request limit): requests pipelined behind it
+     * in the same read are ignored (found by HttpStageFuzzTest), so nothing is routed, counted or written after it.
+     */
+    private boolean closing;
 
     HttpRouter(final ServerContext server, final HandshakeDeadline deadline) {
         this.server = server;
@@ -73,18 +77,15 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
 
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final HttpObject msg) {
-        if (overLimit) {
-            return; // the rest of a read pass after the limit: already answered and closing
+        if (closing) {
+            return;
         }
         if (msg.decoderResult().isFailure()) {
-            server.tracker().counters.increment(ServerCounter.HTTP_BAD_REQUESTS);
-            server.tracker().note(ctx.channel(), ConnectionEnd.HTTP);
-            respond(ctx, HttpResponseStatus.BAD_REQUEST, "bad request", false);
+            badRequest(ctx);
             return;
         }
         if (msg instanceof HttpRequest) {
             if (++requests > server.settings().maxHttpRequestsPerConnection) {
-                overLimit = true;
                 server.tracker().counters.increment(ServerCounter.HTTP_REQUEST_LIMIT);
                 respond(ctx, HttpResponseStatus.TOO_MANY_REQUESTS, "too many requests\n", false);
                 stopDecoding(ctx);
@@ -101,7 +102,14 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
     }
 
     private void route(final ChannelHandlerContext ctx, final HttpRequest r) {
-        final String path = new QueryStringDecoder(r.uri()).path();
+        final String path;
+        try {
+            path = new QueryStringDecoder(r.uri()).path();
+        } catch (final IllegalArgumentException e) {
+            // A bad %-escape (found by HttpStageFuzzTest): Go's net/http answers an unparsable target with 400 too.
+            badRequest(ctx);
+            return;
+        }
         final boolean keepAlive = HttpUtil.isKeepAlive(r);
         switch (path) {
             case "/derp/probe":
@@ -135,6 +143,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
                 server.tracker().counters.increment(ServerCounter.HTTP_NOT_FOUND);
                 respond(ctx, HttpResponseStatus.NOT_FOUND, "not found\n", keepAlive);
         }
+    }
+
+    /** Malformed request: 400, counted, and the connection closes (the rest of the stream cannot be trusted). */
+    private void badRequest(final ChannelHandlerContext ctx) {
+        server.tracker().counters.increment(ServerCounter.HTTP_BAD_REQUESTS);
+        server.tracker().note(ctx.channel(), ConnectionEnd.HTTP);
+        respond(ctx, HttpResponseStatus.BAD_REQUEST, "bad request", false);
     }
 
     /** B36: 204 always; the response header only for a challenge of at most 64 chars of {@code [a-zA-Z0-9._:-]}. */
@@ -213,6 +228,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
                 ReadPause.HTTP_BACKPRESSURE.pause(ctx.channel());
             }
         } else {
+            closing = true;
             server.tracker().note(ctx.channel(), ConnectionEnd.HTTP);
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);

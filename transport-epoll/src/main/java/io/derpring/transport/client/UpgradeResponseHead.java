@@ -61,7 +61,9 @@ final class UpgradeResponseHead {
     /** {@code HTTP/1.x SP 3DIGIT [SP reason]}. */
     private void parseStatusLine() throws DerpConnectionException {
         int end = 0;
-        while (end < filled && head[end] != '\r') {
+        // RFC 9112 §2.2: a recipient may take a bare LF as a line end (Go's textproto does); without this, a bare LF
+        // pulled the next header lines into the status line (found by UpgradeResponseHeadFuzzTest).
+        while (end < filled && head[end] != '\r' && head[end] != '\n') {
             end++;
         }
         final String line = new String(head, 0, end, StandardCharsets.ISO_8859_1);
