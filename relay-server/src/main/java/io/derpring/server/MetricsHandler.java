@@ -36,7 +36,8 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final ChannelFutureListener answered = this::answered;
     private ScheduledFuture<?> deadline;
     private int requests;
-    private boolean overLimit;
+    /** A closing answer was sent (limit, bad request, Connection: close): requests pipelined behind it are ignored. */
+    private boolean closing;
 
     MetricsHandler(final Supplier<String> render, final Counters<ServerCounter> counters, final int maxRequests,
                    final long timeoutNs) {
@@ -60,18 +61,27 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest req) {
-        if (overLimit) {
-            return; // the rest of a read pass after the limit: already answered and closing
+        if (closing) {
+            return; // the rest of a read pass after a closing answer
         }
         if (++requests > maxRequests) {
-            overLimit = true;
+            closing = true;
             counters.increment(ServerCounter.HTTP_REQUEST_LIMIT);
             ctx.writeAndFlush(plain(HttpResponseStatus.TOO_MANY_REQUESTS, "too many requests\n"))
                 .addListener(ChannelFutureListener.CLOSE);
             HttpRouter.stopDecoding(ctx);
             return;
         }
-        final boolean found = new QueryStringDecoder(req.uri()).path().equals("/metrics");
+        final String path = req.decoderResult().isSuccess() ? pathOf(req.uri()) : null;
+        if (path == null) {
+            // Malformed request or request-target (a bad %-escape, as HttpStageFuzzTest found on the DERP port): 400.
+            closing = true;
+            counters.increment(ServerCounter.HTTP_BAD_REQUESTS);
+            ctx.writeAndFlush(plain(HttpResponseStatus.BAD_REQUEST, "bad request\n"))
+                .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        final boolean found = path.equals("/metrics");
         final FullHttpResponse r = found
             ? response(HttpResponseStatus.OK, render.get(), "text/plain; version=0.0.4; charset=utf-8")
             : plain(HttpResponseStatus.NOT_FOUND, "not found\n");
@@ -81,7 +91,17 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 ReadPause.HTTP_BACKPRESSURE.pause(ctx.channel());
             }
         } else {
+            closing = true;
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** The request-target's path, or null when it cannot be decoded. */
+    private static String pathOf(final String uri) {
+        try {
+            return new QueryStringDecoder(uri).path();
+        } catch (final IllegalArgumentException e) {
+            return null;
         }
     }
 

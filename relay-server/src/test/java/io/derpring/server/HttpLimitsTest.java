@@ -98,6 +98,19 @@ class HttpLimitsTest {
     }
 
     @Test
+    @DisplayName("a metrics request-target with a bad %-escape is answered 400 and closed; what is pipelined behind it is ignored")
+    void badMetricsRequestTargetIsAnswered400AndClosed() throws Exception {
+        start();
+        final String answers = exchange(server.metricsAddress(),
+            "GET /metrics%zz HTTP/1.1\r\nHost: relay\r\n\r\nGET /metrics HTTP/1.1\r\nHost: relay\r\n\r\n");
+        final Matcher m = STATUS.matcher(answers);
+        assertThat(m.find()).isTrue();
+        assertThat(m.group(1)).isEqualTo("400");
+        assertThat(m.find()).as("no answer after the closing 400").isFalse();
+        assertThat(server.stats().server(ServerCounter.HTTP_BAD_REQUESTS)).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("each answered metrics request gives the connection a fresh timeout")
     void answeredMetricsRequestsRestartTheTimeout() throws Exception {
         start();
