@@ -71,4 +71,18 @@ class PeerPresentFlagsTest {
         assertThat(flagsOfPresentFor(new ClientInfo(MESH, 2, true, true, "")))
             .isEqualTo(PeerPresentFlyweight.FLAG_IS_MESH_PEER | PeerPresentFlyweight.FLAG_IS_PROBER);
     }
+
+    @Test
+    void presentFramesToWatchersAreCountedAndGoneFramesAreNot() {
+        watcher.client.onWatchConns();
+        bed.pass();
+        assertThat(bed.relay.counter(RelayCounter.PEER_PRESENT_SENT)).as("the watcher itself").isEqualTo(1);
+        final Peer other = bed.connect(0);
+        bed.pass();
+        assertThat(bed.relay.counter(RelayCounter.PEER_PRESENT_SENT)).isEqualTo(2);
+        other.client.close();
+        bed.pass();
+        assertThat(watcher.sink.framesOfType(FrameType.PEER_GONE)).hasSize(1);
+        assertThat(bed.relay.counter(RelayCounter.PEER_PRESENT_SENT)).isEqualTo(2);
+    }
 }
