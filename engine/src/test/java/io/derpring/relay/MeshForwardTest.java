@@ -4,6 +4,7 @@ import static io.derpring.relay.RelayTestbed.dataPacket;
 import static io.derpring.relay.RelayTestbed.discoPacket;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.derpring.frame.ClientInfo;
 import io.derpring.frame.ForwardPacketFlyweight;
 import io.derpring.frame.FrameType;
 import io.derpring.frame.PeerGoneFlyweight;
@@ -12,6 +13,7 @@ import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.relay.RelayTestbed.Peer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** SPEC §3.9: a ForwardPacket from a mesh peer follows the same delivery and drop rules as a local SendPacket. */
@@ -53,12 +55,13 @@ class MeshForwardTest {
     void forwardedPacketsAreCountedAsReceived() {
         final Peer b = bed.connect(0);
         forward(b.key(), dataPacket(100, 1));
-        forward(b.key(), discoPacket(80, 2));
+        forward(b.key(), dataPacket(100, 2));
+        forward(b.key(), discoPacket(80, 3));
         bed.pass();
-        assertThat(bed.relay.counter(RelayCounter.PACKETS_RECEIVED)).isEqualTo(2);
+        assertThat(bed.relay.counter(RelayCounter.PACKETS_RECEIVED)).isEqualTo(3);
         assertThat(bed.relay.counter(RelayCounter.PACKETS_RECEIVED_DISCO)).isEqualTo(1);
-        assertThat(bed.relay.counter(RelayCounter.BYTES_RECEIVED)).isEqualTo(180);
-        assertThat(b.sink.received()).hasSize(2);
+        assertThat(bed.relay.counter(RelayCounter.BYTES_RECEIVED)).isEqualTo(280);
+        assertThat(b.sink.received()).hasSize(3);
     }
 
     @Test
@@ -94,5 +97,33 @@ class MeshForwardTest {
         bed.pass();
         assertThat(bed.relay.drops(RelayDrop.NO_MEMORY_OTHER)).isEqualTo(1);
         assertThat(b.sink.received()).isEmpty();
+    }
+
+    @Test
+    void onlyAClientThatPresentedTheMeshKeyIsAMeshPeer() {
+        assertThat(mesh.client.isMeshPeer()).isTrue();
+        assertThat(bed.connect(0).client.isMeshPeer()).isFalse();
+        assertThat(mesh.client.toString()).contains("mesh");
+    }
+
+    @Test
+    @DisplayName("Go addWatcher: a mesh connection from this server's own key is not made a watcher")
+    void theServerWatchingItselfIsIgnored() {
+        final NodeKey serverKey = NodePrivateKey.generate().publicKey();
+        final Relay<byte[]> relay = new Relay<>(RelayConfig.builder().meshKey(MESH).build(), bed.memory, serverKey);
+        final RelayShard<byte[]> shard = relay.addShard(new RelayTestbed.CountingScheduler());
+        final ClientInfo info = new ClientInfo(MESH, 2, true, false, "");
+        final RelayTestbed.RecordingSink self = new RelayTestbed.RecordingSink();
+        final RelayClient<byte[]> itself = shard.register(self, serverKey, info, true, null);
+        final RelayTestbed.RecordingSink peerSink = new RelayTestbed.RecordingSink();
+        final RelayClient<byte[]> peer = shard.register(peerSink, NodePrivateKey.generate().publicKey(), info, true,
+            null);
+
+        itself.onWatchConns();
+        peer.onWatchConns();
+        shard.runPass();
+
+        assertThat(self.framesOfType(FrameType.PEER_PRESENT)).isEmpty();
+        assertThat(peerSink.framesOfType(FrameType.PEER_PRESENT)).hasSize(2);
     }
 }

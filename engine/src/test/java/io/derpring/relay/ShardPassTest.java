@@ -66,4 +66,10 @@ class ShardPassTest {
         bed.connect(1, NodePrivateKey.generate().publicKey()).client.close();
         assertThat(bed.schedulers.get(0).wakeups).hasValue(1);
     }
+
+    @Test
+    void shardsAreNumberedInTheOrderTheyWereAdded() {
+        assertThat(shard0.index()).isZero();
+        assertThat(shard1.index()).isEqualTo(1);
+    }
 }
