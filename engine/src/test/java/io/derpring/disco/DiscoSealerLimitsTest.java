@@ -108,4 +108,48 @@ class DiscoSealerLimitsTest {
             assertThat(dst.getByte(DiscoHeaderFlyweight.NONCE_OFFSET + i)).isEqualTo((byte) (i + 6));
         }
     }
+
+    private static UnsafeBuffer numbered(final int length, final int from) {
+        final UnsafeBuffer b = new UnsafeBuffer(new byte[length]);
+        for (int i = 0; i < length; i++) {
+            b.putByte(i, (byte) (from + i));
+        }
+        return b;
+    }
+
+    private static void assertNonceAt(final UnsafeBuffer packet, final int packetOffset, final UnsafeBuffer source,
+                                      final int sourceOffset) {
+        for (int i = 0; i < DiscoHeaderFlyweight.NONCE_LENGTH; i++) {
+            assertThat(packet.getByte(packetOffset + DiscoHeaderFlyweight.NONCE_OFFSET + i))
+                .isEqualTo(source.getByte(sourceOffset + i));
+        }
+    }
+
+    @Test
+    void aNonceFromAnotherBufferAtTheNonceOffsetIsCopiedIn() {
+        final UnsafeBuffer chosen = numbered(100, 1);
+        final UnsafeBuffer dst = new UnsafeBuffer(new byte[200]);
+        sealer.seal(key, chosen, DiscoHeaderFlyweight.NONCE_OFFSET, payload, 0, 20, dst, 0);
+        assertNonceAt(dst, 0, chosen, DiscoHeaderFlyweight.NONCE_OFFSET);
+    }
+
+    @Test
+    void aNonceElsewhereInTheDestinationIsCopiedToItsPlace() {
+        final UnsafeBuffer dst = numbered(400, 3);
+        final byte[] expected = new byte[DiscoHeaderFlyweight.NONCE_LENGTH];
+        dst.getBytes(300, expected);
+        sealer.seal(key, dst, 300, payload, 0, 20, dst, 0);
+        assertNonceAt(dst, 0, new UnsafeBuffer(expected), 0);
+    }
+
+    @Test
+    void aNonceBeforeAPacketAtAnOffsetIsCopiedToItsPlace() {
+        final int at = 100;
+        final int nonceAt = at - DiscoHeaderFlyweight.NONCE_OFFSET; // not where the packet's nonce goes
+        final UnsafeBuffer dst = numbered(400, 7);
+        final byte[] expected = new byte[DiscoHeaderFlyweight.NONCE_LENGTH];
+        dst.getBytes(nonceAt, expected);
+        sealer.seal(key, dst, nonceAt, payload, 0, 20, dst, at);
+        assertNonceAt(dst, at, new UnsafeBuffer(expected), 0);
+    }
 }
