@@ -214,5 +214,15 @@ final class RegionHarness {
         public void onHealth(final int regionId, final String problem) {
             events.add("health " + regionId + " '" + problem + "'");
         }
+
+        @Override
+        public void onPeerGone(final int regionId, final NodeKey peer, final int reason) {
+            events.add("gone " + regionId + " " + peer.toHex() + " " + reason);
+        }
+
+        @Override
+        public void onPeerPresent(final int regionId, final NodeKey peer) {
+            events.add("present " + regionId + " " + peer.toHex());
+        }
     }
 }

@@ -21,6 +21,7 @@ import io.derpring.runtime.InvalidConfigException;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,6 +29,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Ring mechanics: full-ring policies, the spill path, limits, exactly-once delivery, allocation. */
 @Timeout(120)
 class InboundRingTest {
+    /** Multi-threaded volume tests; the mutation profile leaves them out (they run in every `mvn verify`). */
+    static final String STRESS = "stress";
 
     /** A dataplane that holds the stage thread until released: the ring fills up behind it. */
     static final class GatedDataplane implements Dataplane {
@@ -182,6 +185,7 @@ class InboundRingTest {
      * Two producer threads, each offering numbered frames as a connection would (keeping a refused frame and
      * offering it again after resume): every frame is delivered exactly once, in order per producer.
      */
+    @Tag(STRESS) // tens of thousands of frames through real threads
     @ParameterizedTest(name = "{0}")
     @EnumSource(StageThreading.class)
     void twoProducersUnderBackpressureDeliverEveryFrameExactlyOnce(final StageThreading threading)
@@ -240,6 +244,7 @@ class InboundRingTest {
         }
     }
 
+    @Tag(STRESS)
     @Test
     void aSingleProducerRingDeliversEveryFrameExactlyOnceUnderBackpressure() throws InterruptedException {
         final int count = 20_000;
@@ -265,6 +270,7 @@ class InboundRingTest {
         }
     }
 
+    @Tag(STRESS)
     @Test
     void twoProducersUnderDropNewestAccountForEveryFrame() throws InterruptedException {
         final int perProducer = 20_000;
