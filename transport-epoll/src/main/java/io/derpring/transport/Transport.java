@@ -35,23 +35,6 @@ public enum Transport {
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
     private static final AtomicBoolean LOGGED = new AtomicBoolean();
 
-    /**
-     * Netty's switch for io_uring's multishot POLL_ADD, read once when Netty's {@code IoUring} class initialises.
-     * Netty 4.2.18 waits for readable data with one multishot POLLIN poll per channel; under load a peer's reset
-     * could reach the channel while a read was already in flight, that read ended the read loop on "socket empty",
-     * and the multishot poll, still armed, never reported the dead socket again: the connection stayed "connected"
-     * and silent until the 120 s keepalive deadline (fault soak, perf-results/2026-11-30-fault-soak-jdk17). A
-     * one-shot poll is armed again after every read loop and reports a reset or EOF that is already there, as epoll
-     * does. We turn multishot off unless the user chose explicitly.
-     */
-    public static final String IO_URING_MULTISHOT_POLL_PROPERTY = "io.netty.iouring.pollAddMultishotEnabled";
-
-    static {
-        if (System.getProperty(IO_URING_MULTISHOT_POLL_PROPERTY) == null) {
-            System.setProperty(IO_URING_MULTISHOT_POLL_PROPERTY, "false");
-        }
-    }
-
     /** True if this transport can run here (native library loaded, kernel support present). */
     public boolean isAvailable() {
         switch (this) {
@@ -124,11 +107,6 @@ public enum Transport {
                 }
             }
             LOG.info("transport: {}", chosen.cliName());
-            if (chosen == IO_URING && IoUring.isPollAddMultishotEnabled()) {
-                LOG.warn("io_uring multishot POLL_ADD is on ({}=true, or Netty's io_uring was loaded before derpring's"
-                    + " Transport): a peer's reset can go unnoticed until the keepalive deadline; use epoll, or leave"
-                    + " the property unset", IO_URING_MULTISHOT_POLL_PROPERTY);
-            }
         }
         return chosen;
     }

@@ -2,7 +2,6 @@ package io.derpring.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -13,7 +12,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.uring.IoUring;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,14 +39,6 @@ class TransportTest {
         assertThat(Transport.fromCliName("AUTO")).isEqualTo(Transport.detect());
         assertThatThrownBy(() -> Transport.fromCliName("kqueue"))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("auto, io_uring, epoll or nio");
-    }
-
-    @Test
-    void ioUringWaitsWithOneShotPollsSoAResetIsNeverMissed() {
-        assumeTrue(Transport.IO_URING.isAvailable(), "io_uring not available here");
-        assumeTrue(System.getProperty(Transport.IO_URING_MULTISHOT_POLL_PROPERTY).equals("false"),
-            "the property was set on the command line");
-        assertThat(IoUring.isPollAddMultishotEnabled()).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")
