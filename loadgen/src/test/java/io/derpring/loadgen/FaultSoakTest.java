@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * <p>On the default transport (io_uring where the kernel has it). It ran on epoll while clients on Netty's io_uring
  * sometimes missed a reset (recorded in {@code perf-results/2026-11-30-fault-soak-jdk17/reset-repeats.txt}); since
- * {@link Transport} turns off io_uring's multishot POLLIN poll they do not, and {@code RepeatedResetTest} checks
- * every transport.
+ * clients check the TCP state of a silent io_uring connection ({@code TcpStateProbe}) a missed reset is noticed
+ * within about a second, and {@code RepeatedResetTest} checks every transport.
  */
 @Timeout(120)
 class FaultSoakTest {

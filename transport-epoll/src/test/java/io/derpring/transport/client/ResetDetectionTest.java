@@ -25,9 +25,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A connection the server resets (RST) or ends (FIN) is noticed by the client at once, on every transport: it closes
  * and reports why, rather than staying "connected" and silent until the keepalive deadline (SPEC §1.1, 120 s).
  *
- * <p>The fault soak's io_uring finding (a reset missed under load, see {@link Transport}) depends on how completions
- * interleave; these loopback cases did not reproduce it on their own (they passed on io_uring before the
- * workaround too), the loadgen's {@code RepeatedResetTest} does. They pin the simpler orders: bytes and the RST or
+ * <p>The fault soak's io_uring finding (a reset missed under load, see {@link TcpStateProbe}) depends on how
+ * completions interleave; these loopback cases did not reproduce it on their own (they passed on io_uring without
+ * the probe too), the loadgen's {@code RepeatedResetTest} does. They pin the simpler orders: bytes and the RST or
  * FIN arriving together while the client's event loop is busy (one batch of completions), and a reset under traffic
  * both ways.
  */
