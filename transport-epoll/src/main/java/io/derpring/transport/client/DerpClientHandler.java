@@ -52,6 +52,7 @@ final class DerpClientHandler extends ChannelInboundHandlerAdapter implements Ba
     private final FrameBoundary boundary = new FrameBoundary();
     private final UnsafeBuffer inboundView = new UnsafeBuffer(0, 0);
     private final ArrayDeque<ByteBuf> pausedInput = new ArrayDeque<>(8);
+    private final TcpStateProbe tcpState = new TcpStateProbe();
     private final AtomicBoolean resumeScheduled = new AtomicBoolean();
     private final Runnable resumeTask = this::resumeOnLoop;
     private final boolean tls;
@@ -302,6 +303,12 @@ final class DerpClientHandler extends ChannelInboundHandlerAdapter implements Ba
             fail(new DerpConnectionException(DerpConnectionException.Failure.KEEPALIVE_TIMEOUT,
                 "nothing received from " + connection.describeNode() + " for more than "
                     + settings.keepAliveDeadlineNs / 1_000_000 + " ms (keepalive deadline)"));
+        } else if (phase == Phase.CONNECTED && !paused && nowNs - lastReadNs > settings.deadlineCheckIntervalNs
+            && tcpState.peerEnded(ctx.channel())) {
+            // Silent for a tick with the socket already reset or at EOF: the transport missed it (TcpStateProbe).
+            // Not while paused: bytes the ring has not taken yet may still be queued ahead of the end.
+            fail(new DerpConnectionException(DerpConnectionException.Failure.IO_ERROR, connection.describeNode()
+                + " reset or closed the connection (TCP state; the transport did not report it)"));
         } else if (unwritable && nowNs - unwritableSinceNs > settings.writeDeadlineNs) {
             fail(new DerpConnectionException(DerpConnectionException.Failure.WRITE_TIMEOUT,
                 "channel to " + connection.describeNode() + " unwritable for more than "

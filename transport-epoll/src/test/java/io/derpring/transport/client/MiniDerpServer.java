@@ -76,10 +76,27 @@ final class MiniDerpServer implements AutoCloseable {
     final class Client {
         final NodeKey nodeKey;
         final OutputStream out;
+        final Socket socket;
 
-        Client(final NodeKey nodeKey, final OutputStream out) {
+        Client(final NodeKey nodeKey, final OutputStream out, final Socket socket) {
             this.nodeKey = nodeKey;
             this.out = out;
+            this.socket = socket;
+        }
+
+        /** Writes {@code bytes}, then shuts down output (FIN) right behind them; the socket stays open. */
+        synchronized void writeThenFin(final byte[] bytes) throws IOException {
+            out.write(bytes);
+            out.flush();
+            socket.shutdownOutput();
+        }
+
+        /** Writes {@code bytes}, then resets the connection (SO_LINGER 0: RST, not FIN) right behind them. */
+        synchronized void writeThenReset(final byte[] bytes) throws IOException {
+            out.write(bytes);
+            out.flush();
+            socket.setSoLinger(true, 0);
+            socket.close();
         }
 
         synchronized void write(final byte[] frame, final int length) throws IOException {
@@ -102,7 +119,7 @@ final class MiniDerpServer implements AutoCloseable {
             ServerKeyFlyweight.encode(greeting, 0, key.publicKey());
             out.write(greeting.byteArray());
             out.flush();
-            final Session session = new Session(out);
+            final Session session = new Session(out, socket);
             final FrameReader reader = FrameReader.forServer(session);
             session.reader = reader;
             final byte[] chunk = new byte[64 * 1024];
@@ -125,13 +142,15 @@ final class MiniDerpServer implements AutoCloseable {
     /** The server side of one connection: handshake, then relay. */
     private final class Session implements FrameHandler {
         final OutputStream out;
+        final Socket socket;
         final byte[] frame = new byte[PacketFlyweight.frameLength(64 * 1024)];
         final UnsafeBuffer frameView = new UnsafeBuffer(frame);
         FrameReader reader;
         Client client;
 
-        Session(final OutputStream out) {
+        Session(final OutputStream out, final Socket socket) {
             this.out = out;
+            this.socket = socket;
         }
 
         @Override
@@ -140,7 +159,7 @@ final class MiniDerpServer implements AutoCloseable {
                 if (type == FrameType.CLIENT_INFO) {
                     final ClientInfoFrame.Opened opened = ClientInfoFrame.open(new NaclBox(), key, buffer, offset, length);
                     reader.clientVerified(false);
-                    client = new Client(opened.clientKey(), out);
+                    client = new Client(opened.clientKey(), out, socket);
                     clients.put(opened.clientKey(), client);
                     final UnsafeBuffer info = new UnsafeBuffer(new byte[256]);
                     final int n = io.derpring.frame.ServerInfoFrame.seal(new NaclBox(), key, opened.clientKey(),
@@ -178,6 +197,17 @@ final class MiniDerpServer implements AutoCloseable {
             }
         }
         throw new IOException("EOF in HTTP head");
+    }
+
+    /** Resets every connection accepted so far: SO_LINGER 0 makes the close send an RST instead of a FIN. */
+    void resetAll() throws IOException {
+        for (final Socket s : sockets) {
+            sockets.remove(s);
+            if (!s.isClosed()) {
+                s.setSoLinger(true, 0);
+                s.close();
+            }
+        }
     }
 
     @Override
