@@ -207,28 +207,8 @@ final class EngineClients implements LoadClients {
     }
 
     @Override
-    public long connects() {
-        return clientCounters.get(ClientCounter.CONNECTS);
-    }
-
-    @Override
-    public long connectionsLost() {
-        return clientCounters.get(ClientCounter.DISCONNECTS) + clientCounters.get(ClientCounter.CONNECT_FAILURES);
-    }
-
-    @Override
-    public long packetsWritten() {
-        return clientCounters.get(ClientCounter.PACKETS_SENT);
-    }
-
-    @Override
-    public long packetsRead() {
-        return clientCounters.get(ClientCounter.PACKETS_RECEIVED);
-    }
-
-    @Override
-    public Map<String, Long> connectionEvents() {
-        return ClientDropTally.events(clientCounters);
+    public Counters<ClientCounter> clientCounters() {
+        return clientCounters;
     }
 
     @Override

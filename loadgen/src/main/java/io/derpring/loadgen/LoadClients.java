@@ -2,6 +2,8 @@ package io.derpring.loadgen;
 
 import java.util.Map;
 
+import io.derpring.metrics.Counters;
+import io.derpring.transport.client.ClientCounter;
 import org.agrona.DirectBuffer;
 
 /**
@@ -27,20 +29,33 @@ interface LoadClients extends AckPath, AutoCloseable {
     /** True when every node is connected to its region now. */
     boolean allConnected();
 
-    /** Counters of every node's connections, cumulative: connections that reached ServerInfo. */
-    long connects();
+    /** Every node's connection counters (one set for the run), from which the numbers below are read. */
+    Counters<ClientCounter> clientCounters();
+
+    /** Connections that reached ServerInfo, cumulative over every node. */
+    default long connects() {
+        return clientCounters().get(ClientCounter.CONNECTS);
+    }
 
     /** Connections that closed after ServerInfo or failed before it: where packets can be lost in transit. */
-    long connectionsLost();
+    default long connectionsLost() {
+        return clientCounters().get(ClientCounter.DISCONNECTS) + clientCounters().get(ClientCounter.CONNECT_FAILURES);
+    }
 
     /** SendPacket frames (data, acks) our clients wrote to their connections. */
-    long packetsWritten();
+    default long packetsWritten() {
+        return clientCounters().get(ClientCounter.PACKETS_SENT);
+    }
 
     /** RecvPacket frames our clients read from their connections. */
-    long packetsRead();
+    default long packetsRead() {
+        return clientCounters().get(ClientCounter.PACKETS_RECEIVED);
+    }
 
     /** Cumulative connection events by counter name: connects, disconnects, failures, ring-full pauses, resumes. */
-    Map<String, Long> connectionEvents();
+    default Map<String, Long> connectionEvents() {
+        return ClientDropTally.events(clientCounters());
+    }
 
     @Override
     void close();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.derpring.metrics.Counters;
+import io.derpring.transport.client.ClientCounter;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -15,9 +17,7 @@ import org.junit.jupiter.api.Test;
 class LostInTransitTest {
     /** Clients whose connection counters the test sets. */
     static final class CountedClients implements LoadClients {
-        long written;
-        long read;
-        long lost;
+        final Counters<ClientCounter> counters = new Counters<>(ClientCounter.class);
 
         @Override
         public void connect(final long timeoutNs) {
@@ -48,28 +48,8 @@ class LostInTransitTest {
         }
 
         @Override
-        public long connects() {
-            return 0;
-        }
-
-        @Override
-        public long connectionsLost() {
-            return lost;
-        }
-
-        @Override
-        public long packetsWritten() {
-            return written;
-        }
-
-        @Override
-        public long packetsRead() {
-            return read;
-        }
-
-        @Override
-        public Map<String, Long> connectionEvents() {
-            return Map.of();
+        public Counters<ClientCounter> clientCounters() {
+            return counters;
         }
 
         @Override
@@ -120,23 +100,23 @@ class LostInTransitTest {
 
     /** 10 sent; the clients wrote 10, the relay read 8 and wrote 8, the receiver read 7 and got all 7. */
     void tenSentSevenArrived() {
-        clients.written = 5; // before the run: baselines
+        clients.counters.add(ClientCounter.PACKETS_SENT, 5); // before the run: baselines
         relay.received = 5;
         relay.forwarded = 5;
-        clients.read = 5;
+        clients.counters.add(ClientCounter.PACKETS_RECEIVED, 5);
         run.begin(clients, 0, 0, 1);
         pair.sent.set(10);
         pair.received.set(7);
-        clients.written += 10;
+        clients.counters.add(ClientCounter.PACKETS_SENT, 10);
         relay.received += 8;
         relay.forwarded += 8;
-        clients.read += 7;
+        clients.counters.add(ClientCounter.PACKETS_RECEIVED, 7);
     }
 
     @Test
     void packetsLostOnADeadConnectionAreCountedByDirection() {
         tenSentSevenArrived();
-        clients.lost = 1;
+        clients.counters.add(ClientCounter.DISCONNECTS, 1);
         assertThat(run.lostClientToRelay()).isEqualTo(2);
         assertThat(run.lostRelayToClient()).isEqualTo(1);
         assertThat(run.lostInTransit()).isEqualTo(3);
@@ -153,7 +133,7 @@ class LostInTransitTest {
 
     @Test
     void connectionsLostBeforeTheRunDoNotCount() {
-        clients.lost = 4;
+        clients.counters.add(ClientCounter.DISCONNECTS, 4);
         tenSentSevenArrived();
         assertThat(run.connectionsLost()).isZero();
         assertThat(run.lostInTransit()).isZero();
@@ -165,8 +145,8 @@ class LostInTransitTest {
         relay.forwarded = -1;
         run.begin(clients, 0, 0, 1);
         pair.sent.set(10);
-        clients.written = 10;
-        clients.lost = 1;
+        clients.counters.add(ClientCounter.PACKETS_SENT, 10);
+        clients.counters.add(ClientCounter.DISCONNECTS, 1);
         assertThat(run.transitKnown()).isFalse();
         assertThat(run.lostInTransit()).isZero();
         assertThat(run.unaccounted(0)).isEqualTo(10);

@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
+import io.derpring.metrics.Counters;
 import io.derpring.testing.Allocations;
+import io.derpring.transport.client.ClientCounter;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -73,28 +75,8 @@ class TrafficSenderTest {
         }
 
         @Override
-        public long connects() {
-            return 0;
-        }
-
-        @Override
-        public long connectionsLost() {
-            return 0;
-        }
-
-        @Override
-        public long packetsWritten() {
-            return 0;
-        }
-
-        @Override
-        public long packetsRead() {
-            return 0;
-        }
-
-        @Override
-        public Map<String, Long> connectionEvents() {
-            return Map.of();
+        public Counters<ClientCounter> clientCounters() {
+            return new Counters<>(ClientCounter.class);
         }
 
         @Override
