@@ -197,7 +197,7 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
             b.append("  proxy       ").append(faults.proxy()).append('\n');
             b.append("  connections ").append(faults.clientEvents()).append('\n');
         }
-        b.append("  memory      ").append(memory).append('\n');
+        b.append("  memory      ").append(memoryText()).append('\n');
         b.append("  integrity   ").append(fmt("duplicated %,d  reordered %,d  corrupted %,d", duplicated, reordered,
             corrupted)).append(windowStalls > 0 ? fmt("  window stalls %,d", windowStalls) : "").append('\n');
         b.append("  cpu         ").append(fmt("%.2f s process CPU in the measured phase (%.0f%% of one core), "
@@ -210,5 +210,30 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
 
     private static String fmt(final String format, final Object... args) {
         return String.format(Locale.ROOT, format, args);
+    }
+
+    /** "heap after GC 1.0 → 16.1 MiB (max 16.1), direct …": first, last and max of each sampled series. */
+    private String memoryText() {
+        if (memory == null) {
+            return "not sampled";
+        }
+        final StringBuilder t = new StringBuilder();
+        for (final Map.Entry<String, Object> e : memory.entrySet()) {
+            if (!(e.getValue() instanceof Map)) {
+                continue;
+            }
+            final Map<?, ?> series = (Map<?, ?>) e.getValue();
+            if (t.length() > 0) {
+                t.append(",  ");
+            }
+            t.append(e.getKey().replace("_bytes", "").replace('_', ' ')).append(' ')
+                .append(fmt("%.1f → %.1f MiB (max %.1f)", mib(series.get("first")), mib(series.get("last")),
+                    mib(series.get("max"))));
+        }
+        return t.toString();
+    }
+
+    private static double mib(final Object bytes) {
+        return bytes instanceof Number ? ((Number) bytes).longValue() / (1024.0 * 1024.0) : 0.0;
     }
 }
