@@ -96,6 +96,21 @@ public final class RelayCommand implements Callable<Integer> {
             + "Re-read when it changes; a bad change keeps the previous list.")
     Path allowList;
 
+    @Option(names = "--http-requests-per-connection", paramLabel = "N", defaultValue = "100",
+        description = "HTTP requests one connection may make before its DERP upgrade (or on one metrics connection); "
+            + "the next is answered 429 and the connection closed. Default: ${DEFAULT-VALUE}.")
+    int httpRequestsPerConnection;
+
+    @Option(names = "--metrics-timeout", paramLabel = "TIME", defaultValue = "10s", converter = DurationText.class,
+        description = "Each metrics request and its answer must complete within this; a half-sent request is closed. "
+            + "Default: ${DEFAULT-VALUE}.")
+    Duration metricsTimeout;
+
+    @Option(names = "--direct-memory-budget", paramLabel = "BYTES", defaultValue = "0",
+        description = "Direct memory over which the relay stops reading every connection until use is back under 90% "
+            + "of it; 0 = 75% of the JVM's direct-memory limit (-XX:MaxDirectMemorySize). Default: ${DEFAULT-VALUE}.")
+    long directMemoryBudget;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -112,7 +127,9 @@ public final class RelayCommand implements Callable<Integer> {
             .writeDeadlineNs(tcpWriteTimeout.toNanos())
             .perClientRateLimitBytesPerSec(perClientRateLimit).perClientRateBurstBytes(perClientRateBurst)
             .acceptConnectionLimit(acceptConnectionLimit).acceptConnectionBurst(acceptConnectionBurst)
-            .maxConnections(maxConnections).maxConnectionsPerIp(maxConnectionsPerIp).allowList(allowList);
+            .maxConnections(maxConnections).maxConnectionsPerIp(maxConnectionsPerIp).allowList(allowList)
+            .maxHttpRequestsPerConnection(httpRequestsPerConnection).metricsTimeoutNs(metricsTimeout.toNanos())
+            .directMemoryBudgetBytes(directMemoryBudget);
         if (tlsCert != null) {
             b.tls(tlsCert, tlsKey);
         }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.derpring.keys.NodePrivateKey;
+import io.derpring.server.DerpRelayServer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,22 @@ class RelayProtectionOptionsTest {
     }
 
     @Test
+    @DisplayName("the HTTP request limit, metrics timeout and direct-memory budget: defaults, and values reaching the server")
+    void httpAndMemoryLimits() {
+        final RelayCommand d = parse("relay");
+        assertThat(d.httpRequestsPerConnection).isEqualTo(DerpRelayServer.Settings.DEFAULT_MAX_HTTP_REQUESTS_PER_CONNECTION);
+        assertThat(d.metricsTimeout.toNanos()).isEqualTo(DerpRelayServer.Settings.DEFAULT_METRICS_TIMEOUT_NS);
+        assertThat(d.directMemoryBudget).isZero();
+        final RelayCommand c = parse("relay", "--listen", "127.0.0.1:0", "--metrics", "off",
+            "--http-requests-per-connection", "7", "--metrics-timeout", "3s",
+            "--direct-memory-budget", String.valueOf(64L << 20));
+        final DerpRelayServer.Settings s = c.builder().build().settings();
+        assertThat(s.maxHttpRequestsPerConnection()).isEqualTo(7);
+        assertThat(s.metricsTimeoutNs()).isEqualTo(3_000_000_000L);
+        assertThat(s.directMemoryBudgetBytes()).isEqualTo(64L << 20);
+    }
+
+    @Test
     @DisplayName("--accept-connection-limit takes derper's +Inf spelling")
     void infinitySpellings() {
         for (final String inf : new String[] {"+Inf", "inf", "Infinity"}) {
@@ -75,6 +92,9 @@ class RelayProtectionOptionsTest {
             {"--per-client-rate-limit", "-1"},
             {"--per-client-rate-burst", String.valueOf((1L << 40) + 1)},
             {"--allow-list", dir.resolve("missing.txt").toString()},
+            {"--http-requests-per-connection", "0"},
+            {"--metrics-timeout", "0s"},
+            {"--direct-memory-budget", String.valueOf(DerpRelayServer.Settings.MIN_DIRECT_MEMORY_BUDGET_BYTES - 1)},
         };
         for (final String[] bad : cases) {
             final String[] args = {"relay", "--listen", "127.0.0.1:0", "--metrics", "off", bad[0], bad[1]};
