@@ -18,6 +18,17 @@ class RingStageFailureTest {
     private static final int BAD = 13;
 
     @Test
+    void aFusedRouteStageThatThrowsIsCountedAndTheLaterStagesStillGetTheFrame() {
+        try (StagedRing r = new StagedRing(InboundRingConfig.defaults()).start()) {
+            r.routes.failOn = marker -> marker == BAD;
+            r.offer(64, BAD, 0);
+            awaitTrue(() -> r.ring.slotsInUse() == 0 && r.dataplane.events.get() == 1, WAIT);
+            assertThat(r.disco.events).hasValue(1);
+            assertThat(r.counters.get(InboundCounter.STAGE_ERRORS)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aFusedDiscoStageThatThrowsIsCountedAndTheDataplaneStillGetsTheFrame() {
         try (StagedRing r = new StagedRing(InboundRingConfig.defaults()).start()) {
             r.disco.failOn = marker -> marker == BAD;
