@@ -34,4 +34,19 @@ class FrameReaderStateTest {
     void everyDropReasonHasACounterLabel() {
         assertThat(FrameDrop.values()).allSatisfy(d -> assertThat(d.label()).isNotBlank());
     }
+
+    @Test
+    void aHandlerThatEndsTheStreamInsideOnFrameStopsTheRestOfThatRead() {
+        final int[] delivered = {0};
+        final FrameReader[] reader = new FrameReader[1];
+        reader[0] = FrameReader.forClientFastStart((type, buffer, offset, length) -> {
+            delivered[0]++;
+            reader[0].onEndOfStream();
+        });
+        final byte[] ping = Readers.frame(FrameType.PING, new byte[8]);
+        final byte[] twoPings = Readers.concat(ping, ping);
+        reader[0].onData(new UnsafeBuffer(twoPings), 0, twoPings.length);
+        assertThat(delivered[0]).isEqualTo(1);
+        assertThat(reader[0].isClosed()).isTrue();
+    }
 }
