@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** What {@link InboundRing#offer} answers and counts, frame by frame, on a ring whose stages are not running. */
+/**
+ * What {@link InboundRing#offer} answers and counts, frame by frame. Where a full ring matters the stages are not
+ * started yet, so nothing frees a slot behind the test's back.
+ */
 @Timeout(60)
 class RingOfferOutcomeTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -106,8 +110,9 @@ class RingOfferOutcomeTest {
         }
     }
 
-    private static org.agrona.concurrent.UnsafeBuffer payloadOf(final StagedRing r) {
-        final org.agrona.concurrent.UnsafeBuffer frame = new org.agrona.concurrent.UnsafeBuffer(new byte[32 + 64]);
+    /** A RecvPacket payload from the ring's one netmap peer: its node key, then 64 packet bytes. */
+    private static UnsafeBuffer payloadOf(final StagedRing r) {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[32 + 64]);
         r.sender.node.writeTo(frame, 0);
         return frame;
     }
