@@ -69,4 +69,9 @@ class FrameHeaderTest {
         assertThat(FrameType.isAssigned(0x0f)).isFalse();
         assertThat(FrameType.isAssigned(-1)).isFalse();
     }
+
+    @Test
+    void aTypeOutsideTheByteRangeIsNotAssigned() {
+        assertThat(FrameType.isAssigned(FrameType.TYPE_SPACE)).isFalse();
+    }
 }
