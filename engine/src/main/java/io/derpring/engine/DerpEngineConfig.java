@@ -21,12 +21,13 @@ public record DerpEngineConfig(RegionSettings regions, InboundRingConfig ring, b
                                int discoKeyCache) {
     public static final int DEFAULT_DISCO_KEY_CACHE = 4096;
     public static final int MIN_DISCO_KEY_CACHE = 16;
-    public static final int MAX_DISCO_KEY_CACHE = 1 << 20;
+    public static final int MAX_DISCO_KEY_CACHE = DiscoKeyCache.MAX_CAPACITY;
 
     public DerpEngineConfig {
         Objects.requireNonNull(regions, "region settings");
         Objects.requireNonNull(ring, "ring config");
-        InvalidConfigException.requireInRange("disco key cache", discoKeyCache, MIN_DISCO_KEY_CACHE,
+        // One rule, the cache's own: a power of two (its sets are indexed by a mask).
+        InvalidConfigException.requirePowerOfTwo("disco key cache", discoKeyCache, MIN_DISCO_KEY_CACHE,
             MAX_DISCO_KEY_CACHE);
     }
 

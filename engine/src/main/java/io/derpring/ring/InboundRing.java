@@ -72,7 +72,7 @@ public final class InboundRing implements AutoCloseable {
         this.counters = counters;
         this.spillPool = new SpillPool(config.spillBuffers);
 
-        final ByteBuffer slab = ByteBuffer.allocateDirect(config.ringSize * config.slotCapacity);
+        final ByteBuffer slab = ByteBuffer.allocateDirect(config.ringSize * config.slotCapacity); // <= MAX_SLAB_BYTES
         final AtomicInteger nextSlot = new AtomicInteger();
         this.paused = new PausedConnections(Math.max(1, config.ringSize / 4), counters);
         final ThreadFactory threads = namedDaemonThreads(config.threading);

@@ -4,6 +4,7 @@ import static io.derpring.runtime.InvalidConfigException.requireInRange;
 import static io.derpring.runtime.InvalidConfigException.requirePowerOfTwo;
 
 import io.derpring.frame.FrameLimits;
+import io.derpring.runtime.InvalidConfigException;
 
 /**
  * Sizes and policies of the inbound ring. Memory is bounded: {@code ringSize × slotCapacity} bytes of slab plus
@@ -19,6 +20,8 @@ public final class InboundRingConfig {
     public static final int MAX_RING_SIZE = 1 << 20;
     /** Below this a slot can't hold even a disco CallMeMaybe with a few endpoints. */
     public static final int MIN_SLOT_CAPACITY = 256;
+    /** Largest slab of slots: one direct {@code ByteBuffer}, so at most {@code Integer.MAX_VALUE} bytes. */
+    public static final long MAX_SLAB_BYTES = Integer.MAX_VALUE;
     public static final int MAX_SPILL_BUFFERS = 1024;
 
     public static final int DEFAULT_RING_SIZE = 1024;
@@ -38,6 +41,12 @@ public final class InboundRingConfig {
         this.slotCapacity = requireInRange("slot capacity (bytes)", b.slotCapacity, MIN_SLOT_CAPACITY,
             MAX_PACKET_LENGTH);
         this.spillBuffers = requireInRange("spill buffers", b.spillBuffers, 0, MAX_SPILL_BUFFERS);
+        // The slots are one direct ByteBuffer, which cannot exceed Integer.MAX_VALUE bytes.
+        if ((long) ringSize * slotCapacity > MAX_SLAB_BYTES) {
+            throw new InvalidConfigException("ring size x slot capacity = " + ringSize + " x " + slotCapacity + " = "
+                + (long) ringSize * slotCapacity + " bytes must be <= " + MAX_SLAB_BYTES
+                + " (the slots are one direct buffer)");
+        }
         this.fullPolicy = java.util.Objects.requireNonNull(b.fullPolicy, "ring-full policy");
         this.threading = java.util.Objects.requireNonNull(b.threading, "stage threading");
         this.waitStrategy = java.util.Objects.requireNonNull(b.waitStrategy, "wait strategy");

@@ -347,8 +347,8 @@ class InboundRingTest {
         assertThat(InboundRingConfig.builder().ringSize(InboundRingConfig.MIN_RING_SIZE).build().ringSize()).isEqualTo(2);
         assertThatThrownBy(() -> InboundRingConfig.builder().ringSize(1).build())
             .isInstanceOf(InvalidConfigException.class).hasMessageContaining("ring size = 1");
-        assertThat(InboundRingConfig.builder().ringSize(InboundRingConfig.MAX_RING_SIZE).build().ringSize())
-            .isEqualTo(1 << 20);
+        assertThat(InboundRingConfig.builder().ringSize(InboundRingConfig.MAX_RING_SIZE)
+            .slotCapacity(InboundRingConfig.MIN_SLOT_CAPACITY).build().ringSize()).isEqualTo(1 << 20);
         assertThatThrownBy(() -> InboundRingConfig.builder().ringSize(1 << 21).build())
             .isInstanceOf(InvalidConfigException.class);
         assertThatThrownBy(() -> InboundRingConfig.builder().ringSize(1000).build())
