@@ -267,6 +267,17 @@ public final class DerpRelayServer implements AutoCloseable {
         return settings;
     }
 
+    /** Client connections (DERP port) whose reading is paused now, for any reason; allocates nothing. */
+    int connectionsNotReading() {
+        int n = 0;
+        for (final Channel c : channels) {
+            if (!c.config().isAutoRead()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The relay, for tests and embedding (its counters, connected keys). */
     public Relay<ByteBuf> relay() {
         return relay;
