@@ -186,11 +186,8 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     /** SPEC §3.7: over its receive rate, the client is not read until its bucket is out of debt. */
     private void pauseIfOverRate() {
-        if (ReadPause.RECEIVE_RATE.holds(ctx.channel())) {
-            return;
-        }
-        final long pauseNs = session.receivePauseNs();
-        if (pauseNs > 0) {
+        final long pauseNs = session.receivePauseNs(); // 0 without a limit: no channel lookup on every read
+        if (pauseNs > 0 && !ReadPause.RECEIVE_RATE.holds(ctx.channel())) {
             ReadPause.RECEIVE_RATE.pause(ctx.channel());
             server.tracker().counters.increment(ServerCounter.RECEIVE_RATE_LIMIT_PAUSES);
             resumeIn(pauseNs);
