@@ -34,9 +34,15 @@ class SteadyStateAllocationTest {
     static final long MAX_BYTES_PER_PACKET_EPOLL = 2;
     /**
      * io_uring: Netty 4.2.18's io_uring transport allocates one {@code IoUringIoOps} per submitted recv/send/writev
-     * (its own code, not ours); batched, that measured ~17 B/packet here. The bound catches anything added on top.
+     * (its own code, not ours). How many submissions a packet costs depends on batching: ~17 B/packet on an idle
+     * machine, 54 B/packet on a loaded 2-core CI runner where almost nothing batches (a send and a re-armed recv per
+     * packet). The bound is that unbatched worst case; derpring's own per-packet path is the same code on both
+     * native transports, and the epoll bound above is the guard that catches an allocation added there.
      */
-    static final long MAX_BYTES_PER_PACKET_IO_URING = 32;
+    static final long MAX_BYTES_PER_PACKET_IO_URING = 128;
+    /** Measured rounds; the fewest bytes count, so a JIT compilation or a pool growth inside one round is not read
+     * as a per-packet allocation (which would show in every round). */
+    static final int ROUNDS = 3;
 
     final NodePrivateKey keyA = NodePrivateKey.generate();
     final NodePrivateKey keyB = NodePrivateKey.generate();
@@ -69,15 +75,21 @@ class SteadyStateAllocationTest {
                 // the product. Off while measuring only; every other test keeps it.
                 final ResourceLeakDetector.Level leakLevel = ResourceLeakDetector.getLevel();
                 ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-                final long sender;
-                final long loop;
+                long sender = Long.MAX_VALUE;
+                long loop = Long.MAX_VALUE;
                 try {
                     run(a, ringB, packet, PACKETS); // warm up: JIT, pools, the loop's task-queue chunks
-                    final long loopBefore = threads.getThreadAllocatedBytes(loopThread);
-                    final long senderBefore = Allocations.allocatedByThisThread();
-                    run(a, ringB, packet, PACKETS);
-                    sender = Allocations.allocatedByThisThread() - senderBefore;
-                    loop = threads.getThreadAllocatedBytes(loopThread) - loopBefore;
+                    for (int round = 0; round < ROUNDS; round++) {
+                        final long loopBefore = threads.getThreadAllocatedBytes(loopThread);
+                        final long senderBefore = Allocations.allocatedByThisThread();
+                        run(a, ringB, packet, PACKETS);
+                        final long senderRound = Allocations.allocatedByThisThread() - senderBefore;
+                        final long loopRound = threads.getThreadAllocatedBytes(loopThread) - loopBefore;
+                        if (senderRound + loopRound < sender + loop || round == 0) {
+                            sender = senderRound;
+                            loop = loopRound;
+                        }
+                    }
                 } finally {
                     ResourceLeakDetector.setLevel(leakLevel);
                 }
