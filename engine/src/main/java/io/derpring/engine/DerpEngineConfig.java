@@ -2,9 +2,9 @@ package io.derpring.engine;
 
 import java.util.Objects;
 
-import io.derpring.disco.DiscoKeyCache;
-import io.derpring.region.RegionSettings;
-import io.derpring.ring.InboundRingConfig;
+import io.derpring.internal.disco.DiscoKeyCache;
+import io.derpring.internal.region.RegionSettings;
+import io.derpring.internal.ring.InboundRingConfig;
 import io.derpring.runtime.InvalidConfigException;
 
 /**

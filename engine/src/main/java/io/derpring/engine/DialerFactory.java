@@ -1,8 +1,8 @@
 package io.derpring.engine;
 
 import io.derpring.keys.NodePrivateKey;
-import io.derpring.region.DerpDialer;
-import io.derpring.ring.InboundRing;
+import io.derpring.internal.region.DerpDialer;
+import io.derpring.internal.ring.InboundRing;
 
 /**
  * How a transport joins an engine: given the engine's inbound ring (where its connections offer received packets)

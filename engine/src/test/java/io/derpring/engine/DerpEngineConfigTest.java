@@ -3,8 +3,8 @@ package io.derpring.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.derpring.region.RegionSettings;
-import io.derpring.ring.InboundRingConfig;
+import io.derpring.internal.region.RegionSettings;
+import io.derpring.internal.ring.InboundRingConfig;
 import io.derpring.runtime.InvalidConfigException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -2,12 +2,12 @@ package io.derpring.server;
 
 import java.util.Locale;
 
-import io.derpring.frame.FrameError;
+import io.derpring.internal.frame.FrameError;
 import io.derpring.relay.AdmissionDecision;
-import io.derpring.relay.Relay;
-import io.derpring.relay.RelayCounter;
-import io.derpring.relay.RelayDrop;
-import io.derpring.relay.RelayGauge;
+import io.derpring.internal.relay.Relay;
+import io.derpring.internal.relay.RelayCounter;
+import io.derpring.internal.relay.RelayDrop;
+import io.derpring.internal.relay.RelayGauge;
 
 /**
  * Renders the server's numbers in the Prometheus text exposition format (version 0.0.4). No per-client labels:

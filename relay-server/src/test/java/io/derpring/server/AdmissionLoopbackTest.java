@@ -22,11 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.derpring.crypto.NaclBox;
-import io.derpring.frame.ClientInfo;
-import io.derpring.frame.ClientInfoFrame;
-import io.derpring.frame.FrameType;
-import io.derpring.frame.PacketFlyweight;
+import io.derpring.internal.crypto.NaclBox;
+import io.derpring.internal.frame.ClientInfo;
+import io.derpring.internal.frame.ClientInfoFrame;
+import io.derpring.internal.frame.FrameType;
+import io.derpring.internal.frame.PacketFlyweight;
 import io.derpring.keys.MeshKey;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;

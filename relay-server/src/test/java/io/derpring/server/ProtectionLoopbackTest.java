@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.derpring.frame.ClientInfo;
+import io.derpring.internal.frame.ClientInfo;
 import io.derpring.keys.MeshKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.transport.Transport;

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 import io.derpring.netmap.Netmap;
-import io.derpring.region.OutboundRouter;
+import io.derpring.internal.region.OutboundRouter;
 import io.derpring.region.RegionState;
-import io.derpring.relay.RelayCounter;
+import io.derpring.internal.relay.RelayCounter;
 import io.derpring.server.DerpRelayServer;
 import io.derpring.transport.Transport;
 import org.agrona.concurrent.UnsafeBuffer;

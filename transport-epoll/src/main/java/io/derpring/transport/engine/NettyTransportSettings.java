@@ -7,9 +7,9 @@ import javax.net.ssl.TrustManagerFactory;
 
 import io.derpring.derpmap.TransportSecurity;
 import io.derpring.runtime.InvalidConfigException;
-import io.derpring.transport.EventLoops;
+import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.Transport;
-import io.derpring.transport.client.DerpClientSettings;
+import io.derpring.transport.internal.client.DerpClientSettings;
 
 /**
  * The Netty half of an engine's settings: what {@link io.derpring.engine.DerpEngineConfig} leaves to the transport.

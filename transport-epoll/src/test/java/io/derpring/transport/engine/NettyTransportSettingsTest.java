@@ -9,7 +9,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 import io.derpring.derpmap.TransportSecurity;
 import io.derpring.runtime.InvalidConfigException;
-import io.derpring.transport.EventLoops;
+import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.Transport;
 import io.derpring.transport.engine.NettyTransportSettings.TlsMode;
 import org.junit.jupiter.api.Test;
