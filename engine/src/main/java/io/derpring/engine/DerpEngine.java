@@ -12,6 +12,7 @@ import io.derpring.internal.dataplane.DataplaneHandoff;
 import io.derpring.derpmap.DerpMap;
 import io.derpring.derpmap.DerpRegion;
 import io.derpring.internal.disco.CallMeMaybeFilter;
+import io.derpring.internal.engine.DerpEngineConfig;
 import io.derpring.disco.DirectPathSink;
 import io.derpring.internal.disco.DiscoDemuxHandler;
 import io.derpring.keys.DiscoPrivateKey;

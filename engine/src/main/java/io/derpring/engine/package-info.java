@@ -1,7 +1,7 @@
 /**
  * The embeddable engine: {@link io.derpring.engine.DerpEngine} wires the inbound ring and its stages, the region
  * conductor, the outbound router and a transport's dialer, from one validated
- * {@link io.derpring.engine.DerpEngineConfig} (SPEC §5).
+ * {@link io.derpring.internal.engine.DerpEngineConfig} (SPEC §5).
  *
  * <p>Threads: the caller's threads for {@code send}/{@code sendDisco} (lock-free); one conductor thread
  * ({@code derpring-regions}) for region lifecycle and {@link io.derpring.region.RegionListener} callbacks; the

@@ -14,6 +14,7 @@ import java.util.function.BooleanSupplier;
 import io.derpring.dataplane.Dataplane;
 import io.derpring.derpmap.DerpMap;
 import io.derpring.derpmap.DerpMapParser;
+import io.derpring.internal.engine.DerpEngineConfig;
 import io.derpring.derpmap.DerpNode;
 import io.derpring.derpmap.DerpRegion;
 import io.derpring.keys.DiscoPrivateKey;

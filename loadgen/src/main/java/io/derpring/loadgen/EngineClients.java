@@ -11,7 +11,7 @@ import io.derpring.derpmap.DerpMap;
 import io.derpring.derpmap.DerpRegion;
 import io.derpring.derpmap.TransportSecurity;
 import io.derpring.engine.DerpEngine;
-import io.derpring.engine.DerpEngineConfig;
+import io.derpring.internal.engine.DerpEngineConfig;
 import io.derpring.engine.DialerFactory;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodeKey;

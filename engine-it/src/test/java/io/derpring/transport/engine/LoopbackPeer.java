@@ -7,19 +7,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import io.derpring.dataplane.Dataplane;
 import io.derpring.derpmap.DerpMap;
 import io.derpring.engine.DerpEngine;
-import io.derpring.engine.DerpEngineConfig;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.netmap.Netmap;
-import io.derpring.internal.region.ReconnectBackoff;
 import io.derpring.region.RegionListener;
-import io.derpring.internal.region.RegionSettings;
 import io.derpring.region.RegionState;
 import io.derpring.region.RegionStatus;
-import io.derpring.internal.ring.InboundRingConfig;
 import io.derpring.transport.Transport;
-import io.derpring.transport.engine.NettyTransportSettings.TlsMode;
+import io.derpring.transport.engine.TlsMode;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -41,14 +37,13 @@ final class LoopbackPeer implements AutoCloseable, Dataplane, RegionListener {
 
     LoopbackPeer(final String name, final Transport transport, final Duration idleTimeout) {
         this.name = name;
-        final RegionSettings regions = new RegionSettings(idleTimeout.toNanos(), ReconnectBackoff.Schedule.GO,
-            RegionSettings.DEFAULT_OUTBOUND_QUEUE_DEPTH, RegionSettings.DEFAULT_DISCO_QUEUE_DEPTH);
-        final DerpEngineConfig config = new DerpEngineConfig(regions,
-            InboundRingConfig.builder().ringSize(64).build(), false, DerpEngineConfig.MIN_DISCO_KEY_CACHE);
         netty = NettyDerpEngine.builder()
-            .config(config)
-            .transport(NettyTransportSettings.builder().transport(transport).ioThreads(1)
-                .tls(TlsMode.PLAIN_HTTP_FOR_TESTS).build())
+            .idleTimeout(idleTimeout)
+            .ringSize(64)
+            .discoKeyCache(16) // the smallest allowed: a test netmap has a few peers
+            .transport(transport)
+            .ioThreads(1)
+            .tls(TlsMode.PLAIN_HTTP_FOR_TESTS)
             .keys(nodeKey, discoKey)
             .dataplane(this)
             .listener(this)

@@ -2,13 +2,15 @@ package io.derpring.internal.region;
 
 import java.util.function.DoubleSupplier;
 
+import io.derpring.engine.ReconnectSchedule;
+
 /**
  * Delay before the next reconnect attempt after consecutive failures (SPEC §5.1).
  *
- * <p>{@link Schedule#GO}: Go {@code util/backoff}: on the n-th consecutive failure (n counted first, so 1 on the
- * first) {@code d = min(n²·10 ms, 5 s) × U[0.5, 1.5)}; success resets n. The first retry waits 5–15 ms and no delay
- * exceeds 7.5 s. {@link Schedule#RUST_HEAD} uses n before counting (first retry immediate);
- * {@link Schedule#FLAT_500MS} is the reference multiderp's fixed sleep.
+ * <p>{@link ReconnectSchedule#GO}: Go {@code util/backoff}: on the n-th consecutive failure (n counted first, so 1
+ * on the first) {@code d = min(n²·10 ms, 5 s) × U[0.5, 1.5)}; success resets n. The first retry waits 5–15 ms and no delay
+ * exceeds 7.5 s. {@link ReconnectSchedule#RUST_HEAD} uses n before counting (first retry immediate);
+ * {@link ReconnectSchedule#FLAT_500MS} is the reference multiderp's fixed sleep.
  */
 public final class ReconnectBackoff {
     /** util/backoff: the un-jittered delay never exceeds this. */
@@ -16,15 +18,12 @@ public final class ReconnectBackoff {
     private static final long STEP_NS = 10_000_000L;
     private static final long FLAT_NS = 500_000_000L;
 
-    /** Which published schedule to follow. */
-    public enum Schedule { GO, RUST_HEAD, FLAT_500MS }
-
-    private final Schedule schedule;
+    private final ReconnectSchedule schedule;
     private final DoubleSupplier uniform01;
     private int failures;
 
     /** @param uniform01 a source of uniform doubles in [0, 1): the jitter (injectable for tests) */
-    public ReconnectBackoff(final Schedule schedule, final DoubleSupplier uniform01) {
+    public ReconnectBackoff(final ReconnectSchedule schedule, final DoubleSupplier uniform01) {
         this.schedule = schedule;
         this.uniform01 = uniform01;
     }

@@ -4,6 +4,7 @@ import static io.derpring.runtime.InvalidConfigException.requireInRange;
 
 import java.time.Duration;
 
+import io.derpring.engine.ReconnectSchedule;
 import io.derpring.runtime.InvalidConfigException;
 
 /**
@@ -15,7 +16,7 @@ import io.derpring.runtime.InvalidConfigException;
  * @param outboundQueueDepth packets queued per region while it connects (Go derpWriteQueueDepth: 32)
  * @param discoQueueDepth    disco frames queued per region (RS: 8, drop-newest)
  */
-public record RegionSettings(long idleTimeoutNs, ReconnectBackoff.Schedule backoff, int outboundQueueDepth,
+public record RegionSettings(long idleTimeoutNs, ReconnectSchedule backoff, int outboundQueueDepth,
                              int discoQueueDepth) {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMillis(100);
@@ -37,7 +38,7 @@ public record RegionSettings(long idleTimeoutNs, ReconnectBackoff.Schedule backo
     }
 
     public static RegionSettings defaults() {
-        return new RegionSettings(DEFAULT_IDLE_TIMEOUT.toNanos(), ReconnectBackoff.Schedule.GO,
+        return new RegionSettings(DEFAULT_IDLE_TIMEOUT.toNanos(), ReconnectSchedule.GO,
             DEFAULT_OUTBOUND_QUEUE_DEPTH, DEFAULT_DISCO_QUEUE_DEPTH);
     }
 }

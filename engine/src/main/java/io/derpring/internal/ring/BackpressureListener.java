@@ -1,5 +1,7 @@
 package io.derpring.internal.ring;
 
+import io.derpring.engine.RingFullPolicy;
+
 /**
  * A connection that stops reading while the ring is full. Under {@link RingFullPolicy#BACKPRESSURE}, a refused
  * {@link InboundRing#offer} calls {@link #pauseReading()} on the offering thread before it returns

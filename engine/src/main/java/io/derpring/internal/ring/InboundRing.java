@@ -12,6 +12,8 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import io.derpring.engine.RingFullPolicy;
+import io.derpring.engine.StageThreading;
 import io.derpring.internal.metrics.Counters;
 import io.derpring.internal.metrics.DistinctErrorLog;
 import io.derpring.netmap.Netmap;
@@ -80,7 +82,7 @@ public final class InboundRing implements AutoCloseable {
             () -> new FrameSlot(new UnsafeBuffer(slab, nextSlot.getAndIncrement() * config.slotCapacity,
                 config.slotCapacity)),
             config.ringSize, threads, config.singleProducer ? ProducerType.SINGLE : ProducerType.MULTI,
-            new ResumingWaitStrategy(config.waitStrategy.create(), paused));
+            new ResumingWaitStrategy(WaitStrategies.create(config.waitStrategy), paused));
         this.ringBuffer = disruptor.getRingBuffer();
         paused.watch(ringBuffer, spillPool);
 

@@ -3,6 +3,9 @@ package io.derpring.internal.ring;
 import static io.derpring.runtime.InvalidConfigException.requireInRange;
 import static io.derpring.runtime.InvalidConfigException.requirePowerOfTwo;
 
+import io.derpring.engine.RingFullPolicy;
+import io.derpring.engine.StageThreading;
+import io.derpring.engine.WaitStrategyChoice;
 import io.derpring.internal.frame.FrameLimits;
 import io.derpring.runtime.InvalidConfigException;
 

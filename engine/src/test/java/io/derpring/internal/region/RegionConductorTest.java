@@ -1,5 +1,6 @@
 package io.derpring.internal.region;
 
+import io.derpring.engine.ReconnectSchedule;
 import io.derpring.region.RegionState;
 
 import static io.derpring.internal.region.RegionHarness.packet;
@@ -120,7 +121,7 @@ class RegionConductorTest {
     @Test
     void referenceIdleTimeoutOfTenSecondsIsConfigurable() {
         final RegionHarness ref = new RegionHarness(new RegionSettings(TimeUnit.SECONDS.toNanos(10),
-            ReconnectBackoff.Schedule.FLAT_500MS, 32, 8));
+            ReconnectSchedule.FLAT_500MS, 32, 8));
         ref.conductor.updateDerpMap(RegionHarness.map(2));
         ref.router.send(ref.peerWithoutHome, packet(10, 1), 0, 10); // no home yet: no region to send to
         assertThat(ref.conductor.counters().get(RegionCounter.DROPPED_NO_REGION)).isEqualTo(1);

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.derpring.engine.ReconnectSchedule;
 import io.derpring.internal.route.OutboundRegionChoice;
 import io.derpring.runtime.InvalidConfigException;
 import io.derpring.testing.Vectors;
@@ -37,7 +38,7 @@ class RegionRulesVectorsTest {
         final double lowMs = step.get("jittered_range_ms").get(0).asDouble();
         final double highMs = step.get("jittered_range_ms").get(1).asDouble();
         for (final double u : new double[] {0.0, 0.5, 0.999_999}) {
-            final ReconnectBackoff backoff = new ReconnectBackoff(ReconnectBackoff.Schedule.GO, () -> u);
+            final ReconnectBackoff backoff = new ReconnectBackoff(ReconnectSchedule.GO, () -> u);
             long delay = 0;
             for (int i = 0; i < failure; i++) {
                 delay = backoff.onFailure();
@@ -53,7 +54,7 @@ class RegionRulesVectorsTest {
     @Test
     @DisplayName("B48: the delay never exceeds 7.5 s, however many failures")
     void backoffNeverExceedsSevenAndAHalfSeconds() {
-        final ReconnectBackoff backoff = new ReconnectBackoff(ReconnectBackoff.Schedule.GO, () -> 0.999_999_9);
+        final ReconnectBackoff backoff = new ReconnectBackoff(ReconnectSchedule.GO, () -> 0.999_999_9);
         for (int i = 0; i < 100_000; i++) {
             assertThat(backoff.onFailure()).isLessThan(TimeUnit.MILLISECONDS.toNanos(7_500));
         }
@@ -61,7 +62,7 @@ class RegionRulesVectorsTest {
 
     @Test
     void rustHeadScheduleStartsAtZeroAndMatchesItsVector() {
-        final ReconnectBackoff backoff = new ReconnectBackoff(ReconnectBackoff.Schedule.RUST_HEAD, () -> 0.5);
+        final ReconnectBackoff backoff = new ReconnectBackoff(ReconnectSchedule.RUST_HEAD, () -> 0.5);
         for (final JsonNode step : RULES.get("backoff_rust_head").get("schedule")) {
             assertThat(backoff.onFailure() / 1e6).as("n_before %s", step.get("n_before"))
                 .isEqualTo(step.get("base_ms").asDouble());
@@ -70,7 +71,7 @@ class RegionRulesVectorsTest {
 
     @Test
     void referenceScheduleIsAFlat500Milliseconds() {
-        final ReconnectBackoff backoff = new ReconnectBackoff(ReconnectBackoff.Schedule.FLAT_500MS, () -> 0.9);
+        final ReconnectBackoff backoff = new ReconnectBackoff(ReconnectSchedule.FLAT_500MS, () -> 0.9);
         for (int i = 0; i < 5; i++) {
             assertThat(backoff.onFailure()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(500));
         }
@@ -137,24 +138,24 @@ class RegionRulesVectorsTest {
             .isEqualTo(timers.get("go_derpInactiveCleanupTime_s").asLong());
         assertThat(defaults.outboundQueueDepth()).isEqualTo(timers.get("go_derpWriteQueueDepth").asInt());
         assertThat(defaults.discoQueueDepth()).isEqualTo(timers.get("disco_queue_per_region").asInt());
-        assertThat(defaults.backoff()).isEqualTo(ReconnectBackoff.Schedule.GO);
+        assertThat(defaults.backoff()).isEqualTo(ReconnectSchedule.GO);
     }
 
     @Test
     void everyRegionSettingIsValidatedAtBelowAndAbove() {
         final long min = RegionSettings.MIN_IDLE_TIMEOUT.toNanos();
         final long max = RegionSettings.MAX_IDLE_TIMEOUT.toNanos();
-        assertThat(new RegionSettings(min, ReconnectBackoff.Schedule.GO, 1, 1).idleTimeoutNs()).isEqualTo(min);
-        assertThatThrownBy(() -> new RegionSettings(min - 1, ReconnectBackoff.Schedule.GO, 1, 1))
+        assertThat(new RegionSettings(min, ReconnectSchedule.GO, 1, 1).idleTimeoutNs()).isEqualTo(min);
+        assertThatThrownBy(() -> new RegionSettings(min - 1, ReconnectSchedule.GO, 1, 1))
             .isInstanceOf(InvalidConfigException.class).hasMessageContaining("idle timeout");
-        assertThat(new RegionSettings(max, ReconnectBackoff.Schedule.GO, 1, 1).idleTimeoutNs()).isEqualTo(max);
-        assertThatThrownBy(() -> new RegionSettings(max + 1, ReconnectBackoff.Schedule.GO, 1, 1))
+        assertThat(new RegionSettings(max, ReconnectSchedule.GO, 1, 1).idleTimeoutNs()).isEqualTo(max);
+        assertThatThrownBy(() -> new RegionSettings(max + 1, ReconnectSchedule.GO, 1, 1))
             .isInstanceOf(InvalidConfigException.class);
-        assertThatThrownBy(() -> new RegionSettings(min, ReconnectBackoff.Schedule.GO, 0, 1))
+        assertThatThrownBy(() -> new RegionSettings(min, ReconnectSchedule.GO, 0, 1))
             .isInstanceOf(InvalidConfigException.class).hasMessageContaining("outbound queue depth = 0");
-        assertThat(new RegionSettings(min, ReconnectBackoff.Schedule.GO, RegionSettings.MAX_QUEUE_DEPTH,
+        assertThat(new RegionSettings(min, ReconnectSchedule.GO, RegionSettings.MAX_QUEUE_DEPTH,
             RegionSettings.MAX_QUEUE_DEPTH).discoQueueDepth()).isEqualTo(4096);
-        assertThatThrownBy(() -> new RegionSettings(min, ReconnectBackoff.Schedule.GO, 1, 4097))
+        assertThatThrownBy(() -> new RegionSettings(min, ReconnectSchedule.GO, 1, 4097))
             .isInstanceOf(InvalidConfigException.class).hasMessageContaining("disco queue depth");
         assertThatThrownBy(() -> new RegionSettings(min, null, 1, 1)).isInstanceOf(InvalidConfigException.class);
     }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetSocketAddress;
 import java.util.List;
 
+import io.derpring.engine.StageThreading;
 import io.derpring.keys.DiscoKey;
 import io.derpring.netmap.Netmap;
 import io.derpring.internal.route.ObservedRoutes;

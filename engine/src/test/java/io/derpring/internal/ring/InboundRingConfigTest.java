@@ -3,6 +3,9 @@ package io.derpring.internal.ring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.derpring.engine.RingFullPolicy;
+import io.derpring.engine.StageThreading;
+import io.derpring.engine.WaitStrategyChoice;
 import io.derpring.runtime.InvalidConfigException;
 import org.junit.jupiter.api.Test;
 

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.derpring.engine.RingFullPolicy;
+import io.derpring.engine.StageThreading;
 import io.derpring.dataplane.Dataplane;
 import io.derpring.keys.NodeKey;
 import io.derpring.runtime.InvalidConfigException;

@@ -1,5 +1,8 @@
 package io.derpring.internal.ring;
 
+import io.derpring.engine.RingFullPolicy;
+import io.derpring.engine.WaitStrategyChoice;
+
 import static io.derpring.internal.ring.PipelineFixture.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 

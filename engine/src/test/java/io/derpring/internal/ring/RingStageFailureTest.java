@@ -1,5 +1,7 @@
 package io.derpring.internal.ring;
 
+import io.derpring.engine.StageThreading;
+
 import static io.derpring.internal.ring.PipelineFixture.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 

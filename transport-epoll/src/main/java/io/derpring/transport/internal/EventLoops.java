@@ -2,8 +2,14 @@ package io.derpring.transport.internal;
 
 import io.derpring.transport.Transport;
 
+import io.derpring.runtime.InvalidConfigException;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.IoHandler;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.ThreadFactory;
 import net.openhft.affinity.AffinityStrategies;
@@ -33,6 +39,37 @@ public final class EventLoops {
             throw new IllegalArgumentException("event loop threads = " + threads + ", need at least 1");
         }
         return new MultiThreadIoEventLoopGroup(threads, threadFactory(name, pinThreads), transport.ioHandlerFactory());
+    }
+
+    /**
+     * The transport an embedder's group runs, so connections on it get matching channels (registering an epoll
+     * channel on a NIO loop fails only at connect time; this fails when the engine is built).
+     *
+     * @throws InvalidConfigException the group is not a Netty 4.2 {@link IoEventLoopGroup} of a known transport
+     */
+    public static Transport transportOf(final EventLoopGroup group) {
+        if (group instanceof IoEventLoopGroup) {
+            final IoEventLoopGroup io = (IoEventLoopGroup) group;
+            for (final Transport t : Transport.values()) {
+                if (io.isIoType(ioHandlerType(t))) {
+                    return t;
+                }
+            }
+        }
+        throw new InvalidConfigException("eventLoopGroup must be a Netty 4.2 IoEventLoopGroup (e.g. "
+            + "MultiThreadIoEventLoopGroup) of io_uring, epoll or NIO; got " + group.getClass().getName());
+    }
+
+    private static Class<? extends IoHandler> ioHandlerType(final Transport transport) {
+        switch (transport) {
+            case IO_URING:
+                return IoUringIoHandler.class;
+            case EPOLL:
+                return EpollIoHandler.class;
+            case NIO:
+            default:
+                return NioIoHandler.class;
+        }
     }
 
     private static ThreadFactory threadFactory(final String name, final boolean pinThreads) {

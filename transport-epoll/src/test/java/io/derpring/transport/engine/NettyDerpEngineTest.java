@@ -1,16 +1,15 @@
 package io.derpring.transport.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
-import io.derpring.engine.DerpEngineConfig;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.transport.Transport;
+import io.derpring.transport.internal.engine.NettyTransportSettings;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,10 +23,10 @@ class NettyDerpEngineTest {
         return Transport.available();
     }
 
-    private static NettyDerpEngine.Builder builder(final Transport transport) {
+    private static NettyDerpEngineBuilder builder(final Transport transport) {
         return NettyDerpEngine.builder()
-            .config(DerpEngineConfig.defaults())
-            .transport(NettyTransportSettings.builder().transport(transport).ioThreads(2).build())
+            .transport(transport)
+            .ioThreads(2)
             .keys(NodePrivateKey.generate(), DiscoPrivateKey.generate())
             .dataplane((peer, region, buffer, offset, length) -> { });
     }
@@ -41,14 +40,6 @@ class NettyDerpEngineTest {
         engine.close();
         awaitNoThreadsNamed(NettyTransportSettings.IO_THREAD_NAME);
         assertThat(engine.engine().status()).isEmpty();
-    }
-
-    @Test
-    void requiredPartsAreChecked() {
-        assertThatThrownBy(() -> NettyDerpEngine.builder().dataplane((p, r, b, o, l) -> { }).build())
-            .isInstanceOf(NullPointerException.class).hasMessageContaining("node key");
-        assertThatThrownBy(() -> NettyDerpEngine.builder().keys(NodePrivateKey.generate(), DiscoPrivateKey.generate())
-            .build()).isInstanceOf(NullPointerException.class).hasMessageContaining("dataplane");
     }
 
     @Test

@@ -45,6 +45,9 @@ public final class DerpClientSettings {
     public static final int DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK = 64 * 1024;
     /** derpring choice: a 101 head is ~200 bytes; anything near this is not a DERP server. */
     public static final int DEFAULT_MAX_RESPONSE_HEAD_BYTES = 16 * 1024;
+    /** Below this not even a bare {@code HTTP/1.1 101} status line and its upgrade headers fit. */
+    public static final int MIN_MAX_RESPONSE_HEAD_BYTES = 64;
+    public static final int MAX_MAX_RESPONSE_HEAD_BYTES = 1 << 20;
     /** Sent as User-Agent. Go sends {@code Go-http-client/1.1}; servers must not depend on it (vectors note). */
     public static final String DEFAULT_USER_AGENT = "derpring";
 
@@ -76,8 +79,8 @@ public final class DerpClientSettings {
             b.writeBufferLowWaterMark, 1, Integer.MAX_VALUE);
         this.writeBufferHighWaterMark = requireInRange("write buffer high water mark (bytes)",
             b.writeBufferHighWaterMark, b.writeBufferLowWaterMark, Integer.MAX_VALUE);
-        this.maxResponseHeadBytes = requireInRange("max HTTP response head (bytes)", b.maxResponseHeadBytes, 64,
-            1 << 20);
+        this.maxResponseHeadBytes = requireInRange("max HTTP response head (bytes)", b.maxResponseHeadBytes,
+            MIN_MAX_RESPONSE_HEAD_BYTES, MAX_MAX_RESPONSE_HEAD_BYTES);
         this.userAgent = requireHeaderValue("user agent", b.userAgent);
         this.idealNodeName = b.idealNodeName == null ? null : requireHeaderValue("Ideal-Node", b.idealNodeName);
         this.nanoClock = Objects.requireNonNull(b.nanoClock, "nano clock");

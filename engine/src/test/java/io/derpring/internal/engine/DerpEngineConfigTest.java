@@ -1,4 +1,4 @@
-package io.derpring.engine;
+package io.derpring.internal.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.derpring.engine;
+package io.derpring.internal.engine;
 
 import java.util.Objects;
 
@@ -36,7 +36,7 @@ public record DerpEngineConfig(RegionSettings regions, InboundRingConfig ring, b
             DEFAULT_DISCO_KEY_CACHE);
     }
 
-    static DiscoKeyCache keyCacheFor(final DerpEngineConfig config, final io.derpring.keys.DiscoPrivateKey key) {
+    public static DiscoKeyCache keyCacheFor(final DerpEngineConfig config, final io.derpring.keys.DiscoPrivateKey key) {
         return new DiscoKeyCache(key, config.discoKeyCache());
     }
 }

@@ -1,4 +1,4 @@
-package io.derpring.internal.ring;
+package io.derpring.engine;
 
 /** How the three stages are mapped onto consumer threads. */
 public enum StageThreading {

@@ -1,4 +1,4 @@
-package io.derpring.transport.engine;
+package io.derpring.transport.internal.engine;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -7,13 +7,14 @@ import javax.net.ssl.TrustManagerFactory;
 
 import io.derpring.derpmap.TransportSecurity;
 import io.derpring.runtime.InvalidConfigException;
-import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.Transport;
+import io.derpring.transport.engine.TlsMode;
+import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.internal.client.DerpClientSettings;
 
 /**
- * The Netty half of an engine's settings: what {@link io.derpring.engine.DerpEngineConfig} leaves to the transport.
- * Immutable; {@link Builder#build()} validates and fails with the setting's name, value and range.
+ * The Netty half of an engine's settings: what {@link io.derpring.internal.engine.DerpEngineConfig} leaves to the
+ * transport. An internal value: embedders set it through {@code NettyDerpEngine.builder()}. Immutable; {@link Builder#build()} validates and fails with the setting's name, value and range.
  *
  * <table>
  *   <caption>Settings and defaults</caption>
@@ -35,16 +36,6 @@ public final class NettyTransportSettings {
     public static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
     /** Prefix of every event-loop thread an engine creates (the engine's own threads are {@code derpring-*} too). */
     public static final String IO_THREAD_NAME = "derpring-io";
-
-    /** How connections are secured, whatever the DERP map says. */
-    public enum TlsMode {
-        /** Each node's own security from the DERP map: name verification, SHA-256 pin, or InsecureForTests. */
-        FROM_MAP,
-        /** TLS without certificate verification for every node (tests with self-signed relays). */
-        INSECURE_FOR_TESTS,
-        /** Plain HTTP to {@code DERPPort} (80 if unset): an explicit debug/test mode, never inferred (SPEC §5.10). */
-        PLAIN_HTTP_FOR_TESTS
-    }
 
     private final Transport transport;
     private final int ioThreads;
@@ -125,7 +116,7 @@ public final class NettyTransportSettings {
     }
 
     /** The dialer's override of each node's security: null follows the map. */
-    TransportSecurity securityOverride() {
+    public TransportSecurity securityOverride() {
         switch (tls) {
             case PLAIN_HTTP_FOR_TESTS:
                 return new TransportSecurity.PlainHttp();

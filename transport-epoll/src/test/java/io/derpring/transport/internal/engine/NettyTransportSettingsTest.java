@@ -1,4 +1,4 @@
-package io.derpring.transport.engine;
+package io.derpring.transport.internal.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +11,7 @@ import io.derpring.derpmap.TransportSecurity;
 import io.derpring.runtime.InvalidConfigException;
 import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.Transport;
-import io.derpring.transport.engine.NettyTransportSettings.TlsMode;
+import io.derpring.transport.engine.TlsMode;
 import org.junit.jupiter.api.Test;
 
 class NettyTransportSettingsTest {
