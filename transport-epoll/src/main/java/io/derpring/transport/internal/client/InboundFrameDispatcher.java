@@ -27,7 +27,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>RecvPacket: offered to the inbound ring straight from the buffer the reader lent (Netty's memory, or the
  *       reader's staging for a frame split across reads): the ring's slot copy is the only copy. A full ring refuses
  *       it; the packet is then kept here (the one copy made only under backpressure) and reading pauses.</li>
- *   <li>ServerKey / ServerInfo: the handshake, handed to the {@link DerpClientHandler}.</li>
+ *   <li>ServerKey / ServerInfo: the handshake, handed to the {@link DerpHandshake}.</li>
  *   <li>Ping: a Pong is owed (SPEC §3.6, B28). Everything else: counted and passed to the {@link DerpNodeListener}.</li>
  * </ul>
  * Per-packet counts are kept in fields and added to the shared counters once per read ({@link #publishCounts()}).
@@ -37,6 +37,8 @@ final class InboundFrameDispatcher implements FrameHandler {
     static final int REFUSED_CAPACITY = DerpProtocol.KEY_LENGTH + FrameLimits.MAX_PACKET_SIZE;
 
     private final DerpClientHandler handler;
+    private final DerpHandshake handshake;
+    private final InboundFraming framing;
     private final DerpNodeConnection connection;
     private final DerpNodeListener listener;
     private final InboundRing ring;
@@ -51,10 +53,18 @@ final class InboundFrameDispatcher implements FrameHandler {
     private UnsafeBuffer refused;
     private int refusedPacketLength = -1;
 
-    InboundFrameDispatcher(final DerpClientHandler handler, final DerpNodeConnection connection,
+    /**
+     * @param handler   fails the connection on a protocol error
+     * @param handshake takes ServerKey and ServerInfo
+     * @param framing   paused and resumed by the ring
+     */
+    InboundFrameDispatcher(final DerpClientHandler handler, final DerpHandshake handshake,
+                           final InboundFraming framing, final DerpNodeConnection connection,
                            final DerpNodeListener listener, final InboundRing ring, final int regionId,
                            final OutboundDrain drain, final Counters<ClientCounter> counters) {
         this.handler = handler;
+        this.handshake = handshake;
+        this.framing = framing;
         this.connection = connection;
         this.listener = listener;
         this.ring = ring;
@@ -78,10 +88,10 @@ final class InboundFrameDispatcher implements FrameHandler {
                 onRecvPacket(buffer, offset, length);
                 break;
             case FrameType.SERVER_KEY: // delivered only as the greeting; a later one is skipped by the rules (B21)
-                handler.onServerKey(ServerKeyFlyweight.readServerKey(buffer, offset));
+                handshake.onServerKey(ServerKeyFlyweight.readServerKey(buffer, offset));
                 break;
             case FrameType.SERVER_INFO:
-                handler.onServerInfo(buffer, offset, length);
+                handshake.onServerInfo(buffer, offset, length);
                 break;
             case FrameType.KEEP_ALIVE:
                 counters.increment(ClientCounter.KEEP_ALIVES_RECEIVED);
@@ -132,14 +142,14 @@ final class InboundFrameDispatcher implements FrameHandler {
     private void onRecvPacket(final DirectBuffer buffer, final int offset, final int length) {
         received++;
         final int outcome = ring.offer(regionId, buffer, PacketFlyweight.keyOffset(offset),
-            PacketFlyweight.packetOffset(offset), PacketFlyweight.packetLength(length), nowNs, handler);
+            PacketFlyweight.packetOffset(offset), PacketFlyweight.packetLength(length), nowNs, framing);
         if (outcome == InboundRing.PUBLISHED) {
             published++;
         } else if (outcome == InboundRing.DROPPED) {
             droppedByRing++;
         } else {
             keepRefused(buffer, offset, length);
-            handler.pausedByFullRing();
+            framing.pausedByFullRing();
         }
     }
 
@@ -162,7 +172,7 @@ final class InboundFrameDispatcher implements FrameHandler {
             return true;
         }
         final int outcome = ring.offer(regionId, refused, PacketFlyweight.keyOffset(0), PacketFlyweight.packetOffset(0),
-            refusedPacketLength, nowNs, handler);
+            refusedPacketLength, nowNs, framing);
         if (outcome == InboundRing.FULL) {
             return false;
         }
