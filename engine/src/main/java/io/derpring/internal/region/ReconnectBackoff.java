@@ -8,8 +8,8 @@ import io.derpring.engine.ReconnectSchedule;
  * Delay before the next reconnect attempt after consecutive failures (SPEC §5.1).
  *
  * <p>{@link ReconnectSchedule#GO}: Go {@code util/backoff}: on the n-th consecutive failure (n counted first, so 1
- * on the first) {@code d = min(n²·10 ms, 5 s) × U[0.5, 1.5)}; success resets n. The first retry waits 5–15 ms and no delay
- * exceeds 7.5 s. {@link ReconnectSchedule#RUST_HEAD} uses n before counting (first retry immediate);
+ * on the first) {@code d = min(n²·10 ms, 5 s) × U[0.5, 1.5)}; success resets n. The first retry waits 5–15 ms and
+ * no delay exceeds 7.5 s. {@link ReconnectSchedule#RUST_HEAD} uses n before counting (first retry immediate);
  * {@link ReconnectSchedule#FLAT_500MS} is the reference multiderp's fixed sleep.
  */
 public final class ReconnectBackoff {

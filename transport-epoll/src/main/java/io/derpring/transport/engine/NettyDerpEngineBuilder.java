@@ -102,8 +102,7 @@ public final class NettyDerpEngineBuilder {
     }
 
     /**
-     * Peers whose disco box key is kept, so X25519 runs once per peer. Default 4096; a power of two in
-     * [{@value DerpEngineConfig#MIN_DISCO_KEY_CACHE}, {@code 2^20}].
+     * Peers whose disco box key is kept, so X25519 runs once per peer. Default 4096; a power of two in [16, 2^20].
      */
     public NettyDerpEngineBuilder discoKeyCache(final int peers) {
         this.discoKeyCache = requirePowerOfTwo("discoKeyCache", peers, DerpEngineConfig.MIN_DISCO_KEY_CACHE,
@@ -129,8 +128,7 @@ public final class NettyDerpEngineBuilder {
     }
 
     /**
-     * Packets queued per region while it connects (Go derpWriteQueueDepth). Default 32; range
-     * [1, {@value RegionSettings#MAX_QUEUE_DEPTH}].
+     * Packets queued per region while it connects (Go derpWriteQueueDepth). Default 32; range [1, 4096].
      */
     public NettyDerpEngineBuilder connectingQueueDepth(final int packets) {
         this.connectingQueueDepth = requireInRange("connectingQueueDepth", packets, 1,
@@ -138,7 +136,7 @@ public final class NettyDerpEngineBuilder {
         return this;
     }
 
-    /** Disco frames queued per region while it connects. Default 8; range [1, {@value RegionSettings#MAX_QUEUE_DEPTH}]. */
+    /** Disco frames queued per region while it connects. Default 8; range [1, 4096]. */
     public NettyDerpEngineBuilder discoQueueDepth(final int frames) {
         this.discoQueueDepth = requireInRange("discoQueueDepth", frames, 1, RegionSettings.MAX_QUEUE_DEPTH);
         return this;
@@ -147,8 +145,8 @@ public final class NettyDerpEngineBuilder {
     // ---- inbound ring (SPEC §5.4–§5.6) ----
 
     /**
-     * Slots in the inbound ring. Default 1024; a power of two in [{@value InboundRingConfig#MIN_RING_SIZE},
-     * {@code 2^20}], and {@code ringSize × ringSlotCapacity} at most {@code Integer.MAX_VALUE} bytes (one buffer).
+     * Slots in the inbound ring. Default 1024; a power of two in [2, 2^20], and {@code ringSize × ringSlotCapacity}
+     * at most {@code Integer.MAX_VALUE} bytes (the slots are one buffer; checked in {@link #build()}).
      */
     public NettyDerpEngineBuilder ringSize(final int slots) {
         this.ringSize = requirePowerOfTwo("ringSize", slots, InboundRingConfig.MIN_RING_SIZE,
@@ -157,8 +155,7 @@ public final class NettyDerpEngineBuilder {
     }
 
     /**
-     * Bytes per ring slot; a larger packet takes a spill buffer. Default 2048; range
-     * [{@value InboundRingConfig#MIN_SLOT_CAPACITY}, {@value InboundRingConfig#MAX_PACKET_LENGTH}].
+     * Bytes per ring slot; a larger packet takes a spill buffer. Default 2048; range [256, 65536].
      */
     public NettyDerpEngineBuilder ringSlotCapacity(final int bytes) {
         this.ringSlotCapacity = requireInRange("ringSlotCapacity", bytes, InboundRingConfig.MIN_SLOT_CAPACITY,
@@ -167,8 +164,7 @@ public final class NettyDerpEngineBuilder {
     }
 
     /**
-     * 64 KiB buffers for packets larger than a slot; 0 drops them (counted). Default 8; range
-     * [0, {@value InboundRingConfig#MAX_SPILL_BUFFERS}].
+     * 64 KiB buffers for packets larger than a slot; 0 drops them (counted). Default 8; range [0, 1024].
      */
     public NettyDerpEngineBuilder spillBuffers(final int count) {
         ring.spillBuffers(requireInRange("spillBuffers", count, 0, InboundRingConfig.MAX_SPILL_BUFFERS));
@@ -220,7 +216,7 @@ public final class NettyDerpEngineBuilder {
 
     /**
      * I/O threads of the engine's own event loop group. Default: one per core; range
-     * [1, {@value NettyTransportSettings#MAX_IO_THREADS}]. Not with {@link #eventLoopGroup}.
+     * [1, 1024]. Not with {@link #eventLoopGroup}.
      */
     public NettyDerpEngineBuilder ioThreads(final int threads) {
         transportSettings.ioThreads(requireInRange("ioThreads", threads, 1, NettyTransportSettings.MAX_IO_THREADS));
@@ -310,7 +306,7 @@ public final class NettyDerpEngineBuilder {
 
     /**
      * Packets queued per live connection for its event loop to write. Default 32 (Go derpWriteQueueDepth); range
-     * [1, {@value DerpClientSettings#MAX_OUTBOUND_QUEUE_DEPTH}].
+     * [1, 4096].
      */
     public NettyDerpEngineBuilder connectionQueueDepth(final int packets) {
         client.outboundQueueDepth(requireInRange("connectionQueueDepth", packets, 1,
@@ -320,7 +316,7 @@ public final class NettyDerpEngineBuilder {
 
     /**
      * Initial bytes per connection queue slot (a whole SendPacket frame); a slot grows once for a larger packet.
-     * Default 2048; range [{@value DerpClientSettings#MIN_OUTBOUND_SLOT_CAPACITY}, the largest SendPacket frame].
+     * Default 2048; range [64, the SendPacket frame of the largest packet].
      */
     public NettyDerpEngineBuilder connectionSlotCapacity(final int bytes) {
         client.outboundSlotCapacity(requireInRange("connectionSlotCapacity", bytes,
@@ -341,7 +337,7 @@ public final class NettyDerpEngineBuilder {
 
     /**
      * The largest HTTP response head accepted before the upgrade; more is not a DERP server. Default 16 KiB; range
-     * [{@value DerpClientSettings#MIN_MAX_RESPONSE_HEAD_BYTES}, {@value DerpClientSettings#MAX_MAX_RESPONSE_HEAD_BYTES}].
+     * [64, 1 MiB].
      */
     public NettyDerpEngineBuilder maxResponseHeadBytes(final int bytes) {
         client.maxResponseHeadBytes(requireInRange("maxResponseHeadBytes", bytes,
