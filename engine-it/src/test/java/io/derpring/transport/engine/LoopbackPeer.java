@@ -3,6 +3,7 @@ package io.derpring.transport.engine;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 
 import io.derpring.dataplane.Dataplane;
 import io.derpring.derpmap.DerpMap;
@@ -16,6 +17,7 @@ import io.derpring.region.RegionState;
 import io.derpring.region.RegionStatus;
 import io.derpring.transport.Transport;
 import io.derpring.transport.engine.TlsMode;
+import io.netty.channel.EventLoopGroup;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -36,14 +38,23 @@ final class LoopbackPeer implements AutoCloseable, Dataplane, RegionListener {
     final NettyDerpEngine netty;
 
     LoopbackPeer(final String name, final Transport transport, final Duration idleTimeout) {
+        this(name, idleTimeout, b -> b.transport(transport).ioThreads(1));
+    }
+
+    /** A peer on the embedder's {@code group}: the engine neither owns nor closes it. */
+    LoopbackPeer(final String name, final EventLoopGroup group, final Duration idleTimeout) {
+        this(name, idleTimeout, b -> b.eventLoopGroup(group));
+    }
+
+    private LoopbackPeer(final String name, final Duration idleTimeout, final Consumer<NettyDerpEngineBuilder> loops) {
         this.name = name;
-        netty = NettyDerpEngine.builder()
+        final NettyDerpEngineBuilder builder = NettyDerpEngine.builder()
             .idleTimeout(idleTimeout)
             .ringSize(64)
             .discoKeyCache(16) // the smallest allowed: a test netmap has a few peers
-            .transport(transport)
-            .ioThreads(1)
-            .tls(TlsMode.PLAIN_HTTP_FOR_TESTS)
+            .tls(TlsMode.PLAIN_HTTP_FOR_TESTS);
+        loops.accept(builder);
+        netty = builder
             .keys(nodeKey, discoKey)
             .dataplane(this)
             .listener(this)
