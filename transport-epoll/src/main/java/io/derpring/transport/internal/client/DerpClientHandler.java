@@ -42,7 +42,7 @@ final class DerpClientHandler extends ChannelInboundHandlerAdapter {
         this.connection = connection;
         this.settings = connection.settings();
         this.drain = connection.drain();
-        this.deadlines = new ConnectionDeadlines(connection);
+        this.deadlines = new ConnectionDeadlines(settings, connection.describeNode());
         this.tls = tls;
     }
 
@@ -142,8 +142,8 @@ final class DerpClientHandler extends ChannelInboundHandlerAdapter {
         if (ctx == null || phase == Phase.CLOSED) { // null: the dial won, the handler is not on the pipeline yet
             return;
         }
-        final DerpConnectionException passed = deadlines.check(nowNs, phase == Phase.CONNECTED, framing,
-            ctx.channel());
+        final DerpConnectionException passed = deadlines.check(nowNs, phase == Phase.CONNECTED,
+            framing.isPaused(), framing.lastReadNs(), ctx.channel());
         if (passed != null) {
             fail(passed);
         }
