@@ -10,6 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 import io.derpring.engine.DerpEngineConfig;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodePrivateKey;
+import io.derpring.metrics.Metric;
 import io.derpring.transport.Transport;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,9 @@ class NettyDerpEngineTest {
     @Test
     void metricsIncludeTheConnectionsCounters() {
         try (NettyDerpEngine engine = builder(Transport.detect()).build()) {
-            assertThat(engine.metrics()).containsKey("client.connects").containsKey("region.sent");
+            assertThat(engine.metrics()).isSameAs(engine.engine().metrics());
+            assertThat(engine.metrics().engineWide()).extracting(Metric::name)
+                .contains("derpring_engine_client_connects", "derpring_engine_region_sent");
         }
     }
 
