@@ -91,21 +91,21 @@ public final class EngineMetrics {
 
     /** Appends every metric in the Prometheus text format (0.0.4); counters get the format's {@code _total}. */
     public void writePrometheus(final StringBuilder out) {
-        final PrometheusText text = new PrometheusText(out);
         for (int i = 0; i < engineWide.size(); i++) {
             final Metric m = engineWide.get(i);
             final String suffix = suffix(m.type());
-            text.header(m.name(), suffix, m.help(), m.type()).sample(m.name(), suffix, m.value());
+            PrometheusText.header(out, m.name(), suffix, m.help(), m.type());
+            PrometheusText.sample(out, m.name(), suffix, m.value());
         }
         final int[] regions = regionIds.get();
         for (int i = 0; i < perRegion.size(); i++) {
             final RegionMetric m = perRegion.get(i);
             final String suffix = suffix(m.type());
-            text.header(m.name(), suffix, m.help(), m.type());
+            PrometheusText.header(out, m.name(), suffix, m.help(), m.type());
             for (final int region : regions) {
                 final long value = m.value(region);
                 if (value != RegionMetric.ABSENT) { // the map changed since the ids were read
-                    text.sample(m.name(), suffix, REGION_LABEL, region, value);
+                    PrometheusText.sample(out, m.name(), suffix, REGION_LABEL, region, value);
                 }
             }
         }

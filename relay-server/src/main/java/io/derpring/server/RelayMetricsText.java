@@ -1,5 +1,8 @@
 package io.derpring.server;
 
+import static io.derpring.internal.metrics.PrometheusText.header;
+import static io.derpring.internal.metrics.PrometheusText.sample;
+import static io.derpring.internal.metrics.PrometheusText.single;
 import static io.derpring.metrics.MetricType.COUNTER;
 import static io.derpring.metrics.MetricType.GAUGE;
 
@@ -25,33 +28,34 @@ final class RelayMetricsText {
 
     static String render(final DerpRelayServer.Stats s) {
         final StringBuilder b = new StringBuilder(INITIAL_PAGE_CHARS);
-        write(new PrometheusText(b), s);
+        write(b, s);
         return b.toString();
     }
 
-    private static void write(final PrometheusText t, final DerpRelayServer.Stats s) {
+    private static void write(final StringBuilder out, final DerpRelayServer.Stats s) {
         final Relay.Snapshot r = s.relay();
-        t.single("derp_connections", "Registered DERP client connections.", GAUGE, r.gauge(RelayGauge.CONNECTIONS));
-        t.single("derp_connected_keys", "Distinct node keys connected.", GAUGE, r.connectedKeys());
-        t.header("derp_queued_packets", "Packets waiting in client queues.", GAUGE)
-            .sample("derp_queued_packets", "queue", "data", r.gauge(RelayGauge.QUEUED_DATA_PACKETS))
-            .sample("derp_queued_packets", "queue", "disco", r.gauge(RelayGauge.QUEUED_DISCO_PACKETS));
-        t.single("derp_queued_bytes", "Frame bytes waiting in client queues.", GAUGE, r.gauge(RelayGauge.QUEUED_BYTES));
+        single(out, "derp_connections", "Registered DERP client connections.", GAUGE, r.gauge(RelayGauge.CONNECTIONS));
+        single(out, "derp_connected_keys", "Distinct node keys connected.", GAUGE, r.connectedKeys());
+        header(out, "derp_queued_packets", "Packets waiting in client queues.", GAUGE);
+        sample(out, "derp_queued_packets", "queue", "data", r.gauge(RelayGauge.QUEUED_DATA_PACKETS));
+        sample(out, "derp_queued_packets", "queue", "disco", r.gauge(RelayGauge.QUEUED_DISCO_PACKETS));
+        single(out, "derp_queued_bytes", "Frame bytes waiting in client queues.", GAUGE,
+            r.gauge(RelayGauge.QUEUED_BYTES));
 
         final long disco = r.counter(RelayCounter.PACKETS_RECEIVED_DISCO);
-        t.header("derp_packets_received_total", "Packets received from clients.", COUNTER)
-            .sample("derp_packets_received_total", "kind", "disco", disco)
-            .sample("derp_packets_received_total", "kind", "other", r.counter(RelayCounter.PACKETS_RECEIVED) - disco);
-        t.single("derp_bytes_received_total", "Packet bytes received from clients.", COUNTER,
+        header(out, "derp_packets_received_total", "Packets received from clients.", COUNTER);
+        sample(out, "derp_packets_received_total", "kind", "disco", disco);
+        sample(out, "derp_packets_received_total", "kind", "other", r.counter(RelayCounter.PACKETS_RECEIVED) - disco);
+        single(out, "derp_bytes_received_total", "Packet bytes received from clients.", COUNTER,
             r.counter(RelayCounter.BYTES_RECEIVED));
-        t.single("derp_packets_forwarded_total", "Packets written to their destination.", COUNTER,
+        single(out, "derp_packets_forwarded_total", "Packets written to their destination.", COUNTER,
             r.counter(RelayCounter.PACKETS_FORWARDED));
-        t.single("derp_bytes_forwarded_total", "Packet bytes written to their destination.", COUNTER,
+        single(out, "derp_bytes_forwarded_total", "Packet bytes written to their destination.", COUNTER,
             r.counter(RelayCounter.BYTES_FORWARDED));
 
-        t.header("derp_packets_dropped_total", "Packets dropped, by reason and kind.", COUNTER);
+        header(out, "derp_packets_dropped_total", "Packets dropped, by reason and kind.", COUNTER);
         for (final RelayDrop d : RelayDrop.values()) {
-            t.sample("derp_packets_dropped_total", "reason", d.reason().label(), "kind", d.kind(), r.drop(d));
+            sample(out, "derp_packets_dropped_total", "reason", d.reason().label(), "kind", d.kind(), r.drop(d));
         }
         for (final RelayCounter c : RelayCounter.values()) {
             switch (c) {
@@ -62,26 +66,27 @@ final class RelayMetricsText {
                 case BYTES_FORWARDED:
                     continue; // above, with their own names and labels
                 default:
-                    t.single(counterName(c.name()), c.label(), COUNTER, r.counter(c));
+                    single(out, counterName(c.name()), c.label(), COUNTER, r.counter(c));
             }
         }
-        t.header("derp_connections_closed_total", "Connections ended, by reason.", COUNTER);
+        header(out, "derp_connections_closed_total", "Connections ended, by reason.", COUNTER);
         for (final ConnectionEnd e : ConnectionEnd.values()) {
-            t.sample("derp_connections_closed_total", "reason", e.label(), s.ends().get(e));
+            sample(out, "derp_connections_closed_total", "reason", e.label(), s.ends().get(e));
         }
-        t.header("derp_protocol_errors_total", "Connections closed for breaking a DERP rule, by rule.", COUNTER);
+        header(out, "derp_protocol_errors_total", "Connections closed for breaking a DERP rule, by rule.", COUNTER);
         for (final FrameError e : FrameError.values()) {
             final Long n = s.frameErrors().get(e);
             if (n != null) {
-                t.sample("derp_protocol_errors_total", "error", e.name().toLowerCase(Locale.ROOT), n);
+                sample(out, "derp_protocol_errors_total", "error", e.name().toLowerCase(Locale.ROOT), n);
             }
         }
-        t.header("derp_admissions_total", "Admission decisions for non-mesh clients (SPEC 3.8), by outcome.", COUNTER);
+        header(out, "derp_admissions_total", "Admission decisions for non-mesh clients (SPEC 3.8), by outcome.",
+            COUNTER);
         for (final AdmissionDecision d : AdmissionDecision.values()) {
-            t.sample("derp_admissions_total", "decision", d.label(), s.admissions().get(d));
+            sample(out, "derp_admissions_total", "decision", d.label(), s.admissions().get(d));
         }
         for (final ServerCounter c : ServerCounter.values()) {
-            t.single(counterName(c.name()), c.label(), COUNTER, s.server().get(c));
+            single(out, counterName(c.name()), c.label(), COUNTER, s.server().get(c));
         }
     }
 

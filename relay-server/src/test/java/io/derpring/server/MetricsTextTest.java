@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.derpring.internal.frame.FrameError;
+import io.derpring.internal.metrics.PrometheusTextParser;
 import io.derpring.internal.relay.Relay;
 import io.derpring.internal.relay.RelayCounter;
 import io.derpring.internal.relay.RelayDrop;
@@ -29,6 +30,14 @@ class MetricsTextTest {
             golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertThat(RelayMetricsText.render(distinctValues())).isEqualTo(golden);
+    }
+
+    @Test
+    void relayPageParsesAsPrometheusText() {
+        final PrometheusTextParser page = PrometheusTextParser.parse(RelayMetricsText.render(distinctValues()));
+
+        assertThat(page.samples).containsEntry("derp_packets_received_total{kind=\"other\"}", 998L);
+        assertThat(page.types).containsEntry("derp_connections", "gauge");
     }
 
     /** Every number different (n = 1, 2, 3, ... in enum order), so a swapped or missing sample shows. */
