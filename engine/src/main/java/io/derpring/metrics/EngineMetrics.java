@@ -122,7 +122,7 @@ public final class EngineMetrics {
         out.append(b);
     }
 
-    /** Every metric in the Prometheus text format (0.0.4), served with {@value PrometheusText#CONTENT_TYPE}. */
+    /** Every metric in the Prometheus text format (0.0.4), served as {@code text/plain; version=0.0.4}. */
     public String prometheusText() {
         final StringBuilder b = new StringBuilder(8192);
         writePrometheus(b);
