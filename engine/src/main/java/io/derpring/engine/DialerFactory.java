@@ -1,5 +1,6 @@
 package io.derpring.engine;
 
+import io.derpring.internal.metrics.Counters;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.internal.region.DerpDialer;
 import io.derpring.internal.ring.InboundRing;
@@ -11,4 +12,12 @@ import io.derpring.internal.ring.InboundRing;
 @FunctionalInterface
 public interface DialerFactory {
     DerpDialer create(InboundRing inbound, NodePrivateKey self);
+
+    /**
+     * What the connections of this factory's dialers count, exported with the engine's own metrics (the
+     * {@code client} group of {@link DerpEngine#metrics()}); null when the transport counts nothing.
+     */
+    default Counters<?> connectionCounters() {
+        return null;
+    }
 }

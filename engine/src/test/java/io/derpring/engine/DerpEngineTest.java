@@ -162,7 +162,8 @@ class DerpEngineTest {
 
         assertThat(dataplaneB.received).first().isEqualTo(keyA.publicKey() + "@900:0");
         assertThat(dataplaneA.received).last().isEqualTo(keyB.publicKey() + "@900:99");
-        assertThat(a.metrics()).containsEntry("region.sent", 100L).containsEntry("inbound.delivered_to_dataplane", 100L);
+        assertThat(a.metrics().value("derpring_engine_region_sent")).isEqualTo(100);
+        assertThat(a.metrics().value("derpring_engine_inbound_delivered_to_dataplane")).isEqualTo(100);
         assertThat(b.observedRoutes().regionOf(keyA.publicKey())).isEqualTo(900);
     }
 

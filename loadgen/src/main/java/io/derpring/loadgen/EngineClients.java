@@ -16,6 +16,7 @@ import io.derpring.engine.DialerFactory;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
+import io.derpring.metrics.EngineMetrics;
 import io.derpring.internal.metrics.Counters;
 import io.derpring.netmap.Netmap;
 import io.derpring.internal.region.OutboundRouter;
@@ -174,16 +175,14 @@ final class EngineClients implements LoadClients {
         return out;
     }
 
-    private static void addEngine(final Map<String, Long> out, final Map<String, Long> metrics) {
+    private static void addEngine(final Map<String, Long> out, final EngineMetrics metrics) {
         for (final InboundCounter c : ClientDropTally.RING) {
-            final String key = "inbound." + c.name().toLowerCase(java.util.Locale.ROOT);
-            ClientDropTally.add(out, "ring." + c.name().toLowerCase(java.util.Locale.ROOT),
-                metrics.getOrDefault(key, 0L));
+            final String name = c.name().toLowerCase(java.util.Locale.ROOT);
+            ClientDropTally.add(out, "ring." + name, metrics.value("derpring_engine_inbound_" + name));
         }
         for (final RegionCounter c : ClientDropTally.ROUTER) {
-            final String key = "region." + c.name().toLowerCase(java.util.Locale.ROOT);
-            ClientDropTally.add(out, "router." + c.name().toLowerCase(java.util.Locale.ROOT),
-                metrics.getOrDefault(key, 0L));
+            final String name = c.name().toLowerCase(java.util.Locale.ROOT);
+            ClientDropTally.add(out, "router." + name, metrics.value("derpring_engine_region_" + name));
         }
     }
 

@@ -210,7 +210,7 @@ public final class DerpRelayServer implements AutoCloseable {
                         metricsChannels.add(ch);
                         budget.onAccepted(ch);
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(METRICS_MAX_REQUEST_BYTES),
-                            new MetricsHandler(() -> PrometheusText.render(stats()), serverCounters,
+                            new MetricsHandler(() -> RelayMetricsText.render(stats()), serverCounters,
                                 settings.maxHttpRequestsPerConnection, settings.metricsTimeoutNs));
                     }
                 }), settings.metricsAddress, "metrics");

@@ -132,7 +132,7 @@ class AdmissionLoopbackTest {
         assertThat(admissions(AdmissionDecision.NOT_ALLOWED_LIST)).isEqualTo(1);
         assertThat(admissions(AdmissionDecision.ADMITTED)).isEqualTo(1);
         assertThat(server.relay().keyCount()).isEqualTo(1);
-        assertThat(PrometheusText.render(server.stats()))
+        assertThat(RelayMetricsText.render(server.stats()))
             .contains("derp_admissions_total{decision=\"not_allowed_list\"} 1\n")
             .contains("derp_admissions_total{decision=\"admitted\"} 1\n")
             .contains("derp_connections_closed_total{reason=\"admission_refused\"} 1\n");

@@ -114,7 +114,7 @@ final class LoopbackPeer implements AutoCloseable, Dataplane, RegionListener {
     }
 
     long metric(final String name) {
-        return engine().metrics().getOrDefault(name, -1L);
+        return engine().metrics().value(name);
     }
 
     boolean receivedFrom(final LoopbackPeer from, final int region, final int seq) {

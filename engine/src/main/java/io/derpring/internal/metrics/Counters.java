@@ -1,6 +1,7 @@
 package io.derpring.internal.metrics;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -13,10 +14,12 @@ public final class Counters<E extends Enum<E> & CounterDescriptor> {
     private static final int STRIDE = 8; // longs per 64-byte cache line
 
     private final E[] descriptors;
+    private final List<E> descriptorList;
     private final AtomicLongArray values;
 
     public Counters(final Class<E> type) {
         this.descriptors = type.getEnumConstants();
+        this.descriptorList = List.of(descriptors);
         this.values = new AtomicLongArray((descriptors.length + 1) * STRIDE);
     }
 
@@ -58,6 +61,11 @@ public final class Counters<E extends Enum<E> & CounterDescriptor> {
 
     public long get(final E counter) {
         return values.get(index(counter));
+    }
+
+    /** Every descriptor of the enum, in declaration order (what exporters iterate). */
+    public List<E> descriptors() {
+        return descriptorList;
     }
 
     /** A point-in-time copy, label-ordered as the enum; allocates (for scrapes and tests, not the hot path). */

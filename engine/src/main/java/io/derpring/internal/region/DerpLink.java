@@ -18,6 +18,11 @@ public interface DerpLink {
     /** Sends NotePreferred: whether this connection's region is our home (SPEC §5.3). */
     void notePreferred(boolean home);
 
+    /** Packets in the connection's own queue, not yet written (a snapshot, for metrics); 0 if it keeps none. */
+    default int queuedPackets() {
+        return 0;
+    }
+
     /** Last time a frame was received, on the clock the engine gave the dialer; for the idle rule. */
     long lastReceiveNs();
 

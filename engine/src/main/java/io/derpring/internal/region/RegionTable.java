@@ -1,5 +1,7 @@
 package io.derpring.internal.region;
 
+import java.util.Arrays;
+
 import io.derpring.internal.route.OutboundRegionChoice;
 import org.agrona.collections.Int2ObjectHashMap;
 
@@ -12,9 +14,23 @@ final class RegionTable implements OutboundRegionChoice.Liveness {
     static final RegionTable EMPTY = new RegionTable(new Int2ObjectHashMap<>());
 
     private final Int2ObjectHashMap<RegionSlot> slots;
+    /** Ascending, for metrics that list every region; never written after construction. */
+    private final int[] regionIds;
 
     RegionTable(final Int2ObjectHashMap<RegionSlot> slots) {
         this.slots = slots;
+        final int[] ids = new int[slots.size()];
+        int i = 0;
+        for (final Int2ObjectHashMap<RegionSlot>.KeyIterator it = slots.keySet().iterator(); it.hasNext(); ) {
+            ids[i++] = it.nextInt();
+        }
+        Arrays.sort(ids);
+        this.regionIds = ids;
+    }
+
+    /** The regions' ids in ascending order; shared, so callers must not write to it. */
+    int[] regionIds() {
+        return regionIds;
     }
 
     /** The slot of a region in the map (its task is live), or null. */

@@ -1,6 +1,7 @@
 package io.derpring.internal.ring;
 
 import io.derpring.internal.metrics.CounterDescriptor;
+import io.derpring.metrics.MetricType;
 
 /** Counted outcomes of the inbound pipeline; every frame offered is published (see InboundRing#framesPublished) or counted as dropped. */
 public enum InboundCounter implements CounterDescriptor {
@@ -18,7 +19,12 @@ public enum InboundCounter implements CounterDescriptor {
     DISCO_CALL_ME_MAYBE_NO_CANDIDATES(19, "relayed CallMeMaybe consumed: no endpoint survived the candidate filter"),
     DELIVERED_TO_DATAPLANE(14, "frames handed to the dataplane"),
     STAGE_ERRORS(15, "unexpected exceptions in a stage (recorded, slot skipped)"),
-    RING_HIGH_WATER(16, "most slots in use at once, sampled by the consumer at each batch start"),
+    RING_HIGH_WATER(16, "most slots in use at once, sampled by the consumer at each batch start") {
+        @Override
+        public MetricType type() {
+            return MetricType.GAUGE; // written with Counters.max
+        }
+    },
     BACKPRESSURE_PAUSES(17, "times a connection was paused because the ring was full"),
     BACKPRESSURE_RESUMES(18, "times a paused connection was resumed after the ring drained");
 

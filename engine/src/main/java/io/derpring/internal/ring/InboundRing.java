@@ -201,7 +201,8 @@ public final class InboundRing implements AutoCloseable {
         return spillPool.available();
     }
 
-    int pausedConnections() {
+    /** Connections paused now because the ring was full (backpressure policy). */
+    public int pausedConnections() {
         return paused.size();
     }
 

@@ -1,7 +1,5 @@
 package io.derpring.transport.engine;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.derpring.dataplane.Dataplane;
@@ -11,6 +9,7 @@ import io.derpring.internal.engine.DerpEngineConfig;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.internal.metrics.Counters;
+import io.derpring.metrics.EngineMetrics;
 import io.derpring.region.RegionListener;
 import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.internal.client.ClientCounter;
@@ -115,11 +114,12 @@ public final class NettyDerpEngine implements AutoCloseable {
         return clientCounters;
     }
 
-    /** The engine's metrics plus the connections' ("client." prefix). Allocates: for scrapes. */
-    public Map<String, Long> metrics() {
-        final Map<String, Long> out = new LinkedHashMap<>(engine.metrics());
-        clientCounters.snapshot().forEach((k, v) -> out.put("client." + k.name().toLowerCase(), v));
-        return out;
+    /**
+     * The engine's metrics, which include these connections' counters (the {@code client} group): the same object
+     * as {@code engine().metrics()}.
+     */
+    public EngineMetrics metrics() {
+        return engine.metrics();
     }
 
     /** Closes the engine, then stops the event loops it created (bounded by the shutdown timeout). Idempotent. */

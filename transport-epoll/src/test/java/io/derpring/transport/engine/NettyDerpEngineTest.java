@@ -6,9 +6,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
+import io.derpring.internal.metrics.PrometheusTextParser;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodePrivateKey;
+import io.derpring.metrics.Metric;
 import io.derpring.transport.Transport;
+import io.derpring.transport.internal.client.ClientCounter;
 import io.derpring.transport.internal.engine.NettyTransportSettings;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
@@ -45,7 +48,20 @@ class NettyDerpEngineTest {
     @Test
     void metricsIncludeTheConnectionsCounters() {
         try (NettyDerpEngine engine = builder(Transport.detect()).build()) {
-            assertThat(engine.metrics()).containsKey("client.connects").containsKey("region.sent");
+            assertThat(engine.metrics()).isSameAs(engine.engine().metrics());
+            assertThat(engine.metrics().engineWide()).extracting(Metric::name)
+                .contains("derpring_engine_client_connects", "derpring_engine_region_sent");
+        }
+    }
+
+    @Test
+    void prometheusTextIncludesTheConnectionsCounters() {
+        try (NettyDerpEngine engine = builder(Transport.detect()).build()) {
+            engine.clientCounters().add(ClientCounter.BYTES_SENT, 42);
+
+            assertThat(PrometheusTextParser.parse(engine.metrics().prometheusText()).samples)
+                .containsEntry("derpring_engine_client_bytes_sent_total", 42L)
+                .containsEntry("derpring_engine_region_sent_total", 0L);
         }
     }
 

@@ -60,8 +60,18 @@ public final class NettyDerpDialer implements DerpDialer {
     public static DialerFactory factory(final Transport transport, final EventLoopGroup group,
                                         final DerpClientSettings settings, final TransportSecurity securityOverride,
                                         final TrustManagerFactory trust, final Counters<ClientCounter> counters) {
-        return (inbound, self) -> new NettyDerpDialer(transport, group, settings, securityOverride, trust, inbound,
-            self, counters);
+        return new DialerFactory() {
+            @Override
+            public DerpDialer create(final InboundRing inbound, final NodePrivateKey self) {
+                return new NettyDerpDialer(transport, group, settings, securityOverride, trust, inbound, self,
+                    counters);
+            }
+
+            @Override
+            public Counters<ClientCounter> connectionCounters() {
+                return counters;
+            }
+        };
     }
 
     @Override
