@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DerpEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DerpEngine.class);
-    /** The conductor parks at most this long when idle: the worst-case latency to wake a dormant region. */
-    private static final long CONDUCTOR_MAX_PARK_NS = 1_000_000;
+    /** The idle conductor's first park; it doubles up to {@link DerpEngineConfig#conductorIdleParkNs()}. */
+    private static final long CONDUCTOR_MIN_PARK_NS = DerpEngineConfig.MIN_CONDUCTOR_IDLE_PARK.toNanos();
 
     private final NetmapHolder netmaps = new NetmapHolder();
     private final ObservedRoutes routes = new ObservedRoutes(Netmap.EMPTY);
@@ -86,7 +86,8 @@ public final class DerpEngine implements AutoCloseable {
             () -> ThreadLocalRandom.current().nextDouble(), regionCounters);
         router = new OutboundRouter(conductor, netmaps, routes, System::nanoTime);
         final DistinctErrorLog errors = new DistinctErrorLog(LOG);
-        conductorRunner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, CONDUCTOR_MAX_PARK_NS),
+        conductorRunner = new AgentRunner(new BackoffIdleStrategy(10, 10, CONDUCTOR_MIN_PARK_NS,
+            config.conductorIdleParkNs()),
             error -> errors.record("region conductor", error), (AtomicCounter) null, conductor);
     }
 
