@@ -75,7 +75,8 @@ public final class InboundRing implements AutoCloseable {
         final ByteBuffer slab = ByteBuffer.allocateDirect(config.ringSize * config.slotCapacity); // <= MAX_SLAB_BYTES
         final AtomicInteger nextSlot = new AtomicInteger();
         this.paused = new PausedConnections(Math.max(1, config.ringSize / 4), counters);
-        final ThreadFactory threads = namedDaemonThreads(config.threading);
+        final ThreadFactory threads = config.stageThreads != null
+            ? config.stageThreads : namedDaemonThreads(config.threading);
         this.disruptor = new Disruptor<>(
             () -> new FrameSlot(new UnsafeBuffer(slab, nextSlot.getAndIncrement() * config.slotCapacity,
                 config.slotCapacity)),
