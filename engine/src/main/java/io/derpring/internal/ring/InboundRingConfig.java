@@ -62,6 +62,13 @@ public final class InboundRingConfig {
         return new Builder();
     }
 
+    /** A builder holding this config's values, to change one of them. */
+    public Builder toBuilder() {
+        return new Builder().ringSize(ringSize).slotCapacity(slotCapacity).spillBuffers(spillBuffers)
+            .fullPolicy(fullPolicy).threading(threading).waitStrategy(waitStrategy).singleProducer(singleProducer)
+            .stageThreadFactory(stageThreads);
+    }
+
     public static InboundRingConfig defaults() {
         return builder().build();
     }

@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NettyDerpEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NettyDerpEngine.class);
+    /** The name the ring gives its own fused stage thread, kept when the transport makes it. */
+    static final String STAGE_THREAD_NAME = "derpring-inbound-stages";
 
     private final NettyTransportSettings settings;
     private final EventLoopGroup group;
@@ -61,7 +63,8 @@ public final class NettyDerpEngine implements AutoCloseable {
             settings.securityOverride(), settings.trust(), clientCounters);
         DerpEngine built = null;
         try {
-            built = new DerpEngine(b.config, b.nodeKey, b.discoKey, b.dataplane, dialers, b.listener);
+            built = new DerpEngine(withPinnedStages(b.config, settings.pinThreads()), b.nodeKey, b.discoKey,
+                b.dataplane, dialers, b.listener);
         } finally {
             if (built == null) {
                 shutdownGroup(); // the engine refused its inputs: leave no threads behind
@@ -72,6 +75,19 @@ public final class NettyDerpEngine implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * With pinning on, the ring's stage thread is pinned like the I/O loops: the engine has no affinity code of its
+     * own, so the transport supplies the thread factory. A factory already in the config is kept.
+     */
+    static DerpEngineConfig withPinnedStages(final DerpEngineConfig config, final boolean pinThreads) {
+        if (!pinThreads || config.ring().stageThreadFactory() != null) {
+            return config;
+        }
+        return new DerpEngineConfig(config.regions(), config.ring().toBuilder()
+            .stageThreadFactory(EventLoops.threadFactory(STAGE_THREAD_NAME, true)).build(), config.ipv6Candidates(),
+            config.discoKeyCache(), config.conductorIdleParkNs());
     }
 
     /** Starts the engine's threads; connections start when a DERP map and home arrive. Returns this. */
