@@ -19,9 +19,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * <p>The hazard is a store-load (Dekker) race: the stage thread stores its sequence, then loads the paused queue;
  * the producer stores into the paused queue, then loads the sequence. Without a full fence between each store and
  * the load after it, both loads may read the old value and the connection stays paused. x86 (TSO) allows exactly
- * this reordering, through the store buffer, but the window is a few tens of cycles wide, so this test makes the
- * failure likely on the old code only with two idle cores; {@code PausedConnectionsProtocolTest} checks the
- * protocol's order deterministically.
+ * this reordering, through the store buffer: the producer keeps reading the stage sequence's cache line, so the stage
+ * thread's store to it waits in the store buffer while its next load goes ahead. On the 2-core development machine
+ * the unfenced code failed this test in 5 of 6 runs (both wait strategies, within 10 s each); it is a stress test,
+ * so a pass on other hardware is evidence, not proof. The register-then-re-check order itself is checked
+ * deterministically by {@code PausedConnectionsTest.aConnectionPausedJustAfterTheRingDrainedIsResumedAtOnce}.
  */
 @Tag(STRESS) // a million offers through two real threads
 @Timeout(120)
