@@ -36,8 +36,10 @@ import io.derpring.internal.route.OutboundRegionChoice;
 import io.derpring.metrics.EngineMetrics;
 import io.derpring.runtime.JvmRequirements;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +57,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DerpEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DerpEngine.class);
-    /** The conductor parks at most this long when idle: the worst-case latency to wake a dormant region. */
-    private static final long CONDUCTOR_MAX_PARK_NS = 1_000_000;
+    /** The idle conductor's first park; it doubles up to {@link DerpEngineConfig#conductorIdleParkNs()}. */
+    private static final long CONDUCTOR_MIN_PARK_NS = DerpEngineConfig.MIN_CONDUCTOR_IDLE_PARK.toNanos();
 
     private final NetmapHolder netmaps = new NetmapHolder();
     private final ObservedRoutes routes = new ObservedRoutes(Netmap.EMPTY);
@@ -68,6 +70,9 @@ public final class DerpEngine implements AutoCloseable {
     private final OutboundRouter router;
     private final AgentRunner conductorRunner;
     private final EngineMetrics metrics;
+    private final DistinctErrorLog dutyCycleErrors = new DistinctErrorLog(LOG);
+    /** The embedder's handle on the conductor and the stages after {@link #startInvoker()}, else null. */
+    private AgentInvoker invoker;
     private volatile DerpMap derpMap;
     private boolean started;
     private boolean closed;
@@ -91,19 +96,53 @@ public final class DerpEngine implements AutoCloseable {
         router = new OutboundRouter(conductor, netmaps, routes, System::nanoTime);
         metrics = EngineMetricsCatalog.of(ring, inboundCounters, regionCounters, transport.connectionCounters(),
             new RegionGauges(conductor));
-        final DistinctErrorLog errors = new DistinctErrorLog(LOG);
-        conductorRunner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, CONDUCTOR_MAX_PARK_NS),
-            error -> errors.record("region conductor", error), (AtomicCounter) null, conductor);
+        conductorRunner = new AgentRunner(new BackoffIdleStrategy(10, 10, CONDUCTOR_MIN_PARK_NS,
+            config.conductorIdleParkNs()),
+            error -> dutyCycleErrors.record("region conductor", error), (AtomicCounter) null, conductor);
     }
 
-    /** Starts the stage and conductor threads. */
+    /**
+     * Starts the stage and conductor threads.
+     *
+     * @throws IllegalStateException if the ring's stage threading is {@link StageThreading#INVOKED}: use
+     *                               {@link #startInvoker()}
+     */
     public synchronized DerpEngine start() {
+        if (ring.config().threading() == StageThreading.INVOKED) {
+            throw new IllegalStateException("ring stage threading is INVOKED: start with startInvoker()");
+        }
         if (!started && !closed) {
             started = true;
             ring.start();
             AgentRunner.startOnThread(conductorRunner);
         }
         return this;
+    }
+
+    /**
+     * Invoker mode, for embedders that own their threads: the engine starts no thread of its own, and each
+     * {@link AgentInvoker#invoke()} runs one duty cycle of the conductor (DERP map, home, connect, idle, backoff)
+     * and of the ring's stages (routes, disco, dataplane). Call {@code invoke()} from one thread, with the
+     * embedder's idle strategy backing off when it returns 0; the conductor acts only while it is invoked. Needs
+     * the ring's stage threading {@link StageThreading#INVOKED}; the transport's I/O threads are the transport's.
+     * Close the engine, not the invoker, from the invoking thread or once it has stopped invoking.
+     *
+     * @return the started invoker
+     * @throws IllegalStateException if the stage threading is not INVOKED, or the engine was started or closed
+     */
+    public synchronized AgentInvoker startInvoker() {
+        if (ring.config().threading() != StageThreading.INVOKED) {
+            throw new IllegalStateException("ring stage threading is " + ring.config().threading()
+                + ": invoker mode needs INVOKED");
+        }
+        if (started || closed) {
+            throw new IllegalStateException(closed ? "engine closed" : "engine already started");
+        }
+        started = true;
+        invoker = new AgentInvoker(error -> dutyCycleErrors.record("engine duty cycle", error), (AtomicCounter) null,
+            new CompositeAgent(conductor, ring.stageAgent()));
+        invoker.start();
+        return invoker;
     }
 
     /** Applies a DERP map (SPEC §5.2): new regions get a task, changed ones reconnect, removed ones close. */
@@ -192,7 +231,9 @@ public final class DerpEngine implements AutoCloseable {
             return;
         }
         closed = true;
-        if (started) {
+        if (invoker != null) {
+            invoker.close(); // the conductor's onClose (every connection closes) and the stages' shutdown
+        } else if (started) {
             conductorRunner.close(); // runs the conductor's onClose: every connection closes
         } else {
             conductor.onClose();

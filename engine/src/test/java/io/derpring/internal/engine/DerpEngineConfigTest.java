@@ -32,4 +32,36 @@ class DerpEngineConfigTest {
         assertThatThrownBy(() -> withDiscoKeyCache(entries)).isInstanceOf(InvalidConfigException.class)
             .hasMessageContaining("disco key cache");
     }
+
+    private static DerpEngineConfig withConductorIdlePark(final long parkNs) {
+        return new DerpEngineConfig(RegionSettings.defaults(), InboundRingConfig.defaults(), false,
+            DerpEngineConfig.DEFAULT_DISCO_KEY_CACHE, parkNs);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1_000L, 1_000_000L, 1_000_000_000L})
+    @DisplayName("a conductor idle park from its minimum to its maximum builds and is kept")
+    void conductorIdleParkInRangeIsAccepted(final long parkNs) {
+        assertThat(withConductorIdlePark(parkNs).conductorIdleParkNs()).isEqualTo(parkNs);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {999L, 0L, -1L, 1_000_000_001L, Long.MAX_VALUE})
+    @DisplayName("a conductor idle park below the minimum or above the maximum is an InvalidConfigException naming it")
+    void conductorIdleParkOutOfRangeIsAConfigError(final long parkNs) {
+        assertThatThrownBy(() -> withConductorIdlePark(parkNs)).isInstanceOf(InvalidConfigException.class)
+            .hasMessageContaining("conductor idle park");
+    }
+
+    @org.junit.jupiter.api.Test
+    void theLimitsAreTheNamedConstants() {
+        assertThat(DerpEngineConfig.MIN_CONDUCTOR_IDLE_PARK.toNanos()).isEqualTo(1_000L);
+        assertThat(DerpEngineConfig.MAX_CONDUCTOR_IDLE_PARK.toNanos()).isEqualTo(1_000_000_000L);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theDefaultsKeepTheOneMillisecondConductorPark() {
+        assertThat(DerpEngineConfig.defaults().conductorIdleParkNs())
+            .isEqualTo(DerpEngineConfig.DEFAULT_CONDUCTOR_IDLE_PARK.toNanos()).isEqualTo(1_000_000L);
+    }
 }

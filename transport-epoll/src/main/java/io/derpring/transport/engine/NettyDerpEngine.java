@@ -3,6 +3,7 @@ package io.derpring.transport.engine;
 import java.util.concurrent.TimeUnit;
 
 import io.derpring.dataplane.Dataplane;
+import org.agrona.concurrent.AgentInvoker;
 import io.derpring.engine.DerpEngine;
 import io.derpring.engine.DialerFactory;
 import io.derpring.internal.engine.DerpEngineConfig;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NettyDerpEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NettyDerpEngine.class);
+    /** The name the ring gives its own fused stage thread, kept when the transport makes it. */
+    static final String STAGE_THREAD_NAME = "derpring-inbound-stages";
 
     private final DerpEngineConfig config;
     private final NettyTransportSettings settings;
@@ -69,7 +72,8 @@ public final class NettyDerpEngine implements AutoCloseable {
             settings.securityOverride(), settings.trust(), clientCounters);
         DerpEngine built = null;
         try {
-            built = new DerpEngine(config, nodeKey, discoKey, dataplane, dialers, listener);
+            built = new DerpEngine(withPinnedStages(config, settings.pinThreads()), nodeKey, discoKey, dataplane,
+                dialers, listener);
         } finally {
             if (built == null) {
                 shutdownGroup(); // the engine refused its inputs: leave no threads behind
@@ -81,6 +85,28 @@ public final class NettyDerpEngine implements AutoCloseable {
     /** Every setting, with its default and range: see {@link NettyDerpEngineBuilder}. */
     public static NettyDerpEngineBuilder builder() {
         return new NettyDerpEngineBuilder();
+    }
+
+    /**
+     * With pinning on, the ring's stage thread is pinned like the I/O loops: the engine has no affinity code of its
+     * own, so the transport supplies the thread factory. A factory already in the config is kept.
+     */
+    static DerpEngineConfig withPinnedStages(final DerpEngineConfig config, final boolean pinThreads) {
+        if (!pinThreads || config.ring().stageThreadFactory() != null) {
+            return config;
+        }
+        return new DerpEngineConfig(config.regions(), config.ring().toBuilder()
+            .stageThreadFactory(EventLoops.threadFactory(STAGE_THREAD_NAME, true)).build(), config.ipv6Candidates(),
+            config.discoKeyCache(), config.conductorIdleParkNs());
+    }
+
+    /**
+     * Invoker mode ({@code stageThreading(StageThreading.INVOKED)}): starts no conductor or stage thread and returns
+     * the started invoker whose {@code invoke()} runs one duty cycle of both; see {@link DerpEngine#startInvoker()}.
+     * The I/O loops still run on the event loop group.
+     */
+    public AgentInvoker startInvoker() {
+        return engine.startInvoker();
     }
 
     /** Starts the engine's threads; connections start when a DERP map and home arrive. Returns this. */

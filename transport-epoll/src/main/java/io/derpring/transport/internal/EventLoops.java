@@ -72,7 +72,11 @@ public final class EventLoops {
         }
     }
 
-    private static ThreadFactory threadFactory(final String name, final boolean pinThreads) {
+    /**
+     * Daemon threads named {@code name}, each bound to its own core when {@code pinThreads} is on and pinning
+     * works here (else unpinned, logged). Also makes the ring's stage thread when the I/O loops are pinned.
+     */
+    public static ThreadFactory threadFactory(final String name, final boolean pinThreads) {
         if (pinThreads) {
             try {
                 return new AffinityThreadFactory(name, true, AffinityStrategies.DIFFERENT_CORE);
