@@ -13,6 +13,7 @@ import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.internal.metrics.Counters;
 import io.derpring.region.RegionListener;
+import io.derpring.runtime.JvmRequirements;
 import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.internal.client.ClientCounter;
 import io.derpring.transport.internal.client.NettyDerpDialer;
@@ -70,7 +71,15 @@ public final class NettyDerpEngine implements AutoCloseable {
         this.engine = built;
     }
 
+    /**
+     * A builder with every default.
+     *
+     * @throws io.derpring.runtime.JvmRequirements.MissingJvmFlagException naming
+     *         {@link JvmRequirements#AGRONA_FLAG} when the JVM was started without it: checked here, before any
+     *         default touches Agrona
+     */
     public static Builder builder() {
+        JvmRequirements.requireAgronaAccess();
         return new Builder();
     }
 
