@@ -51,7 +51,7 @@ class DerpEngineTest {
                                      final LinkListener listener) {
                     clients.put(self.publicKey(), ring);
                     listener.onConnected();
-                    return new Link(self.publicKey(), (int) region.regionId(), listener);
+                    return new Link(self.publicKey(), region.regionId(), listener);
                 }
             };
         }
