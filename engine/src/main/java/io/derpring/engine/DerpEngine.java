@@ -100,10 +100,19 @@ public final class DerpEngine implements AutoCloseable {
         return this;
     }
 
-    /** Applies a DERP map (SPEC §5.2): new regions get a task, changed ones reconnect, removed ones close. */
+    /**
+     * Applies a DERP map (SPEC §5.2): new regions get a task, changed ones reconnect, removed ones close. All or
+     * nothing: a {@link DerpMap} is validated completely when it is parsed or built (a {@code DerpMapException} there
+     * names the field), so the only map refused here is {@code null}, and a refused map changes nothing.
+     *
+     * @throws NullPointerException when {@code map} is null; the engine keeps its current map
+     */
     public void updateDerpMap(final DerpMap map) {
-        derpMap = map;
+        Objects.requireNonNull(map, "DERP map");
+        // Nothing is published before the last check: the map used to be stored first and then refused by the
+        // conductor, so the status methods described a map that was never applied (issue 13 bug 4).
         conductor.updateDerpMap(map);
+        derpMap = map;
     }
 
     /** Installs a netmap snapshot; routes of peers that left are pruned first (SPEC §5.4). Single caller thread. */
