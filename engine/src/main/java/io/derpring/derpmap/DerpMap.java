@@ -50,6 +50,11 @@ public final class DerpMap {
         this.stunServersV4 = collectStunServersV4(this.regions);
     }
 
+    /** A builder for maps written in code (tests, static maps), validated as the JSON parser validates. */
+    public static DerpMapBuilder builder() {
+        return new DerpMapBuilder();
+    }
+
     /** The regions in ascending region-ID order (unmodifiable). */
     public List<DerpRegion> regions() {
         return regions;

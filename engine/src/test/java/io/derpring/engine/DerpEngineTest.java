@@ -13,7 +13,6 @@ import java.util.function.BooleanSupplier;
 
 import io.derpring.dataplane.Dataplane;
 import io.derpring.derpmap.DerpMap;
-import io.derpring.derpmap.DerpMapParser;
 import io.derpring.derpmap.DerpNode;
 import io.derpring.derpmap.DerpRegion;
 import io.derpring.keys.DiscoPrivateKey;
@@ -35,10 +34,10 @@ import org.junit.jupiter.api.Timeout;
 /** Two engines wired through an in-memory relay: the whole engine on real threads, without sockets. */
 @Timeout(60)
 class DerpEngineTest {
-    private static final DerpMap MAP = DerpMapParser.parse("{\"Regions\":{\"900\":{\"RegionID\":900,\"RegionCode\":"
-        + "\"a\",\"Nodes\":[{\"Name\":\"900a\",\"RegionID\":900,\"HostName\":\"relay.example.test\"}]},"
-        + "\"901\":{\"RegionID\":901,\"RegionCode\":\"b\",\"Nodes\":[{\"Name\":\"901a\",\"RegionID\":901,"
-        + "\"HostName\":\"relay2.example.test\",\"IPv4\":\"127.0.0.1\"}]}}}");
+    private static final DerpMap MAP = DerpMap.builder()
+        .region(900, "a", r -> r.node("900a", "relay.example.test", 0))
+        .region(901, "b", r -> r.node("901a", "relay2.example.test", 0).ipv4("127.0.0.1"))
+        .build();
 
     /** Delivers SendPacket to the destination engine's ring as RecvPacket(src || packet), per region. */
     static final class InMemoryRelay {

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30)
 class RefusedDerpMapTest {
-    private static final String ACCEPTED = "{\"Regions\":{\"900\":{\"RegionID\":900,\"RegionCode\":\"a\","
-        + "\"Nodes\":[{\"Name\":\"900a\",\"RegionID\":900,\"HostName\":\"a.example.test\",\"IPv4\":\"127.0.0.1\"}]}}}";
+    private static final DerpMap ACCEPTED = DerpMap.builder()
+        .region(900, "a", r -> r.node("900a", "127.0.0.1", 0)).build();
     /** Region 2^31: valid for tailcfg (up to 2^53-1), refused by derpring (int region ids). */
     private static final String REGION_ABOVE_INT = "{\"Regions\":{\"2147483648\":{\"RegionID\":2147483648,"
         + "\"RegionCode\":\"big\",\"Nodes\":[{\"Name\":\"big\",\"RegionID\":2147483648,"
@@ -50,8 +50,7 @@ class RefusedDerpMapTest {
         final Netmap.Builder netmap = Netmap.builder();
         netmap.addPeer(peer, DiscoPrivateKey.generate().publicKey(), 900);
         engine.updateNetmap(netmap.build());
-        final DerpMap accepted = DerpMapParser.parse(ACCEPTED);
-        engine.updateDerpMap(accepted);
+        engine.updateDerpMap(ACCEPTED);
         awaitApplied(900);
         stunBefore = engine.stunServersV4();
         codesBefore = engine.relayCodesForPeers();

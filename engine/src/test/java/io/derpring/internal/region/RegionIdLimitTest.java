@@ -5,7 +5,6 @@ import io.derpring.region.RegionState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.derpring.derpmap.DerpMap;
-import io.derpring.derpmap.DerpMapParser;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,9 +15,7 @@ class RegionIdLimitTest {
     private final RegionHarness h = new RegionHarness();
 
     private static DerpMap mapWithRegion(final int id) {
-        return DerpMapParser.parse("{\"Regions\":{\"" + id + "\":{\"RegionID\":" + id + ",\"RegionCode\":\"x\","
-            + "\"Nodes\":[{\"Name\":\"n\",\"RegionID\":" + id + ",\"HostName\":\"derp.example.test\","
-            + "\"IPv4\":\"127.0.0.1\",\"DERPPort\":3340}]}}}");
+        return DerpMap.builder().region(id, "x", r -> r.node("n", "127.0.0.1", 3340)).build();
     }
 
     @Test
