@@ -1,10 +1,13 @@
 package io.derpring.engine;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.derpring.dataplane.Dataplane;
@@ -21,9 +24,12 @@ import io.derpring.internal.metrics.Counters;
 import io.derpring.internal.metrics.DistinctErrorLog;
 import io.derpring.netmap.Netmap;
 import io.derpring.internal.netmap.NetmapHolder;
+import io.derpring.internal.region.ConductorDutyCycle;
+import io.derpring.internal.region.ConnectWaiters;
 import io.derpring.internal.region.OutboundRouter;
 import io.derpring.internal.region.RegionConductor;
 import io.derpring.internal.region.RegionCounter;
+import io.derpring.region.RegionConnectTimeoutException;
 import io.derpring.region.RegionListener;
 import io.derpring.region.RegionStatus;
 import io.derpring.internal.ring.InboundCounter;
@@ -62,6 +68,8 @@ public final class DerpEngine implements AutoCloseable {
     private final DiscoDemuxHandler demux;
     private final InboundRing ring;
     private final RegionConductor conductor;
+    private final ConnectWaiters connectWaiters;
+    private final ConductorDutyCycle conductorDuty;
     private final OutboundRouter router;
     private final AgentRunner conductorRunner;
     private volatile DerpMap derpMap;
@@ -81,13 +89,16 @@ public final class DerpEngine implements AutoCloseable {
         ring = new InboundRing(config.ring(), netmaps, inboundCounters,
             new ObservedRouteLearner(routes, inboundCounters), demux,
             new DataplaneHandoff(dataplane, inboundCounters));
-        conductor = new RegionConductor(config.regions(), transport.create(ring, nodeKey),
-            listener == null ? new RegionListener() { } : listener, routes, System::nanoTime,
-            () -> ThreadLocalRandom.current().nextDouble(), regionCounters);
+        // The waiters see region events first, on the conductor thread, then pass them on to the embedder's listener.
+        connectWaiters = new ConnectWaiters(listener == null ? new RegionListener() { } : listener,
+            config.connectTimeout(), System::nanoTime, ForkJoinPool.commonPool());
+        conductor = new RegionConductor(config.regions(), transport.create(ring, nodeKey), connectWaiters, routes,
+            System::nanoTime, () -> ThreadLocalRandom.current().nextDouble(), regionCounters);
+        conductorDuty = new ConductorDutyCycle(conductor, connectWaiters);
         router = new OutboundRouter(conductor, netmaps, routes, System::nanoTime);
         final DistinctErrorLog errors = new DistinctErrorLog(LOG);
         conductorRunner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, CONDUCTOR_MAX_PARK_NS),
-            error -> errors.record("region conductor", error), (AtomicCounter) null, conductor);
+            error -> errors.record("region conductor", error), (AtomicCounter) null, conductorDuty);
     }
 
     /** Starts the stage and conductor threads. */
@@ -98,6 +109,39 @@ public final class DerpEngine implements AutoCloseable {
             AgentRunner.startOnThread(conductorRunner);
         }
         return this;
+    }
+
+    /**
+     * Completes when the home region first receives ServerInfo (it is connected and traffic can flow). Fails with a
+     * {@link RegionConnectTimeoutException}, whose cause is the home region's last connection error, when that has
+     * not happened within {@link DerpEngineConfig#connectTimeout()} of the first {@link #setHomeRegion} (a map and a
+     * home may come in either order; the engine does nothing before it knows its home). {@link #close()} fails it
+     * with an {@code IllegalStateException}.
+     *
+     * <p>It settles once: the engine keeps reconnecting after a failure, and {@link #awaitConnected} waits again.
+     * Each call returns a new view of the same outcome, so cancelling one does not affect the engine or other callers.
+     * Dependent stages run on the common fork-join pool, never on the conductor thread.
+     */
+    public CompletableFuture<Void> connected() {
+        return connectWaiters.homeConnected();
+    }
+
+    /**
+     * Waits for region {@code regionId} to be connected (ServerInfo received): completes at once if it is, else when
+     * it connects, or fails with a {@link RegionConnectTimeoutException} (cause: the region's last connection error,
+     * or null) when {@code timeout}, counted from this call, passes first. Waiting does not wake a dormant region;
+     * traffic or {@link #setHomeRegion} does. Non-blocking: {@code join()} or {@code get()} the future to block.
+     * Completed on the common fork-join pool, never on the conductor thread; {@link #close()} fails it with an
+     * {@code IllegalStateException}; before
+     * {@link #start()} nothing completes it. At most {@link ConnectWaiters#MAX_PENDING_WAITERS} may be pending:
+     * beyond that the future fails at once with a {@code RejectedExecutionException}.
+     *
+     * @param timeout in [{@link DerpEngineConfig#MIN_CONNECT_TIMEOUT}, {@link DerpEngineConfig#MAX_CONNECT_TIMEOUT}]
+     * @throws io.derpring.runtime.InvalidConfigException when {@code timeout} is null or out of range
+     */
+    public CompletableFuture<Void> awaitConnected(final int regionId, final Duration timeout) {
+        DerpEngineConfig.requireConnectTimeout("awaitConnected timeout", timeout);
+        return connectWaiters.await(regionId, timeout);
     }
 
     /**
@@ -196,9 +240,9 @@ public final class DerpEngine implements AutoCloseable {
         }
         closed = true;
         if (started) {
-            conductorRunner.close(); // runs the conductor's onClose: every connection closes
+            conductorRunner.close(); // runs the conductor's onClose: every connection closes, waiters are cancelled
         } else {
-            conductor.onClose();
+            conductorDuty.onClose();
         }
         ring.close();
         LOG.info("engine closed");

@@ -1,5 +1,6 @@
 package io.derpring.engine;
 
+import java.time.Duration;
 import java.util.Objects;
 
 import io.derpring.internal.disco.DiscoKeyCache;
@@ -16,12 +17,23 @@ import io.derpring.runtime.InvalidConfigException;
  * @param ring           ring and slot sizes, ring-full policy, stage threading, wait strategy
  * @param ipv6Candidates accept IPv6 endpoints from CallMeMaybe (SPEC §5.7; off by default)
  * @param discoKeyCache  peers whose disco box key is kept (bounded; X25519 once per peer)
+ * @param connectTimeout how long {@link DerpEngine#connected()} waits for the home region's first ServerInfo,
+ *                       counted from the first home region selected (default {@link #DEFAULT_CONNECT_TIMEOUT})
  */
 public record DerpEngineConfig(RegionSettings regions, InboundRingConfig ring, boolean ipv6Candidates,
-                               int discoKeyCache) {
+                               int discoKeyCache, Duration connectTimeout) {
     public static final int DEFAULT_DISCO_KEY_CACHE = 4096;
     public static final int MIN_DISCO_KEY_CACHE = 16;
     public static final int MAX_DISCO_KEY_CACHE = DiscoKeyCache.MAX_CAPACITY;
+    /**
+     * Default wait for the home region: the transport's own connect timeout (10 s, {@code DerpClientSettings}), so
+     * one slow dial fits and a refused one has been retried a few times with Go's backoff (SPEC §5.1).
+     */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Shortest connect wait, for {@code connectTimeout} and {@code awaitConnected}: one conductor park is 1 ms. */
+    public static final Duration MIN_CONNECT_TIMEOUT = Duration.ofMillis(1);
+    /** Longest connect wait; derpring choice, far beyond any backoff (5 s cap) and small enough for nanosecond math. */
+    public static final Duration MAX_CONNECT_TIMEOUT = Duration.ofHours(24);
 
     public DerpEngineConfig {
         Objects.requireNonNull(regions, "region settings");
@@ -29,11 +41,30 @@ public record DerpEngineConfig(RegionSettings regions, InboundRingConfig ring, b
         // One rule, the cache's own: a power of two (its sets are indexed by a mask).
         InvalidConfigException.requirePowerOfTwo("disco key cache", discoKeyCache, MIN_DISCO_KEY_CACHE,
             MAX_DISCO_KEY_CACHE);
+        requireConnectTimeout("connect timeout", connectTimeout);
+    }
+
+    /** The settings before {@code connectTimeout} existed, with {@link #DEFAULT_CONNECT_TIMEOUT}. */
+    public DerpEngineConfig(final RegionSettings regions, final InboundRingConfig ring, final boolean ipv6Candidates,
+                            final int discoKeyCache) {
+        this(regions, ring, ipv6Candidates, discoKeyCache, DEFAULT_CONNECT_TIMEOUT);
     }
 
     public static DerpEngineConfig defaults() {
         return new DerpEngineConfig(RegionSettings.defaults(), InboundRingConfig.defaults(), false,
-            DEFAULT_DISCO_KEY_CACHE);
+            DEFAULT_DISCO_KEY_CACHE, DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /** {@code timeout} if it is in [{@link #MIN_CONNECT_TIMEOUT}, {@link #MAX_CONNECT_TIMEOUT}], else fails naming it. */
+    static Duration requireConnectTimeout(final String setting, final Duration timeout) {
+        if (timeout == null) {
+            throw new InvalidConfigException(setting + " is required");
+        }
+        if (timeout.compareTo(MIN_CONNECT_TIMEOUT) < 0 || timeout.compareTo(MAX_CONNECT_TIMEOUT) > 0) {
+            throw new InvalidConfigException(setting + " = " + timeout + " is outside [" + MIN_CONNECT_TIMEOUT + ", "
+                + MAX_CONNECT_TIMEOUT + "]");
+        }
+        return timeout;
     }
 
     static DiscoKeyCache keyCacheFor(final DerpEngineConfig config, final io.derpring.keys.DiscoPrivateKey key) {

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -202,6 +205,42 @@ class DerpEngineTest {
             .isInstanceOf(InvalidConfigException.class).hasMessageContaining("disco key cache = 15");
         assertThat(new DerpEngineConfig(DerpEngineConfig.defaults().regions(), DerpEngineConfig.defaults().ring(),
             false, DerpEngineConfig.MIN_DISCO_KEY_CACHE).discoKeyCache()).isEqualTo(16);
+    }
+
+    @Test
+    void connectedCompletesOnceTheHomeRegionIsConnected() throws Exception {
+        a = engine(keyA, discoA, dataplaneA);
+
+        a.connected().get(20, TimeUnit.SECONDS);
+
+        assertThat(connected(a, 900)).isTrue();
+    }
+
+    @Test
+    void awaitConnectedCompletesForTheConnectedHomeRegion() throws Exception {
+        a = engine(keyA, discoA, dataplaneA);
+        a.connected().get(20, TimeUnit.SECONDS);
+
+        a.awaitConnected(900, Duration.ofSeconds(20)).get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void awaitConnectedRefusesATimeoutOutOfRange() {
+        a = engine(keyA, discoA, dataplaneA);
+
+        assertThatThrownBy(() -> a.awaitConnected(900, Duration.ZERO)).isInstanceOf(InvalidConfigException.class)
+            .hasMessageContaining("awaitConnected timeout = PT0S");
+    }
+
+    @Test
+    void closeFailsTheConnectedFuture() {
+        final DerpEngine engine = new DerpEngine(DerpEngineConfig.defaults(), keyA, discoA, dataplaneA,
+            relay.dialerFor(), null).start();
+        final CompletableFuture<Void> connected = engine.connected();
+        engine.close();
+
+        assertThatThrownBy(() -> connected.get(20, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+            .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("engine closed");
     }
 
     @Test

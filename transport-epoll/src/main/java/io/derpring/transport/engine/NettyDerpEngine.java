@@ -1,8 +1,10 @@
 package io.derpring.transport.engine;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.derpring.dataplane.Dataplane;
@@ -92,6 +94,16 @@ public final class NettyDerpEngine implements AutoCloseable {
     /** The engine: DERP map, netmap and home updates, send, status. */
     public DerpEngine engine() {
         return engine;
+    }
+
+    /** {@link DerpEngine#connected()}: completes on the home region's first ServerInfo, fails after the timeout. */
+    public CompletableFuture<Void> connected() {
+        return engine.connected();
+    }
+
+    /** {@link DerpEngine#awaitConnected(int, Duration)}: completes once {@code regionId} is connected. */
+    public CompletableFuture<Void> awaitConnected(final int regionId, final Duration timeout) {
+        return engine.awaitConnected(regionId, timeout);
     }
 
     public NettyTransportSettings settings() {
