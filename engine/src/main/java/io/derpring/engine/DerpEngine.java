@@ -132,9 +132,9 @@ public final class DerpEngine implements AutoCloseable {
      * or null) when {@code timeout}, counted from this call, passes first. Waiting does not wake a dormant region;
      * traffic or {@link #setHomeRegion} does. Non-blocking: {@code join()} or {@code get()} the future to block.
      * Completed on the common fork-join pool, never on the conductor thread; {@link #close()} fails it with an
-     * {@code IllegalStateException}; before
-     * {@link #start()} nothing completes it. At most {@link ConnectWaiters#MAX_PENDING_WAITERS} may be pending:
-     * beyond that the future fails at once with a {@code RejectedExecutionException}.
+     * {@code IllegalStateException}; before {@link #start()} nothing completes it. At most
+     * {@link ConnectWaiters#MAX_PENDING_WAITERS} may be pending: beyond that the future fails at once with a
+     * {@code RejectedExecutionException}.
      *
      * @param timeout in [{@link DerpEngineConfig#MIN_CONNECT_TIMEOUT}, {@link DerpEngineConfig#MAX_CONNECT_TIMEOUT}]
      * @throws io.derpring.runtime.InvalidConfigException when {@code timeout} is null or out of range
@@ -240,7 +240,7 @@ public final class DerpEngine implements AutoCloseable {
         }
         closed = true;
         if (started) {
-            conductorRunner.close(); // runs the conductor's onClose: every connection closes, waiters are cancelled
+            conductorRunner.close(); // runs the conductor's onClose: every connection closes, waiters fail
         } else {
             conductorDuty.onClose();
         }
