@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.derpring.dataplane.Dataplane;
@@ -90,8 +89,10 @@ public final class DerpEngine implements AutoCloseable {
             new ObservedRouteLearner(routes, inboundCounters), demux,
             new DataplaneHandoff(dataplane, inboundCounters));
         // The waiters see region events first, on the conductor thread, then pass them on to the embedder's listener.
+        // Futures complete on CompletableFuture's own async executor: the common pool, or a thread per completion
+        // when that pool has fewer than 2 threads (a bare commonPool() with parallelism 0 would never run them).
         connectWaiters = new ConnectWaiters(listener == null ? new RegionListener() { } : listener,
-            config.connectTimeout(), System::nanoTime, ForkJoinPool.commonPool());
+            config.connectTimeout(), System::nanoTime, CompletableFuture::runAsync);
         conductor = new RegionConductor(config.regions(), transport.create(ring, nodeKey), connectWaiters, routes,
             System::nanoTime, () -> ThreadLocalRandom.current().nextDouble(), regionCounters);
         conductorDuty = new ConductorDutyCycle(conductor, connectWaiters);
@@ -120,7 +121,7 @@ public final class DerpEngine implements AutoCloseable {
      *
      * <p>It settles once: the engine keeps reconnecting after a failure, and {@link #awaitConnected} waits again.
      * Each call returns a new view of the same outcome, so cancelling one does not affect the engine or other callers.
-     * Dependent stages run on the common fork-join pool, never on the conductor thread.
+     * Dependent stages run on {@code CompletableFuture}'s default async executor, never on the conductor thread.
      */
     public CompletableFuture<Void> connected() {
         return connectWaiters.homeConnected();
@@ -131,9 +132,9 @@ public final class DerpEngine implements AutoCloseable {
      * it connects, or fails with a {@link RegionConnectTimeoutException} (cause: the region's last connection error,
      * or null) when {@code timeout}, counted from this call, passes first. Waiting does not wake a dormant region;
      * traffic or {@link #setHomeRegion} does. Non-blocking: {@code join()} or {@code get()} the future to block.
-     * Completed on the common fork-join pool, never on the conductor thread; {@link #close()} fails it with an
-     * {@code IllegalStateException}; before {@link #start()} nothing completes it. At most
-     * {@link ConnectWaiters#MAX_PENDING_WAITERS} may be pending: beyond that the future fails at once with a
+     * Completed on {@code CompletableFuture}'s default async executor, never on the conductor thread;
+     * {@link #close()} fails it with an {@code IllegalStateException}; before {@link #start()} nothing completes it.
+     * At most {@link ConnectWaiters#MAX_PENDING_WAITERS} may be pending: beyond that the future fails at once with a
      * {@code RejectedExecutionException}.
      *
      * @param timeout in [{@link DerpEngineConfig#MIN_CONNECT_TIMEOUT}, {@link DerpEngineConfig#MAX_CONNECT_TIMEOUT}]
