@@ -1,5 +1,7 @@
 package io.derpring.transport.engine;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.derpring.dataplane.Dataplane;
@@ -12,6 +14,7 @@ import io.derpring.keys.NodePrivateKey;
 import io.derpring.internal.metrics.Counters;
 import io.derpring.metrics.EngineMetrics;
 import io.derpring.region.RegionListener;
+import io.derpring.runtime.JvmRequirements;
 import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.internal.client.ClientCounter;
 import io.derpring.transport.internal.client.NettyDerpDialer;
@@ -82,8 +85,15 @@ public final class NettyDerpEngine implements AutoCloseable {
         this.engine = built;
     }
 
-    /** Every setting, with its default and range: see {@link NettyDerpEngineBuilder}. */
+    /**
+     * Every setting, with its default and range: see {@link NettyDerpEngineBuilder}.
+     *
+     * @throws io.derpring.runtime.JvmRequirements.MissingJvmFlagException naming
+     *         {@link JvmRequirements#AGRONA_FLAG} when the JVM was started without it: checked here, before any
+     *         default touches Agrona
+     */
     public static NettyDerpEngineBuilder builder() {
+        JvmRequirements.requireAgronaAccess();
         return new NettyDerpEngineBuilder();
     }
 
@@ -95,9 +105,8 @@ public final class NettyDerpEngine implements AutoCloseable {
         if (!pinThreads || config.ring().stageThreadFactory() != null) {
             return config;
         }
-        return new DerpEngineConfig(config.regions(), config.ring().toBuilder()
-            .stageThreadFactory(EventLoops.threadFactory(STAGE_THREAD_NAME, true)).build(), config.ipv6Candidates(),
-            config.discoKeyCache(), config.conductorIdleParkNs());
+        return config.withRing(config.ring().toBuilder()
+            .stageThreadFactory(EventLoops.threadFactory(STAGE_THREAD_NAME, true)).build());
     }
 
     /**
@@ -118,6 +127,16 @@ public final class NettyDerpEngine implements AutoCloseable {
     /** The engine: DERP map, netmap and home updates, send, status. */
     public DerpEngine engine() {
         return engine;
+    }
+
+    /** {@link DerpEngine#connected()}: completes on the home region's first ServerInfo, fails after the timeout. */
+    public CompletableFuture<Void> connected() {
+        return engine.connected();
+    }
+
+    /** {@link DerpEngine#awaitConnected(int, Duration)}: completes once {@code regionId} is connected. */
+    public CompletableFuture<Void> awaitConnected(final int regionId, final Duration timeout) {
+        return engine.awaitConnected(regionId, timeout);
     }
 
     /** The engine's settings as built (for tests of the builder). */

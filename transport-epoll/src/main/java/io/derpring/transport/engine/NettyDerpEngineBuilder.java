@@ -51,6 +51,7 @@ public final class NettyDerpEngineBuilder {
     private boolean ipv6Candidates;
     private int discoKeyCache = DerpEngineConfig.DEFAULT_DISCO_KEY_CACHE;
     private Duration conductorIdlePark = DerpEngineConfig.DEFAULT_CONDUCTOR_IDLE_PARK;
+    private Duration connectedTimeout = DerpEngineConfig.DEFAULT_CONNECT_TIMEOUT;
 
     private Duration idleTimeout = RegionSettings.DEFAULT_IDLE_TIMEOUT;
     private ReconnectSchedule reconnectSchedule = ReconnectSchedule.GO;
@@ -120,6 +121,17 @@ public final class NettyDerpEngineBuilder {
     public NettyDerpEngineBuilder conductorIdlePark(final Duration park) {
         this.conductorIdlePark = requireDuration("conductorIdlePark", park, DerpEngineConfig.MIN_CONDUCTOR_IDLE_PARK,
             DerpEngineConfig.MAX_CONDUCTOR_IDLE_PARK);
+        return this;
+    }
+
+    /**
+     * How long {@link NettyDerpEngine#connected()} waits for the home region's first ServerInfo, counted from the
+     * first home region selected; then it fails with the last connection error. Not the TCP connect timeout of one
+     * dial ({@link #connectTimeout}). Default 10 s; range [1 ms, 24 h].
+     */
+    public NettyDerpEngineBuilder connectedTimeout(final Duration timeout) {
+        this.connectedTimeout = requireDuration("connectedTimeout", timeout, DerpEngineConfig.MIN_CONNECT_TIMEOUT,
+            DerpEngineConfig.MAX_CONNECT_TIMEOUT);
         return this;
     }
 
@@ -436,7 +448,7 @@ public final class NettyDerpEngineBuilder {
         final DerpEngineConfig config = new DerpEngineConfig(
             new RegionSettings(idleTimeout.toNanos(), reconnectSchedule, connectingQueueDepth, discoQueueDepth),
             ring.ringSize(ringSize).slotCapacity(ringSlotCapacity).build(), ipv6Candidates, discoKeyCache,
-            conductorIdlePark.toNanos());
+            conductorIdlePark.toNanos(), connectedTimeout);
         final NettyTransportSettings settings = transportSettings.transport(resolved).tls(tls).trust(trust)
             .client(client.build()).build();
         return new NettyDerpEngine(config, settings, eventLoopGroup, nodeKey, discoKey, dataplane, listener);
