@@ -34,7 +34,7 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
                          long acksReceived, long windowStalls, double throughputPps, double throughputMbps,
                          double cpuS, double cpuTotalS, Latency latencyUs, long lostInTransit,
                          Map<String, Long> lostInTransitDetail, long connectionsLost, Faults faults,
-                         Map<String, Object> memory) {
+                         Map<String, Object> memory, long backPressuredRetries) {
 
     /**
      * What a fault soak injected and how the clients recovered; null in a run without {@code --fault-proxy}.
@@ -133,6 +133,7 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
         m.put("acks_sent", acksSent);
         m.put("acks_received", acksReceived);
         m.put("window_stalls", windowStalls);
+        m.put("back_pressured_retries", backPressuredRetries);
         m.put("cpu_total_s", cpuTotalS);
         m.put("lost_in_transit", lostInTransit);
         m.put("lost_in_transit_detail", lostInTransitDetail);

@@ -146,7 +146,7 @@ public final class RegionConductor implements Agent {
             RegionRunner runner = runnersById.get(id);
             if (runner == null) {
                 runner = new RegionRunner(this, region,
-                    new RegionSlot(id, settings.outboundQueueDepth(), settings.discoQueueDepth()),
+                    new RegionSlot(id, settings),
                     new ReconnectBackoff(settings.backoff(), jitter), counters);
             } else if (runner.redefine(region)) {
                 LOG.info("region {} changed in the DERP map; reconnecting to its new nodes", id);

@@ -1,5 +1,6 @@
 package io.derpring.internal.region;
 
+import io.derpring.engine.SendResult;
 import io.derpring.region.RegionState;
 
 import static io.derpring.internal.region.RegionHarness.packet;
@@ -48,7 +49,7 @@ class RegionConductorTest {
         connectHome(900);
         final UnsafeBuffer first = packet(100, 1);
 
-        assertThat(h.router.send(h.peerHomedOn901, first, 0, 100)).isEqualTo(OutboundRouter.QUEUED);
+        assertThat(h.router.send(h.peerHomedOn901, first, 0, 100)).isEqualTo(SendResult.QUEUED);
         h.work();
         final RegionHarness.FakeLink link = h.dialer.last(901);
         assertThat(link.sent).isEmpty();
@@ -56,7 +57,7 @@ class RegionConductorTest {
         h.work();
 
         assertThat(link.sent).containsExactly(first.byteArray());
-        assertThat(h.router.send(h.peerHomedOn901, packet(10, 2), 0, 10)).isEqualTo(OutboundRouter.SENT);
+        assertThat(h.router.send(h.peerHomedOn901, packet(10, 2), 0, 10)).isEqualTo(SendResult.ACCEPTED);
         assertThat(link.sent).hasSize(2);
     }
 
@@ -66,7 +67,7 @@ class RegionConductorTest {
         connectHome(900);
         final UnsafeBuffer frame = packet(80, 3);
 
-        assertThat(h.router.sendDisco(h.peerWithoutHome, 902, frame, 0, 80)).isEqualTo(OutboundRouter.QUEUED);
+        assertThat(h.router.sendDisco(h.peerWithoutHome, 902, frame, 0, 80)).isEqualTo(SendResult.QUEUED);
         h.work();
         final RegionHarness.FakeLink link = h.dialer.last(902);
         link.connect();
@@ -284,14 +285,14 @@ class RegionConductorTest {
         h.work();
         assertThat(home.closed).isTrue();
         assertThat(h.conductor.home()).isEqualTo(HomeTransition.NONE);
-        assertThat(h.router.sendDisco(h.peerWithoutHome, 902, packet(70, 1), 0, 70)).isEqualTo(OutboundRouter.DROPPED);
+        assertThat(h.router.sendDisco(h.peerWithoutHome, 902, packet(70, 1), 0, 70)).isEqualTo(SendResult.NO_ROUTE);
     }
 
     @Test
     @DisplayName("B60: send_disco to a region not in the DERP map drops it and opens nothing")
     void discoToARegionNotInTheMapIsDroppedAndOpensNothing() {
         connectHome(900);
-        assertThat(h.router.sendDisco(h.peerWithoutHome, 999, packet(70, 1), 0, 70)).isEqualTo(OutboundRouter.DROPPED);
+        assertThat(h.router.sendDisco(h.peerWithoutHome, 999, packet(70, 1), 0, 70)).isEqualTo(SendResult.NO_ROUTE);
         h.work();
         assertThat(h.dialer.to(999)).isEmpty();
         assertThat(h.conductor.counters().get(RegionCounter.DISCO_DROPPED_UNKNOWN_REGION)).isEqualTo(1);
@@ -302,9 +303,9 @@ class RegionConductorTest {
     void discoQueueHoldsEightThenDropsTheNewest() {
         connectHome(900);
         for (int i = 0; i < 8; i++) {
-            assertThat(h.router.sendDisco(h.peerWithoutHome, 902, packet(70, i), 0, 70)).isEqualTo(OutboundRouter.QUEUED);
+            assertThat(h.router.sendDisco(h.peerWithoutHome, 902, packet(70, i), 0, 70)).isEqualTo(SendResult.QUEUED);
         }
-        assertThat(h.router.sendDisco(h.peerWithoutHome, 902, packet(70, 8), 0, 70)).isEqualTo(OutboundRouter.DROPPED);
+        assertThat(h.router.sendDisco(h.peerWithoutHome, 902, packet(70, 8), 0, 70)).isEqualTo(SendResult.BACK_PRESSURED);
         assertThat(h.conductor.counters().get(RegionCounter.DISCO_DROPPED_QUEUE_FULL)).isEqualTo(1);
         h.work();
         h.dialer.last(902).connect();
@@ -387,6 +388,6 @@ class RegionConductorTest {
         h.conductor.onClose();
         assertThat(home.closed).isTrue();
         assertThat(h.conductor.counters().get(RegionCounter.DROPPED_REGION_GONE)).isEqualTo(1);
-        assertThat(h.router.send(h.peerHomedOn901, packet(10, 1), 0, 10)).isEqualTo(OutboundRouter.DROPPED);
+        assertThat(h.router.send(h.peerHomedOn901, packet(10, 1), 0, 10)).isEqualTo(SendResult.NO_ROUTE);
     }
 }

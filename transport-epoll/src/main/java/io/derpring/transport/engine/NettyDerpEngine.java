@@ -15,6 +15,7 @@ import io.derpring.internal.metrics.Counters;
 import io.derpring.region.RegionListener;
 import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.internal.client.ClientCounter;
+import io.derpring.transport.internal.client.DerpClientSettings;
 import io.derpring.transport.internal.client.NettyDerpDialer;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
@@ -57,7 +58,10 @@ public final class NettyDerpEngine implements AutoCloseable {
         this.clientCounters = new Counters<>(ClientCounter.class);
         this.group = EventLoops.create(settings.transport(), settings.ioThreads(),
             NettyTransportSettings.IO_THREAD_NAME, settings.pinThreads());
-        final DialerFactory dialers = NettyDerpDialer.factory(settings.transport(), group, settings.client(),
+        // One overflow policy for the whole send path: the connections take the engine's.
+        final DerpClientSettings client = settings.client().toBuilder()
+            .outboundOverflow(b.config.regions().outboundOverflow()).build();
+        final DialerFactory dialers = NettyDerpDialer.factory(settings.transport(), group, client,
             settings.securityOverride(), settings.trust(), clientCounters);
         DerpEngine built = null;
         try {

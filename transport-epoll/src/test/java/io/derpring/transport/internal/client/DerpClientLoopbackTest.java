@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.TrustManagerFactory;
 
+import io.derpring.engine.SendResult;
 import io.derpring.derpmap.DerpNode;
 import io.derpring.derpmap.TransportSecurity;
 import io.derpring.keys.NodePrivateKey;
@@ -65,7 +66,7 @@ class DerpClientLoopbackTest {
     /** Sends without overrunning the 32-deep queue, so nothing is dropped (the drop tests overrun it on purpose). */
     private static void sendPaced(final DerpNodeConnection c, final NodePrivateKey to, final byte[] packet) {
         Await.until("queue room", () -> c.queuedPackets() < 16);
-        assertThat(c.send(to.publicKey(), new UnsafeBuffer(packet), 0, packet.length)).isTrue();
+        assertThat(c.send(to.publicKey(), new UnsafeBuffer(packet), 0, packet.length)).isEqualTo(SendResult.ACCEPTED);
     }
 
     private static List<byte[]> packets(final SplittableRandom random, final int count) {
@@ -318,7 +319,7 @@ class DerpClientLoopbackTest {
             final Throwable cause = events.closed.get(10, TimeUnit.SECONDS);
             assertThat(((DerpConnectionException) cause).failure())
                 .isEqualTo(DerpConnectionException.Failure.NO_ADDRESS);
-            assertThat(c.send(keyB.publicKey(), new UnsafeBuffer(new byte[1]), 0, 1)).isFalse();
+            assertThat(c.send(keyB.publicKey(), new UnsafeBuffer(new byte[1]), 0, 1)).isEqualTo(SendResult.NO_ROUTE);
             assertThat(c.counters().get(ClientCounter.DROPPED_NOT_CONNECTED)).isEqualTo(1);
         }
     }
