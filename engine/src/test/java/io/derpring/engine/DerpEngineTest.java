@@ -211,7 +211,7 @@ class DerpEngineTest {
         a = engine(keyA, discoA, dataplaneA);
         a.close();
         a.close();
-        assertThat(a.send(keyB.publicKey(), new UnsafeBuffer(new byte[8]), 0, 8)).isEqualTo(2);
+        assertThat(a.send(keyB.publicKey(), new UnsafeBuffer(new byte[8]), 0, 8)).isEqualTo(SendResult.NO_ROUTE);
     }
 
     private static boolean connected(final DerpEngine engine, final int region) {

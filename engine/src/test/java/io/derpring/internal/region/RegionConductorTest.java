@@ -1,5 +1,6 @@
 package io.derpring.internal.region;
 
+import io.derpring.engine.OutboundOverflow;
 import io.derpring.engine.SendResult;
 import io.derpring.region.RegionState;
 
@@ -315,17 +316,23 @@ class RegionConductorTest {
     }
 
     @Test
-    @DisplayName("B65: the per-region queue is bounded (32); on overflow the oldest is dropped and counted")
+    @DisplayName("B65 (drop-oldest option): the per-region queue is bounded (32); on overflow the oldest is dropped and counted")
     void outboundQueueIsBoundedAndDropsTheOldest() {
-        connectHome(900);
+        final RegionHarness go = new RegionHarness(
+            RegionSettings.defaults().withOutboundOverflow(OutboundOverflow.DROP_OLDEST));
+        go.conductor.updateDerpMap(RegionHarness.map(3));
+        go.conductor.selectHome(900);
+        go.work();
+        go.dialer.last(900).connect();
+        go.work();
         for (int i = 0; i < 40; i++) {
-            h.router.send(h.peerHomedOn901, packet(20, i), 0, 20);
+            assertThat(go.router.send(go.peerHomedOn901, packet(20, i), 0, 20)).isEqualTo(SendResult.QUEUED);
         }
-        assertThat(h.conductor.counters().get(RegionCounter.DROPPED_QUEUE_OLDEST)).isEqualTo(8);
-        h.work();
-        h.dialer.last(901).connect();
-        h.work();
-        final RegionHarness.FakeLink link = h.dialer.last(901);
+        assertThat(go.conductor.counters().get(RegionCounter.DROPPED_QUEUE_OLDEST)).isEqualTo(8);
+        go.work();
+        go.dialer.last(901).connect();
+        go.work();
+        final RegionHarness.FakeLink link = go.dialer.last(901);
         assertThat(link.sent).hasSize(32);
         assertThat(link.sent.get(0)).isEqualTo(packet(20, 8).byteArray());
         assertThat(link.sent.get(31)).isEqualTo(packet(20, 39).byteArray());

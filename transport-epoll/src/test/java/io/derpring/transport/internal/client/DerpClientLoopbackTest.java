@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.TrustManagerFactory;
 
+import io.derpring.engine.OutboundOverflow;
 import io.derpring.engine.SendResult;
 import io.derpring.derpmap.DerpNode;
 import io.derpring.derpmap.TransportSecurity;
@@ -211,11 +212,18 @@ class DerpClientLoopbackTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("transports")
-    @DisplayName("B65: a slow reader makes the 32-deep queue drop its oldest packets, counted; memory stays bounded")
+    @DisplayName("B65 (drop-oldest option): a slow reader makes the 32-deep queue drop its oldest packets, counted; memory stays bounded")
     void slowReaderLeadsToCountedDropsNotUnboundedMemory(final Transport transport) throws Exception {
         try (MiniDerpServer server = new MiniDerpServer(null); TestRing ring = new TestRing(64)) {
             server.stalled.add(keyA.publicKey());
-            final DerpNodeConnection a = plainClient(transport, server, keyA, ring);
+            final DerpNodeConnection a = DerpNodeConnection.builder()
+                .transport(transport, HARNESS.group(transport))
+                .node(ClientHarness.node("derp.test", server.port()))
+                .security(new TransportSecurity.PlainHttp())
+                .privateKey(keyA)
+                .ring(ring.ring, ClientHarness.REGION)
+                .settings(DerpClientSettings.builder().outboundOverflow(OutboundOverflow.DROP_OLDEST).build())
+                .build();
             try {
                 a.connect().get(10, TimeUnit.SECONDS);
                 final UnsafeBuffer packet = new UnsafeBuffer(new byte[1024]);
