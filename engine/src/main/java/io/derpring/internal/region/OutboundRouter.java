@@ -6,7 +6,7 @@ import io.derpring.engine.SendResult;
 import io.derpring.internal.frame.FrameLimits;
 import io.derpring.internal.metrics.Counters;
 import io.derpring.internal.netmap.NetmapHolder;
-import io.derpring.internal.queue.PacketQueue;
+import io.derpring.internal.queue.OutboundQueue;
 import io.derpring.internal.route.ObservedRoutes;
 import io.derpring.internal.route.OutboundRegionChoice;
 import io.derpring.keys.NodeKey;
@@ -95,11 +95,11 @@ public final class OutboundRouter {
         final int offered = slot.pending.offer(peer, buffer, offset, length);
         // Wake the region on a refusal too: what fills the queue is sent once it connects.
         slot.wake.lazySet(true);
-        if (offered == PacketQueue.REFUSED) {
+        if (offered == OutboundQueue.REFUSED) {
             counters.increment(RegionCounter.BACK_PRESSURED);
             return SendResult.BACK_PRESSURED;
         }
-        if (offered == PacketQueue.OFFERED_DROPPED_OLDEST) {
+        if (offered == OutboundQueue.OFFERED_DROPPED_OLDEST) {
             counters.increment(RegionCounter.DROPPED_QUEUE_OLDEST);
         }
         counters.increment(RegionCounter.QUEUED_UNTIL_CONNECTED);
@@ -133,7 +133,7 @@ public final class OutboundRouter {
             countLinkResult(result, RegionCounter.DISCO_SENT, RegionCounter.DISCO_DROPPED_QUEUE_FULL);
             return result;
         }
-        if (slot.disco.offer(peer, frame, offset, length) == PacketQueue.REFUSED) {
+        if (slot.disco.offer(peer, frame, offset, length) == OutboundQueue.REFUSED) {
             counters.increment(RegionCounter.DISCO_DROPPED_QUEUE_FULL);
             return SendResult.BACK_PRESSURED;
         }

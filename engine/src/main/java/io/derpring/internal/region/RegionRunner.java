@@ -8,7 +8,7 @@ import java.util.List;
 import io.derpring.derpmap.DerpNode;
 import io.derpring.derpmap.DerpRegion;
 import io.derpring.engine.SendResult;
-import io.derpring.internal.queue.PacketQueue;
+import io.derpring.internal.queue.OutboundQueue;
 import io.derpring.keys.NodeKey;
 import io.derpring.internal.metrics.Counters;
 
@@ -138,7 +138,7 @@ final class RegionRunner {
     private int flushQueued() {
         final DerpLink live = link;
         int n = 0;
-        PacketQueue.Slot p;
+        OutboundQueue.Slot p;
         while ((p = slot.disco.poll()) != null) {
             try {
                 countDisco(live.sendDisco(p.destination(), p.bytes(), 0, p.length()));
@@ -172,8 +172,8 @@ final class RegionRunner {
         return n;
     }
 
-    private PacketQueue.Slot nextPending() {
-        final PacketQueue.Slot held = slot.heldPending;
+    private OutboundQueue.Slot nextPending() {
+        final OutboundQueue.Slot held = slot.heldPending;
         if (held != null) {
             slot.heldPending = null;
             return held;
@@ -190,7 +190,7 @@ final class RegionRunner {
     /** Drops everything queued for this region, the held packet included; returns how many. */
     private int clearQueued() {
         int n = slot.pending.clear() + slot.disco.clear();
-        final PacketQueue.Slot held = slot.heldPending;
+        final OutboundQueue.Slot held = slot.heldPending;
         if (held != null) {
             slot.heldPending = null;
             slot.pending.release(held);

@@ -3,7 +3,7 @@ package io.derpring.internal.region;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.derpring.engine.OutboundOverflow;
-import io.derpring.internal.queue.PacketQueue;
+import io.derpring.internal.queue.OutboundQueue;
 
 /**
  * The send path's handle on one region: the live link (set only while connected), queues for packets and disco
@@ -15,8 +15,8 @@ final class RegionSlot {
     static final int INITIAL_SLOT_BYTES = 2048;
 
     final int regionId;
-    final PacketQueue pending;
-    final PacketQueue disco;
+    final OutboundQueue pending;
+    final OutboundQueue disco;
     final AtomicBoolean wake = new AtomicBoolean();
     /** Non-null only while connected (after ServerInfo). */
     volatile DerpLink link;
@@ -27,14 +27,14 @@ final class RegionSlot {
      * Held by the conductor: a pending packet polled for the flush that the connection back-pressured; it goes first
      * in the next flush. Conductor thread only.
      */
-    PacketQueue.Slot heldPending;
+    OutboundQueue.Slot heldPending;
 
     RegionSlot(final int regionId, final RegionSettings settings) {
         this.regionId = regionId;
-        this.pending = new PacketQueue(settings.outboundQueueDepth(), INITIAL_SLOT_BYTES,
+        this.pending = new OutboundQueue(settings.outboundQueueDepth(), INITIAL_SLOT_BYTES,
             settings.outboundOverflow() == OutboundOverflow.DROP_OLDEST
-                ? PacketQueue.Overflow.DROP_OLDEST : PacketQueue.Overflow.REFUSE_NEWEST);
-        this.disco = new PacketQueue(settings.discoQueueDepth(), INITIAL_SLOT_BYTES,
-            PacketQueue.Overflow.REFUSE_NEWEST);
+                ? OutboundQueue.Overflow.DROP_OLDEST : OutboundQueue.Overflow.REFUSE_NEWEST);
+        this.disco = new OutboundQueue(settings.discoQueueDepth(), INITIAL_SLOT_BYTES,
+            OutboundQueue.Overflow.REFUSE_NEWEST);
     }
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.derpring.engine.OutboundOverflow;
 import io.derpring.engine.SendResult;
 import io.derpring.internal.frame.FrameLimits;
-import io.derpring.internal.queue.PacketQueue;
+import io.derpring.internal.queue.OutboundQueue;
 import io.derpring.keys.NodeKey;
 import io.derpring.region.RegionState;
 import org.agrona.DirectBuffer;
@@ -191,7 +191,7 @@ class SendResultTest {
             RegionSettings.defaults().idleTimeoutNs(), ReconnectBackoff.Schedule.GO, 1, 1,
             OutboundOverflow.DROP_OLDEST)));
         assertThat(go.router.send(go.peerHomedOn901, packet(10, 1), 0, 10)).isEqualTo(SendResult.QUEUED);
-        final PacketQueue.Slot inUse = go.conductor.table().get(901).pending.poll(); // e.g. mid-flush
+        final OutboundQueue.Slot inUse = go.conductor.table().get(901).pending.poll(); // e.g. mid-flush
         assertThat(go.router.send(go.peerHomedOn901, packet(10, 2), 0, 10)).isEqualTo(SendResult.BACK_PRESSURED);
         assertThat(go.conductor.counters().get(RegionCounter.BACK_PRESSURED)).isEqualTo(1);
         assertThat(go.conductor.counters().get(RegionCounter.QUEUED_UNTIL_CONNECTED)).isEqualTo(1);

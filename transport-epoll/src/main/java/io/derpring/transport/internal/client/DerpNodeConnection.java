@@ -18,7 +18,7 @@ import io.derpring.internal.frame.ServerInfo;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.internal.metrics.Counters;
-import io.derpring.internal.queue.PacketQueue;
+import io.derpring.internal.queue.OutboundQueue;
 import io.derpring.internal.region.DerpLink;
 import io.derpring.internal.ring.InboundRing;
 import io.derpring.runtime.JvmRequirements;
@@ -92,8 +92,8 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
     private final DerpClientSettings settings;
     private final Counters<ClientCounter> counters;
     private final Executor dnsExecutor;
-    private final PacketQueue outbound;
-    private final PacketQueue discoOutbound;
+    private final OutboundQueue outbound;
+    private final OutboundQueue discoOutbound;
     private final OutboundDrain drain;
     private final int port;
     private final String hostHeader;
@@ -132,11 +132,11 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
         this.settings = b.settings != null ? b.settings : DerpClientSettings.defaults();
         this.counters = b.counters != null ? b.counters : new Counters<>(ClientCounter.class);
         this.dnsExecutor = b.dnsExecutor != null ? b.dnsExecutor : GlobalEventExecutor.INSTANCE;
-        this.outbound = new PacketQueue(settings.outboundQueueDepth, settings.outboundSlotCapacity,
+        this.outbound = new OutboundQueue(settings.outboundQueueDepth, settings.outboundSlotCapacity,
             settings.outboundOverflow == OutboundOverflow.DROP_OLDEST
-                ? PacketQueue.Overflow.DROP_OLDEST : PacketQueue.Overflow.REFUSE_NEWEST);
-        this.discoOutbound = new PacketQueue(settings.discoQueueDepth, settings.outboundSlotCapacity,
-            PacketQueue.Overflow.REFUSE_NEWEST);
+                ? OutboundQueue.Overflow.DROP_OLDEST : OutboundQueue.Overflow.REFUSE_NEWEST);
+        this.discoOutbound = new OutboundQueue(settings.discoQueueDepth, settings.outboundSlotCapacity,
+            OutboundQueue.Overflow.REFUSE_NEWEST);
         this.drain = new OutboundDrain(outbound, discoOutbound, counters, settings.nanoClock, loop,
             settings.writeBufferHighWaterMark);
         final boolean tls = !(security instanceof TransportSecurity.PlainHttp);
@@ -190,7 +190,7 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
         return enqueue(discoOutbound, destination, buffer, offset, length, ClientCounter.DISCO_QUEUE_FULL);
     }
 
-    private SendResult enqueue(final PacketQueue queue, final NodeKey destination, final DirectBuffer packet,
+    private SendResult enqueue(final OutboundQueue queue, final NodeKey destination, final DirectBuffer packet,
                                final int offset, final int length, final ClientCounter refused) {
         if (destination == null || packet == null || length < 0 || length > FrameLimits.MAX_PACKET_SIZE
             || offset < 0 || offset > packet.capacity() - length) {
@@ -202,12 +202,12 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
             return SendResult.NO_ROUTE;
         }
         final int offered = queue.offer(destination, packet, offset, length);
-        if (offered == PacketQueue.REFUSED) {
+        if (offered == OutboundQueue.REFUSED) {
             counters.increment(queue == outbound && settings.outboundOverflow == OutboundOverflow.DROP_OLDEST
                 ? ClientCounter.DROPPED_QUEUE_FULL : refused);
             return SendResult.BACK_PRESSURED;
         }
-        if (offered == PacketQueue.OFFERED_DROPPED_OLDEST) {
+        if (offered == OutboundQueue.OFFERED_DROPPED_OLDEST) {
             counters.increment(ClientCounter.DROPPED_QUEUE_OLDEST);
         }
         // The close may have cleared the queues between the state check above and the offer: then nothing will

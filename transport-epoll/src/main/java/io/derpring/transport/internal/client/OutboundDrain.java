@@ -7,7 +7,7 @@ import io.derpring.internal.frame.NotePreferredFlyweight;
 import io.derpring.internal.frame.PacketFlyweight;
 import io.derpring.internal.frame.PingFlyweight;
 import io.derpring.internal.metrics.Counters;
-import io.derpring.internal.queue.PacketQueue;
+import io.derpring.internal.queue.OutboundQueue;
 import io.derpring.transport.internal.ByteBufViews;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,8 +39,8 @@ final class OutboundDrain implements Runnable {
      */
     static final int MAX_OWED_PONGS = 8;
 
-    private final PacketQueue queue;
-    private final PacketQueue disco;
+    private final OutboundQueue queue;
+    private final OutboundQueue disco;
     private final Counters<ClientCounter> counters;
     private final LongSupplier clock;
     private final EventLoop loop;
@@ -65,7 +65,7 @@ final class OutboundDrain implements Runnable {
     private int drainedPackets;
     private int rateLimitedPackets;
 
-    OutboundDrain(final PacketQueue queue, final PacketQueue disco, final Counters<ClientCounter> counters,
+    OutboundDrain(final OutboundQueue queue, final OutboundQueue disco, final Counters<ClientCounter> counters,
                   final LongSupplier clock, final EventLoop loop, final int passBudgetBytes) {
         this.queue = queue;
         this.disco = disco;
@@ -185,12 +185,12 @@ final class OutboundDrain implements Runnable {
      * budget lasts; returns the pass's bytes so far and leaves the counts in {@link #drainedPackets} and
      * {@link #rateLimitedPackets} (fields, so a pass allocates nothing).
      */
-    private int drainQueue(final ChannelHandlerContext ctx, final PacketQueue from, final int bytesSoFar,
+    private int drainQueue(final ChannelHandlerContext ctx, final OutboundQueue from, final int bytesSoFar,
                            final long nowNs) {
         int bytes = bytesSoFar;
         drainedPackets = 0;
         while (bytes < passBudgetBytes && ctx.channel().isWritable()) {
-            final PacketQueue.Slot slot = from.poll();
+            final OutboundQueue.Slot slot = from.poll();
             if (slot == null) {
                 break;
             }

@@ -29,7 +29,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * slot. A slot taken by {@link #offer} goes back in a {@code finally}, to {@code ready} if filled or to {@code free}
  * if the copy threw, so no input can lose one.
  */
-public final class PacketQueue {
+public final class OutboundQueue {
     /** magicsock.go sendAddr: three attempts before the new packet itself is refused (drop-oldest only). */
     public static final int ENQUEUE_ATTEMPTS = 3;
 
@@ -72,7 +72,7 @@ public final class PacketQueue {
      * @param depth            packets the queue holds
      * @param initialSlotBytes bytes per slot before it grows for a larger packet (at most 64 KiB)
      */
-    public PacketQueue(final int depth, final int initialSlotBytes, final Overflow overflow) {
+    public OutboundQueue(final int depth, final int initialSlotBytes, final Overflow overflow) {
         this.depth = depth;
         this.overflow = overflow;
         // Twice the slots: an offer can then only be refused by a poll still in progress at the wrapped index (see

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The one outbound queue: both overflow policies, slot growth, slot safety, and many producers. */
 @Timeout(60)
-class PacketQueueTest {
+class OutboundQueueTest {
     private static final int INITIAL_SLOT = 64;
     private final NodeKey dst = NodePrivateKey.generate().publicKey();
 
@@ -30,39 +30,39 @@ class PacketQueueTest {
         return p;
     }
 
-    private static int marker(final PacketQueue.Slot slot) {
+    private static int marker(final OutboundQueue.Slot slot) {
         return slot.bytes().getInt(0);
     }
 
     @Test
     @DisplayName("refuse-newest (backpressure, disco): at depth every packet is queued; one more is refused, nothing dropped")
     void refuseNewestRefusesAboveItsDepthAndKeepsWhatIsQueued() {
-        final PacketQueue q = new PacketQueue(4, INITIAL_SLOT, PacketQueue.Overflow.REFUSE_NEWEST);
+        final OutboundQueue q = new OutboundQueue(4, INITIAL_SLOT, OutboundQueue.Overflow.REFUSE_NEWEST);
         for (int i = 0; i < 4; i++) {
-            assertThat(q.offer(dst, packet(i, 8), 0, 8)).isEqualTo(PacketQueue.OFFERED);
+            assertThat(q.offer(dst, packet(i, 8), 0, 8)).isEqualTo(OutboundQueue.OFFERED);
         }
-        assertThat(q.offer(dst, packet(4, 8), 0, 8)).isEqualTo(PacketQueue.REFUSED);
+        assertThat(q.offer(dst, packet(4, 8), 0, 8)).isEqualTo(OutboundQueue.REFUSED);
         assertThat(q.size()).isEqualTo(4);
         for (int i = 0; i < 4; i++) {
-            final PacketQueue.Slot s = q.poll();
+            final OutboundQueue.Slot s = q.poll();
             assertThat(marker(s)).isEqualTo(i);
             assertThat(s.destination()).isEqualTo(dst);
             assertThat(s.length()).isEqualTo(8);
             q.release(s);
         }
-        assertThat(q.offer(dst, packet(5, 8), 0, 8)).as("room again once drained").isEqualTo(PacketQueue.OFFERED);
+        assertThat(q.offer(dst, packet(5, 8), 0, 8)).as("room again once drained").isEqualTo(OutboundQueue.OFFERED);
     }
 
     @Test
     @DisplayName("B65 (drop-oldest): at depth nothing is dropped; one more drops the oldest")
     void dropOldestDropsTheOldestAboveItsDepth() {
-        final PacketQueue q = new PacketQueue(32, INITIAL_SLOT, PacketQueue.Overflow.DROP_OLDEST);
+        final OutboundQueue q = new OutboundQueue(32, INITIAL_SLOT, OutboundQueue.Overflow.DROP_OLDEST);
         for (int i = 0; i < 32; i++) {
-            assertThat(q.offer(dst, packet(i, 8), 0, 8)).isEqualTo(PacketQueue.OFFERED);
+            assertThat(q.offer(dst, packet(i, 8), 0, 8)).isEqualTo(OutboundQueue.OFFERED);
         }
-        assertThat(q.offer(dst, packet(32, 8), 0, 8)).isEqualTo(PacketQueue.OFFERED_DROPPED_OLDEST);
+        assertThat(q.offer(dst, packet(32, 8), 0, 8)).isEqualTo(OutboundQueue.OFFERED_DROPPED_OLDEST);
         assertThat(q.size()).isEqualTo(32);
-        final PacketQueue.Slot first = q.poll();
+        final OutboundQueue.Slot first = q.poll();
         assertThat(marker(first)).as("packet 0 was dropped, 1 is now the oldest").isEqualTo(1);
         q.release(first);
     }
@@ -70,21 +70,21 @@ class PacketQueueTest {
     @Test
     @DisplayName("drop-oldest refuses only when every slot is in use and none is queued")
     void dropOldestRefusesWhenEverySlotIsInUse() {
-        final PacketQueue q = new PacketQueue(1, INITIAL_SLOT, PacketQueue.Overflow.DROP_OLDEST);
+        final OutboundQueue q = new OutboundQueue(1, INITIAL_SLOT, OutboundQueue.Overflow.DROP_OLDEST);
         q.offer(dst, packet(1, 8), 0, 8);
-        final PacketQueue.Slot held = q.poll();
-        assertThat(q.offer(dst, packet(2, 8), 0, 8)).isEqualTo(PacketQueue.REFUSED);
+        final OutboundQueue.Slot held = q.poll();
+        assertThat(q.offer(dst, packet(2, 8), 0, 8)).isEqualTo(OutboundQueue.REFUSED);
         q.release(held);
-        assertThat(q.offer(dst, packet(3, 8), 0, 8)).isEqualTo(PacketQueue.OFFERED);
+        assertThat(q.offer(dst, packet(3, 8), 0, 8)).isEqualTo(OutboundQueue.OFFERED);
     }
 
     @Test
     void aSlotGrowsOnceForAMaximumPacketAndKeepsItsSize() {
-        final PacketQueue q = new PacketQueue(1, INITIAL_SLOT, PacketQueue.Overflow.REFUSE_NEWEST);
+        final OutboundQueue q = new OutboundQueue(1, INITIAL_SLOT, OutboundQueue.Overflow.REFUSE_NEWEST);
         final UnsafeBuffer big = new UnsafeBuffer(new byte[FrameLimits.MAX_PACKET_SIZE]);
         big.putByte(FrameLimits.MAX_PACKET_SIZE - 1, (byte) 0x7e);
-        assertThat(q.offer(dst, big, 0, big.capacity())).isEqualTo(PacketQueue.OFFERED);
-        final PacketQueue.Slot s = q.poll();
+        assertThat(q.offer(dst, big, 0, big.capacity())).isEqualTo(OutboundQueue.OFFERED);
+        final OutboundQueue.Slot s = q.poll();
         assertThat(s.length()).isEqualTo(FrameLimits.MAX_PACKET_SIZE);
         assertThat(s.bytes().getByte(FrameLimits.MAX_PACKET_SIZE - 1)).isEqualTo((byte) 0x7e);
         q.release(s);
@@ -95,19 +95,19 @@ class PacketQueueTest {
     @Test
     @DisplayName("issue 13 bug 1: a copy that throws (bad offset or length) gives its slot back")
     void aCopyThatThrowsGivesItsSlotBack() {
-        final PacketQueue q = new PacketQueue(2, INITIAL_SLOT, PacketQueue.Overflow.REFUSE_NEWEST);
+        final OutboundQueue q = new OutboundQueue(2, INITIAL_SLOT, OutboundQueue.Overflow.REFUSE_NEWEST);
         final UnsafeBuffer small = packet(1, 8);
         assertThatThrownBy(() -> q.offer(dst, small, 4, 8)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> q.offer(dst, small, -1, 4)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThat(q.free()).isEqualTo(2);
         assertThat(q.isEmpty()).isTrue();
-        assertThat(q.offer(dst, small, 0, 8)).isEqualTo(PacketQueue.OFFERED);
-        assertThat(q.offer(dst, small, 0, 8)).as("both slots still usable").isEqualTo(PacketQueue.OFFERED);
+        assertThat(q.offer(dst, small, 0, 8)).isEqualTo(OutboundQueue.OFFERED);
+        assertThat(q.offer(dst, small, 0, 8)).as("both slots still usable").isEqualTo(OutboundQueue.OFFERED);
     }
 
     @Test
     void clearDropsEverythingQueuedAndFreesTheSlots() {
-        final PacketQueue q = new PacketQueue(3, INITIAL_SLOT, PacketQueue.Overflow.REFUSE_NEWEST);
+        final OutboundQueue q = new OutboundQueue(3, INITIAL_SLOT, OutboundQueue.Overflow.REFUSE_NEWEST);
         q.offer(dst, packet(1, 8), 0, 8);
         q.offer(dst, packet(2, 8), 0, 8);
         assertThat(q.clear()).isEqualTo(2);
@@ -117,7 +117,7 @@ class PacketQueueTest {
 
     @Test
     void offerPollAndReleaseAllocateNothingOnceWarm() {
-        final PacketQueue q = new PacketQueue(8, INITIAL_SLOT, PacketQueue.Overflow.DROP_OLDEST);
+        final OutboundQueue q = new OutboundQueue(8, INITIAL_SLOT, OutboundQueue.Overflow.DROP_OLDEST);
         final UnsafeBuffer p = packet(1, 40);
         final long bytes = Allocations.measure(10_000, () -> {
             q.offer(dst, p, 0, 40);
@@ -130,7 +130,7 @@ class PacketQueueTest {
     @Test
     @DisplayName("B65: four producers overrun a drop-oldest queue; every packet is delivered or counted, never lost silently")
     void dropOldestAccountsForEveryPacketUnderContention() throws Exception {
-        final PacketQueue q = new PacketQueue(32, INITIAL_SLOT, PacketQueue.Overflow.DROP_OLDEST);
+        final OutboundQueue q = new OutboundQueue(32, INITIAL_SLOT, OutboundQueue.Overflow.DROP_OLDEST);
         final int producers = 4;
         final int perProducer = 50_000;
         final AtomicLong droppedOldest = new AtomicLong();
@@ -139,9 +139,9 @@ class PacketQueueTest {
             for (int i = 0; i < perProducer; i++) {
                 buf.putInt(0, id << 24 | i);
                 final int r = q.offer(dst, buf, 0, 8);
-                if (r == PacketQueue.OFFERED_DROPPED_OLDEST) {
+                if (r == OutboundQueue.OFFERED_DROPPED_OLDEST) {
                     droppedOldest.incrementAndGet();
-                } else if (r == PacketQueue.REFUSED) {
+                } else if (r == OutboundQueue.REFUSED) {
                     refused.incrementAndGet();
                 }
             }
@@ -153,13 +153,13 @@ class PacketQueueTest {
     @Test
     @DisplayName("four producers that retry a refused offer lose nothing, and each one's packets stay in order")
     void refuseNewestWithRetryLosesNothingUnderContention() throws Exception {
-        final PacketQueue q = new PacketQueue(32, INITIAL_SLOT, PacketQueue.Overflow.REFUSE_NEWEST);
+        final OutboundQueue q = new OutboundQueue(32, INITIAL_SLOT, OutboundQueue.Overflow.REFUSE_NEWEST);
         final int producers = 4;
         final int perProducer = 50_000;
         final List<Thread> threads = start(producers, (id, buf) -> {
             for (int i = 0; i < perProducer; i++) {
                 buf.putInt(0, id << 24 | i);
-                while (q.offer(dst, buf, 0, 8) == PacketQueue.REFUSED) {
+                while (q.offer(dst, buf, 0, 8) == OutboundQueue.REFUSED) {
                     Thread.yield();
                 }
             }
@@ -195,11 +195,11 @@ class PacketQueueTest {
     }
 
     /** Polls until every producer is done and the queue is empty; checks per-producer order (strictly, if asked). */
-    private static long consume(final PacketQueue q, final List<Thread> threads, final int[] next,
+    private static long consume(final OutboundQueue q, final List<Thread> threads, final int[] next,
                                 final boolean gapless) throws InterruptedException {
         long consumed = 0;
         while (threads.stream().anyMatch(Thread::isAlive) || !q.isEmpty()) {
-            final PacketQueue.Slot s = q.poll();
+            final OutboundQueue.Slot s = q.poll();
             if (s == null) {
                 Thread.yield();
                 continue;
