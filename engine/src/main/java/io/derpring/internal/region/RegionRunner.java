@@ -203,7 +203,6 @@ final class RegionRunner {
         if (eventGeneration != generation || state != RegionState.CONNECTING) {
             return;
         }
-        state = RegionState.CONNECTED;
         connectedSinceNs = nowNs;
         lastError = null;
         health = ""; // GO runDerpReader: ServerInfo => connected, health cleared (SPEC §5.11)
@@ -212,11 +211,13 @@ final class RegionRunner {
         // What waited for the connection goes first; only then do senders see the link and send directly, and a
         // second flush takes what they queued meanwhile. Publishing first would let a sender on another thread
         // overtake the waking packet (B46). The link is published even if the flush fails: a region left CONNECTED
-        // with no link would queue every later send forever (issue 13, bug 1).
+        // with no link would queue every later send forever (issue 13, bug 1). The state follows the link, so whoever
+        // sees CONNECTED in status() also sees sends go to the connection.
         try {
             flushQueued();
         } finally {
             slot.link = link;
+            state = RegionState.CONNECTED;
         }
         flushQueued();
         counters.increment(RegionCounter.CONNECTS);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
+import io.derpring.engine.OutboundOverflow;
 import io.derpring.internal.frame.FrameHeaderFlyweight;
 import io.derpring.internal.frame.ServerInfo;
 import io.derpring.keys.NodeKey;
@@ -179,6 +180,24 @@ class ClientPartsTest {
         assertThat(s.connectTimeoutNs()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
         assertThat(s.keepAliveDeadlineNs()).isEqualTo(TimeUnit.SECONDS.toNanos(120));
         assertThat(s.outboundQueueDepth()).isEqualTo(32);
+        assertThat(s.outboundOverflow()).isEqualTo(OutboundOverflow.BACK_PRESSURE);
+        assertThat(s.discoQueueDepth()).isEqualTo(8);
+    }
+
+    @Test
+    void discoQueueDepthAndOverflowAreValidated() {
+        assertThatThrownBy(() -> DerpClientSettings.builder().discoQueueDepth(0).build())
+            .isInstanceOf(InvalidConfigException.class).hasMessageContaining("disco queue depth");
+        assertThat(DerpClientSettings.builder().discoQueueDepth(1).build().discoQueueDepth()).isEqualTo(1);
+        assertThat(DerpClientSettings.builder().discoQueueDepth(DerpClientSettings.MAX_DISCO_QUEUE_DEPTH).build()
+            .discoQueueDepth()).isEqualTo(DerpClientSettings.MAX_DISCO_QUEUE_DEPTH);
+        assertThatThrownBy(() -> DerpClientSettings.builder()
+            .discoQueueDepth(DerpClientSettings.MAX_DISCO_QUEUE_DEPTH + 1).build())
+            .isInstanceOf(InvalidConfigException.class);
+        assertThatThrownBy(() -> DerpClientSettings.builder().outboundOverflow(null).build())
+            .isInstanceOf(NullPointerException.class).hasMessageContaining("outbound overflow");
+        assertThat(DerpClientSettings.builder().outboundOverflow(OutboundOverflow.DROP_OLDEST).build().toBuilder()
+            .build().outboundOverflow()).isEqualTo(OutboundOverflow.DROP_OLDEST);
     }
 
     @Test
