@@ -200,7 +200,9 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
         }
         b.append("  memory      ").append(memoryText()).append('\n');
         b.append("  integrity   ").append(fmt("duplicated %,d  reordered %,d  corrupted %,d", duplicated, reordered,
-            corrupted)).append(windowStalls > 0 ? fmt("  window stalls %,d", windowStalls) : "").append('\n');
+            corrupted)).append(windowStalls > 0 ? fmt("  window stalls %,d", windowStalls) : "")
+            .append(backPressuredRetries > 0 ? fmt("  back-pressured retries %,d", backPressuredRetries) : "")
+            .append('\n');
         b.append("  cpu         ").append(fmt("%.2f s process CPU in the measured phase (%.0f%% of one core), "
             + "%.2f s in total", cpuS, durationS > 0 ? 100 * cpuS / durationS : 0.0, cpuTotalS)).append('\n');
         b.append("  jdk         ").append(jdk).append('\n');
