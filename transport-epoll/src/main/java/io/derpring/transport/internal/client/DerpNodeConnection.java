@@ -1,5 +1,6 @@
 package io.derpring.transport.internal.client;
 
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -211,9 +212,12 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
             counters.increment(ClientCounter.DROPPED_QUEUE_OLDEST);
         }
         // The close may have cleared the queues between the state check above and the offer: then nothing will
-        // ever drain this packet. closed() writes the state before it clears, and the offer publishes before this
-        // read, so one of the two sees the other: either its clear took the packet, or this clears it here. Both
-        // count what they clear; the caller hears NO_ROUTE. (Issue 13: a send racing close was lost uncounted.)
+        // ever drain this packet. closed() writes the state (volatile) before it clears; here the offer publishes,
+        // a full fence keeps that store ahead of the state read (an ordered store may otherwise pass a later load),
+        // and the state is read again. So one side sees the other: close's clear took the packet, or this clears
+        // it here. Both count what they clear; the caller hears NO_ROUTE. (Issue 13: a send racing close was lost
+        // uncounted while send returned true.)
+        VarHandle.fullFence();
         if (state == CLOSED) {
             final int unsent = queue.clear();
             if (unsent > 0) {
