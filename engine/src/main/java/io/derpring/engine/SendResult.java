@@ -35,7 +35,7 @@ public enum SendResult {
      */
     REJECTED;
 
-    /** True when the engine took the packet ({@link #ACCEPTED} or {@link #QUEUED}): the caller may reuse its buffer. */
+    /** True when the engine took the packet: {@link #ACCEPTED} or {@link #QUEUED}. */
     public boolean taken() {
         return this == ACCEPTED || this == QUEUED;
     }

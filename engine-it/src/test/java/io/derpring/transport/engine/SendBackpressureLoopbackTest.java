@@ -161,7 +161,8 @@ class SendBackpressureLoopbackTest {
             () -> a.send(b, seq[0]++, LENGTH) == SendResult.ACCEPTED, WAIT);
         awaitTrue("the waking packet and the accepted one arrived",
             () -> b.receivedFrom(a, R901, 1) && b.receivedFrom(a, R901, seq[0] - 1), WAIT);
-        assertThat(a.send(b, 0, OVERSIZED)).as("connected: still rejected, never thrown").isEqualTo(SendResult.REJECTED);
+        assertThat(a.send(b, 0, OVERSIZED)).as("connected: still rejected, never thrown")
+            .isEqualTo(SendResult.REJECTED);
         assertThat(a.metric("region.rejected_invalid")).isEqualTo(2);
     }
 }
