@@ -1,5 +1,6 @@
 package io.derpring.internal.region;
 
+import java.lang.invoke.VarHandle;
 import java.util.function.LongSupplier;
 
 import io.derpring.engine.SendResult;
@@ -102,8 +103,27 @@ public final class OutboundRouter {
         if (offered == OutboundQueue.OFFERED_DROPPED_OLDEST) {
             counters.increment(RegionCounter.DROPPED_QUEUE_OLDEST);
         }
+        if (removedMeanwhile(slot, slot.pending)) {
+            return SendResult.NO_ROUTE;
+        }
         counters.increment(RegionCounter.QUEUED_UNTIL_CONNECTED);
         return SendResult.QUEUED;
+    }
+
+    /**
+     * True if {@code slot}'s region left the table while this sender offered into {@code queue}: then the conductor
+     * may already have cleared it, and nothing would ever drain what this sender put there. It swaps the table before
+     * it clears; this offer published before the fence and the table is read after it, so one side sees the other.
+     * This side takes back whatever is left and counts it as {@link RegionCounter#DROPPED_REGION_GONE}. Only on the
+     * connecting path: a queued send costs one fence.
+     */
+    private boolean removedMeanwhile(final RegionSlot slot, final OutboundQueue queue) {
+        VarHandle.fullFence();
+        if (conductor.table().get(slot.regionId) == slot) {
+            return false;
+        }
+        counters.add(RegionCounter.DROPPED_REGION_GONE, queue.clear());
+        return true;
     }
 
     /**
@@ -138,7 +158,7 @@ public final class OutboundRouter {
             return SendResult.BACK_PRESSURED;
         }
         slot.wake.lazySet(true);
-        return SendResult.QUEUED;
+        return removedMeanwhile(slot, slot.disco) ? SendResult.NO_ROUTE : SendResult.QUEUED;
     }
 
     private void countLinkResult(final SendResult result, final RegionCounter accepted, final RegionCounter full) {

@@ -212,4 +212,30 @@ class SendResultTest {
         assertThat(h.router.sendDisco(peer, 901, packet(70, 9), 0, 70)).isEqualTo(SendResult.BACK_PRESSURED);
         assertThat(count(RegionCounter.DISCO_DROPPED_QUEUE_FULL)).isEqualTo(1);
     }
+
+    @Test
+    @DisplayName("a region removed from the map while a send copies into its pending queue: NO_ROUTE and counted, never left behind")
+    void aSendRacingTheRemovalOfItsRegionIsTakenBackAndCounted() {
+        connectedHome(h);
+        // The copy into the queue reads the caller's buffer: removing region 901 there is exactly the interleaving
+        // in which the conductor clears the queue before the packet lands in it.
+        final UnsafeBuffer removesRegionDuringCopy = new UnsafeBuffer(new byte[10]) {
+            private boolean fired;
+
+            @Override
+            public byte[] byteArray() {
+                if (!fired) {
+                    fired = true;
+                    h.conductor.updateDerpMap(RegionHarness.map(1));
+                    h.work();
+                }
+                return super.byteArray();
+            }
+        };
+        final RegionSlot slot = h.conductor.table().get(901);
+        assertThat(sendTo901(removesRegionDuringCopy, 0, 10)).isEqualTo(SendResult.NO_ROUTE);
+        assertThat(slot.pending.isEmpty()).isTrue();
+        assertThat(count(RegionCounter.DROPPED_REGION_GONE)).isEqualTo(1);
+        assertThat(count(RegionCounter.QUEUED_UNTIL_CONNECTED)).isZero();
+    }
 }
