@@ -2,21 +2,14 @@ package io.derpring.transport;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.util.concurrent.ThreadFactory;
-import net.openhft.affinity.AffinityStrategies;
-import net.openhft.affinity.AffinityThreadFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Builds event loop groups: a shared, configurable pool (default: one thread per core). With pinning on, each loop
- * thread is bound to its own core through OpenHFT affinity; where affinity can't work (no native support, fewer cores
- * than threads) binding is a logged no-op and the threads run unpinned.
+ * thread is bound to its own core through OpenHFT affinity; where affinity can't work (the optional affinity or JNA
+ * jar absent, no native support, fewer cores than threads) binding is a logged no-op and the threads run unpinned
+ * (see {@link ThreadPinning}).
  */
 public final class EventLoops {
-    private static final Logger LOG = LoggerFactory.getLogger(EventLoops.class);
-
     private EventLoops() {
     }
 
@@ -30,17 +23,7 @@ public final class EventLoops {
         if (threads < 1) {
             throw new IllegalArgumentException("event loop threads = " + threads + ", need at least 1");
         }
-        return new MultiThreadIoEventLoopGroup(threads, threadFactory(name, pinThreads), transport.ioHandlerFactory());
-    }
-
-    private static ThreadFactory threadFactory(final String name, final boolean pinThreads) {
-        if (pinThreads) {
-            try {
-                return new AffinityThreadFactory(name, true, AffinityStrategies.DIFFERENT_CORE);
-            } catch (final RuntimeException | LinkageError e) {
-                LOG.warn("thread pinning unavailable ({}); event loop threads run unpinned", e.toString());
-            }
-        }
-        return new DefaultThreadFactory(name, true);
+        return new MultiThreadIoEventLoopGroup(threads, ThreadPinning.threadFactory(name, pinThreads),
+            transport.ioHandlerFactory());
     }
 }
