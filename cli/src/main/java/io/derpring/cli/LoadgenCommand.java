@@ -12,7 +12,7 @@ import io.derpring.loadgen.LoadGenerator;
 import io.derpring.loadgen.LoadOptions;
 import io.derpring.loadgen.LoadReport;
 import io.derpring.loadgen.fault.FaultSchedule;
-import io.derpring.relay.RelayConfig;
+import io.derpring.internal.relay.RelayConfig;
 import io.derpring.transport.Transport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

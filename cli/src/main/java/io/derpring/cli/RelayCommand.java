@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
 
 import io.derpring.runtime.InvalidConfigException;
 import io.derpring.server.DerpRelayServer;
-import io.derpring.transport.EventLoops;
+import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.Transport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.derpring.cli.Derpring;
 import io.derpring.engine.DerpEngine;
 import io.derpring.loadgen.LoadGenerator;
+import io.derpring.micrometer.DerpEngineMetrics;
 import io.derpring.server.DerpRelayServer;
 import io.derpring.transport.Transport;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ class AutomaticModuleNameTest {
             Arguments.of(DerpEngine.class, "io.derpring.engine"),
             Arguments.of(Transport.class, "io.derpring.transport"),
             Arguments.of(DerpRelayServer.class, "io.derpring.server"),
+            Arguments.of(DerpEngineMetrics.class, "io.derpring.micrometer"),
             Arguments.of(LoadGenerator.class, "io.derpring.loadgen"),
             Arguments.of(Derpring.class, "io.derpring.cli"));
     }

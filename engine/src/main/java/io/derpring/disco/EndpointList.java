@@ -1,5 +1,8 @@
 package io.derpring.disco;
 
+import io.derpring.internal.disco.CallMeMaybeFilter;
+import io.derpring.internal.disco.EndpointFlyweight;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;

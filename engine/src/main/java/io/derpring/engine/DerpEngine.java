@@ -8,29 +8,32 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.derpring.dataplane.Dataplane;
-import io.derpring.dataplane.DataplaneHandoff;
+import io.derpring.internal.dataplane.DataplaneHandoff;
 import io.derpring.derpmap.DerpMap;
 import io.derpring.derpmap.DerpRegion;
-import io.derpring.disco.CallMeMaybeFilter;
+import io.derpring.internal.disco.CallMeMaybeFilter;
+import io.derpring.internal.engine.DerpEngineConfig;
 import io.derpring.disco.DirectPathSink;
-import io.derpring.disco.DiscoDemuxHandler;
+import io.derpring.internal.disco.DiscoDemuxHandler;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
-import io.derpring.metrics.Counters;
-import io.derpring.metrics.DistinctErrorLog;
+import io.derpring.internal.metrics.Counters;
+import io.derpring.internal.metrics.DistinctErrorLog;
 import io.derpring.netmap.Netmap;
-import io.derpring.netmap.NetmapHolder;
-import io.derpring.region.OutboundRouter;
-import io.derpring.region.RegionConductor;
-import io.derpring.region.RegionCounter;
+import io.derpring.internal.netmap.NetmapHolder;
+import io.derpring.internal.region.OutboundRouter;
+import io.derpring.internal.region.RegionConductor;
+import io.derpring.internal.region.RegionCounter;
+import io.derpring.internal.region.RegionGauges;
 import io.derpring.region.RegionListener;
 import io.derpring.region.RegionStatus;
-import io.derpring.ring.InboundCounter;
-import io.derpring.ring.InboundRing;
-import io.derpring.route.ObservedRouteLearner;
-import io.derpring.route.ObservedRoutes;
-import io.derpring.route.OutboundRegionChoice;
+import io.derpring.internal.ring.InboundCounter;
+import io.derpring.internal.ring.InboundRing;
+import io.derpring.internal.route.ObservedRouteLearner;
+import io.derpring.internal.route.ObservedRoutes;
+import io.derpring.internal.route.OutboundRegionChoice;
+import io.derpring.metrics.EngineMetrics;
 import io.derpring.runtime.JvmRequirements;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AgentRunner;
@@ -64,6 +67,7 @@ public final class DerpEngine implements AutoCloseable {
     private final RegionConductor conductor;
     private final OutboundRouter router;
     private final AgentRunner conductorRunner;
+    private final EngineMetrics metrics;
     private volatile DerpMap derpMap;
     private boolean started;
     private boolean closed;
@@ -85,6 +89,8 @@ public final class DerpEngine implements AutoCloseable {
             listener == null ? new RegionListener() { } : listener, routes, System::nanoTime,
             () -> ThreadLocalRandom.current().nextDouble(), regionCounters);
         router = new OutboundRouter(conductor, netmaps, routes, System::nanoTime);
+        metrics = EngineMetricsCatalog.of(ring, inboundCounters, regionCounters, transport.connectionCounters(),
+            new RegionGauges(conductor));
         final DistinctErrorLog errors = new DistinctErrorLog(LOG);
         conductorRunner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, CONDUCTOR_MAX_PARK_NS),
             error -> errors.record("region conductor", error), (AtomicCounter) null, conductor);
@@ -166,13 +172,13 @@ public final class DerpEngine implements AutoCloseable {
         return conductor.status();
     }
 
-    /** Every counter by label prefix ("inbound." / "region.") and enum name. Allocates: for scrapes. */
-    public Map<String, Long> metrics() {
-        final Map<String, Long> out = new LinkedHashMap<>();
-        out.put("inbound.frames_published", ring.framesPublished());
-        inboundCounters.snapshot().forEach((k, v) -> out.put("inbound." + k.name().toLowerCase(), v));
-        regionCounters.snapshot().forEach((k, v) -> out.put("region." + k.name().toLowerCase(), v));
-        return out;
+    /**
+     * Every number this engine exports, read live: inbound ring, outbound regions, the transport's connections
+     * (when its {@link DialerFactory} counts them) and per-region queue depths. The same object on every call;
+     * {@link EngineMetrics#writePrometheus} renders it as Prometheus text, {@code derpring-micrometer} binds it.
+     */
+    public EngineMetrics metrics() {
+        return metrics;
     }
 
     /** The routes learned from inbound traffic (read-only use: region lookups). */

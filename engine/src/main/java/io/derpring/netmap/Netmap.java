@@ -1,5 +1,7 @@
 package io.derpring.netmap;
 
+import io.derpring.internal.netmap.NetmapHolder;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 /**
  * The network map as the packet engine sees it: an immutable {@link io.derpring.netmap.Netmap} snapshot mapping
  * each peer's node key to a small dense peer id, with its disco key and netmap home DERP region, and the
- * {@link io.derpring.netmap.NetmapHolder} that swaps snapshots.
+ * {@link io.derpring.internal.netmap.NetmapHolder} that swaps snapshots.
  *
  * <p>Implements the netmap side of SPEC §5.4 (routes only for netmap peers, pruned on update: B52), §5.5 (a peer's
  * netmap home region comes first), and §5.6 (RecvPacket from keys not in the netmap is dropped: B64; a CallMeMaybe
@@ -13,3 +13,4 @@
  * snapshot that issued them.
  */
 package io.derpring.netmap;
+

@@ -1,6 +1,6 @@
 package io.derpring.relay;
 
-import io.derpring.metrics.CounterDescriptor;
+import io.derpring.internal.metrics.CounterDescriptor;
 
 /** The outcome of admission for one non-mesh connection; metric {@code derp_admissions_total{decision}}. */
 public enum AdmissionDecision implements CounterDescriptor {

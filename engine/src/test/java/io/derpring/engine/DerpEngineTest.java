@@ -14,17 +14,18 @@ import java.util.function.BooleanSupplier;
 import io.derpring.dataplane.Dataplane;
 import io.derpring.derpmap.DerpMap;
 import io.derpring.derpmap.DerpMapParser;
+import io.derpring.internal.engine.DerpEngineConfig;
 import io.derpring.derpmap.DerpNode;
 import io.derpring.derpmap.DerpRegion;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.netmap.Netmap;
-import io.derpring.region.DerpDialer;
-import io.derpring.region.DerpLink;
-import io.derpring.region.LinkListener;
+import io.derpring.internal.region.DerpDialer;
+import io.derpring.internal.region.DerpLink;
+import io.derpring.internal.region.LinkListener;
 import io.derpring.region.RegionState;
-import io.derpring.ring.InboundRing;
+import io.derpring.internal.ring.InboundRing;
 import io.derpring.runtime.InvalidConfigException;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -161,7 +162,8 @@ class DerpEngineTest {
 
         assertThat(dataplaneB.received).first().isEqualTo(keyA.publicKey() + "@900:0");
         assertThat(dataplaneA.received).last().isEqualTo(keyB.publicKey() + "@900:99");
-        assertThat(a.metrics()).containsEntry("region.sent", 100L).containsEntry("inbound.delivered_to_dataplane", 100L);
+        assertThat(a.metrics().value("derpring_engine_region_sent")).isEqualTo(100);
+        assertThat(a.metrics().value("derpring_engine_inbound_delivered_to_dataplane")).isEqualTo(100);
         assertThat(b.observedRoutes().regionOf(keyA.publicKey())).isEqualTo(900);
     }
 

@@ -1,10 +1,10 @@
 package io.derpring.jmh;
 
-import io.derpring.frame.FrameHandler;
-import io.derpring.frame.FrameHeaderFlyweight;
-import io.derpring.frame.FrameLimits;
-import io.derpring.frame.FrameReader;
-import io.derpring.frame.FrameType;
+import io.derpring.internal.frame.FrameHandler;
+import io.derpring.internal.frame.FrameHeaderFlyweight;
+import io.derpring.internal.frame.FrameLimits;
+import io.derpring.internal.frame.FrameReader;
+import io.derpring.internal.frame.FrameType;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /** Readers already past their handshake phase, so the benchmarks measure steady-state decoding. */

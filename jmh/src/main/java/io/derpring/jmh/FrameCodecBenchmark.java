@@ -3,11 +3,11 @@ package io.derpring.jmh;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
-import io.derpring.frame.FrameHandler;
-import io.derpring.frame.FrameHeaderFlyweight;
-import io.derpring.frame.FrameReader;
-import io.derpring.frame.FrameType;
-import io.derpring.frame.PacketFlyweight;
+import io.derpring.internal.frame.FrameHandler;
+import io.derpring.internal.frame.FrameHeaderFlyweight;
+import io.derpring.internal.frame.FrameReader;
+import io.derpring.internal.frame.FrameType;
+import io.derpring.internal.frame.PacketFlyweight;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
 import org.agrona.DirectBuffer;

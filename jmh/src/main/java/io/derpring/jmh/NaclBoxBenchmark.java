@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
-import io.derpring.crypto.BoxKey;
-import io.derpring.crypto.NaclBox;
+import io.derpring.internal.crypto.BoxKey;
+import io.derpring.internal.crypto.NaclBox;
 import io.derpring.keys.NodePrivateKey;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;

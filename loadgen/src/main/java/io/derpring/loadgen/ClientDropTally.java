@@ -5,11 +5,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import io.derpring.metrics.CounterDescriptor;
-import io.derpring.metrics.Counters;
-import io.derpring.region.RegionCounter;
-import io.derpring.ring.InboundCounter;
-import io.derpring.transport.client.ClientCounter;
+import io.derpring.internal.metrics.CounterDescriptor;
+import io.derpring.internal.metrics.Counters;
+import io.derpring.internal.region.RegionCounter;
+import io.derpring.internal.ring.InboundCounter;
+import io.derpring.transport.internal.client.ClientCounter;
 
 /**
  * Which client-side counters are packet losses. Each lost packet is counted in exactly one of them, so their sum is

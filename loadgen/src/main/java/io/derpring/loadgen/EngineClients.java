@@ -11,25 +11,26 @@ import io.derpring.derpmap.DerpMap;
 import io.derpring.derpmap.DerpRegion;
 import io.derpring.derpmap.TransportSecurity;
 import io.derpring.engine.DerpEngine;
-import io.derpring.engine.DerpEngineConfig;
+import io.derpring.internal.engine.DerpEngineConfig;
 import io.derpring.engine.DialerFactory;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
-import io.derpring.metrics.Counters;
+import io.derpring.metrics.EngineMetrics;
+import io.derpring.internal.metrics.Counters;
 import io.derpring.netmap.Netmap;
-import io.derpring.region.OutboundRouter;
-import io.derpring.region.RegionSettings;
+import io.derpring.internal.region.OutboundRouter;
+import io.derpring.internal.region.RegionSettings;
 import io.derpring.region.RegionState;
 import io.derpring.region.RegionStatus;
-import io.derpring.ring.InboundRingConfig;
-import io.derpring.ring.InboundCounter;
-import io.derpring.region.RegionCounter;
+import io.derpring.internal.ring.InboundRingConfig;
+import io.derpring.internal.ring.InboundCounter;
+import io.derpring.internal.region.RegionCounter;
 import io.derpring.runtime.InvalidConfigException;
 import io.derpring.transport.Transport;
-import io.derpring.transport.client.ClientCounter;
-import io.derpring.transport.client.DerpClientSettings;
-import io.derpring.transport.client.NettyDerpDialer;
+import io.derpring.transport.internal.client.ClientCounter;
+import io.derpring.transport.internal.client.DerpClientSettings;
+import io.derpring.transport.internal.client.NettyDerpDialer;
 import io.netty.channel.EventLoopGroup;
 import org.agrona.DirectBuffer;
 
@@ -174,16 +175,14 @@ final class EngineClients implements LoadClients {
         return out;
     }
 
-    private static void addEngine(final Map<String, Long> out, final Map<String, Long> metrics) {
+    private static void addEngine(final Map<String, Long> out, final EngineMetrics metrics) {
         for (final InboundCounter c : ClientDropTally.RING) {
-            final String key = "inbound." + c.name().toLowerCase(java.util.Locale.ROOT);
-            ClientDropTally.add(out, "ring." + c.name().toLowerCase(java.util.Locale.ROOT),
-                metrics.getOrDefault(key, 0L));
+            final String name = c.name().toLowerCase(java.util.Locale.ROOT);
+            ClientDropTally.add(out, "ring." + name, metrics.value("derpring_engine_inbound_" + name));
         }
         for (final RegionCounter c : ClientDropTally.ROUTER) {
-            final String key = "region." + c.name().toLowerCase(java.util.Locale.ROOT);
-            ClientDropTally.add(out, "router." + c.name().toLowerCase(java.util.Locale.ROOT),
-                metrics.getOrDefault(key, 0L));
+            final String name = c.name().toLowerCase(java.util.Locale.ROOT);
+            ClientDropTally.add(out, "router." + name, metrics.value("derpring_engine_region_" + name));
         }
     }
 

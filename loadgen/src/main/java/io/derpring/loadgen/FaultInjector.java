@@ -15,7 +15,7 @@ import io.derpring.loadgen.fault.Fault;
 import io.derpring.loadgen.fault.FaultProxy;
 import io.derpring.loadgen.fault.FaultSchedule;
 import io.derpring.loadgen.fault.InjectedClock;
-import io.derpring.transport.client.DerpClientSettings;
+import io.derpring.transport.internal.client.DerpClientSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

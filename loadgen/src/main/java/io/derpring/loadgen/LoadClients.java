@@ -2,8 +2,8 @@ package io.derpring.loadgen;
 
 import java.util.Map;
 
-import io.derpring.metrics.Counters;
-import io.derpring.transport.client.ClientCounter;
+import io.derpring.internal.metrics.Counters;
+import io.derpring.transport.internal.client.ClientCounter;
 import org.agrona.DirectBuffer;
 
 /**

@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
-import io.derpring.frame.FrameLimits;
+import io.derpring.internal.frame.FrameLimits;
 import io.derpring.loadgen.fault.FaultSchedule;
-import io.derpring.relay.RelayConfig;
+import io.derpring.internal.relay.RelayConfig;
 import io.derpring.runtime.InvalidConfigException;
 import io.derpring.transport.Transport;
 

@@ -8,8 +8,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
-import io.derpring.relay.DropReason;
-import io.derpring.relay.RelayCounter;
+import io.derpring.internal.relay.DropReason;
+import io.derpring.internal.relay.RelayCounter;
 import io.derpring.server.DerpRelayServer;
 
 /**

@@ -8,9 +8,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
-import io.derpring.frame.FrameLimits;
+import io.derpring.internal.frame.FrameLimits;
 import io.derpring.loadgen.fault.FaultSchedule;
-import io.derpring.relay.RelayConfig;
+import io.derpring.internal.relay.RelayConfig;
 import io.derpring.runtime.InvalidConfigException;
 import org.junit.jupiter.api.Test;
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.derpring.metrics.Counters;
-import io.derpring.transport.client.ClientCounter;
+import io.derpring.internal.metrics.Counters;
+import io.derpring.transport.internal.client.ClientCounter;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 

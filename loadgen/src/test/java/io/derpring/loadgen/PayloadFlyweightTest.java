@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32C;
 
-import io.derpring.disco.DiscoHeaderFlyweight;
+import io.derpring.internal.disco.DiscoHeaderFlyweight;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

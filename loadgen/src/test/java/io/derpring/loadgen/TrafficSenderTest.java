@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
-import io.derpring.metrics.Counters;
+import io.derpring.internal.metrics.Counters;
 import io.derpring.testing.Allocations;
-import io.derpring.transport.client.ClientCounter;
+import io.derpring.transport.internal.client.ClientCounter;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.derpring.server;
 
-import io.derpring.metrics.Counters;
+import io.derpring.internal.metrics.Counters;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

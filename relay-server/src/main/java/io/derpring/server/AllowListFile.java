@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import io.derpring.keys.NodeKey;
-import io.derpring.metrics.Counters;
+import io.derpring.internal.metrics.Counters;
 import io.derpring.runtime.InvalidConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.derpring.metrics.Counters;
+import io.derpring.internal.metrics.Counters;
 import io.derpring.runtime.InvalidConfigException;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

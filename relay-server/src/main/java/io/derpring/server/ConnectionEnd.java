@@ -1,6 +1,6 @@
 package io.derpring.server;
 
-import io.derpring.metrics.CounterDescriptor;
+import io.derpring.internal.metrics.CounterDescriptor;
 
 /** Why a connection to the server ended; metric {@code derp_connections_closed_total{reason}}. */
 public enum ConnectionEnd implements CounterDescriptor {

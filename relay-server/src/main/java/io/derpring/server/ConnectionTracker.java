@@ -2,8 +2,8 @@ package io.derpring.server;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 
-import io.derpring.frame.FrameError;
-import io.derpring.metrics.Counters;
+import io.derpring.internal.frame.FrameError;
+import io.derpring.internal.metrics.Counters;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;

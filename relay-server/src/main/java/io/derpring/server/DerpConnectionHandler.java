@@ -6,12 +6,12 @@ import java.net.SocketAddress;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import io.derpring.frame.FrameError;
+import io.derpring.internal.frame.FrameError;
 import io.derpring.relay.AdmissionDecision;
-import io.derpring.relay.ClientSink;
-import io.derpring.relay.RelayClient;
-import io.derpring.relay.RelaySession;
-import io.derpring.relay.RelayShard;
+import io.derpring.internal.relay.ClientSink;
+import io.derpring.internal.relay.RelayClient;
+import io.derpring.internal.relay.RelaySession;
+import io.derpring.internal.relay.RelayShard;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -12,23 +12,23 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.derpring.frame.DerpProtocol;
-import io.derpring.frame.FrameError;
+import io.derpring.internal.frame.DerpProtocol;
+import io.derpring.internal.frame.FrameError;
 import io.derpring.keys.MeshKey;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
-import io.derpring.metrics.Counters;
-import io.derpring.metrics.DistinctErrorLog;
-import io.derpring.relay.AdmissionChain;
+import io.derpring.internal.metrics.Counters;
+import io.derpring.internal.metrics.DistinctErrorLog;
+import io.derpring.internal.relay.AdmissionChain;
 import io.derpring.relay.AdmissionDecision;
 import io.derpring.relay.ClientAdmission;
 import io.derpring.relay.DuplicatePolicy;
-import io.derpring.relay.Relay;
-import io.derpring.relay.RelayConfig;
-import io.derpring.relay.RelayShard;
+import io.derpring.internal.relay.Relay;
+import io.derpring.internal.relay.RelayConfig;
+import io.derpring.internal.relay.RelayShard;
 import io.derpring.runtime.InvalidConfigException;
 import io.derpring.runtime.JvmRequirements;
-import io.derpring.transport.EventLoops;
+import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -210,7 +210,7 @@ public final class DerpRelayServer implements AutoCloseable {
                         metricsChannels.add(ch);
                         budget.onAccepted(ch);
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(METRICS_MAX_REQUEST_BYTES),
-                            new MetricsHandler(() -> PrometheusText.render(stats()), serverCounters,
+                            new MetricsHandler(() -> RelayMetricsText.render(stats()), serverCounters,
                                 settings.maxHttpRequestsPerConnection, settings.metricsTimeoutNs));
                     }
                 }), settings.metricsAddress, "metrics");

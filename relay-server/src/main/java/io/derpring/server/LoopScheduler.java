@@ -2,8 +2,8 @@ package io.derpring.server;
 
 import java.util.concurrent.RejectedExecutionException;
 
-import io.derpring.relay.RelayShard;
-import io.derpring.relay.ShardScheduler;
+import io.derpring.internal.relay.RelayShard;
+import io.derpring.internal.relay.ShardScheduler;
 import io.netty.channel.SingleThreadEventLoop;
 
 /**

@@ -5,7 +5,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import io.derpring.metrics.Counters;
+import io.derpring.internal.metrics.Counters;
+import io.derpring.internal.metrics.PrometheusText;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -83,7 +84,7 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         final boolean found = path.equals("/metrics");
         final FullHttpResponse r = found
-            ? response(HttpResponseStatus.OK, render.get(), "text/plain; version=0.0.4; charset=utf-8")
+            ? response(HttpResponseStatus.OK, render.get(), PrometheusText.CONTENT_TYPE)
             : plain(HttpResponseStatus.NOT_FOUND, "not found\n");
         if (HttpUtil.isKeepAlive(req)) {
             ctx.writeAndFlush(r).addListener(answered);

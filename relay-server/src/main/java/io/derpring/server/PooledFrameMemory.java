@@ -1,6 +1,6 @@
 package io.derpring.server;
 
-import io.derpring.relay.FrameMemory;
+import io.derpring.internal.relay.FrameMemory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.agrona.concurrent.UnsafeBuffer;

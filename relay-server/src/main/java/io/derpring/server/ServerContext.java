@@ -4,9 +4,9 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 import io.derpring.keys.NodePrivateKey;
-import io.derpring.metrics.DistinctErrorLog;
-import io.derpring.relay.Relay;
-import io.derpring.relay.RelayShard;
+import io.derpring.internal.metrics.DistinctErrorLog;
+import io.derpring.internal.relay.Relay;
+import io.derpring.internal.relay.RelayShard;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 

@@ -1,6 +1,6 @@
 package io.derpring.server;
 
-import io.derpring.metrics.CounterDescriptor;
+import io.derpring.internal.metrics.CounterDescriptor;
 
 /** Connection and HTTP events of the server (the relay's own counters are in {@code io.derpring.relay}). */
 public enum ServerCounter implements CounterDescriptor {

@@ -22,11 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.derpring.crypto.NaclBox;
-import io.derpring.frame.ClientInfo;
-import io.derpring.frame.ClientInfoFrame;
-import io.derpring.frame.FrameType;
-import io.derpring.frame.PacketFlyweight;
+import io.derpring.internal.crypto.NaclBox;
+import io.derpring.internal.frame.ClientInfo;
+import io.derpring.internal.frame.ClientInfoFrame;
+import io.derpring.internal.frame.FrameType;
+import io.derpring.internal.frame.PacketFlyweight;
 import io.derpring.keys.MeshKey;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
@@ -132,7 +132,7 @@ class AdmissionLoopbackTest {
         assertThat(admissions(AdmissionDecision.NOT_ALLOWED_LIST)).isEqualTo(1);
         assertThat(admissions(AdmissionDecision.ADMITTED)).isEqualTo(1);
         assertThat(server.relay().keyCount()).isEqualTo(1);
-        assertThat(PrometheusText.render(server.stats()))
+        assertThat(RelayMetricsText.render(server.stats()))
             .contains("derp_admissions_total{decision=\"not_allowed_list\"} 1\n")
             .contains("derp_admissions_total{decision=\"admitted\"} 1\n")
             .contains("derp_connections_closed_total{reason=\"admission_refused\"} 1\n");

@@ -9,7 +9,7 @@ import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.derpring.metrics.Counters;
+import io.derpring.internal.metrics.Counters;
 import io.derpring.runtime.InvalidConfigException;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.DisplayName;

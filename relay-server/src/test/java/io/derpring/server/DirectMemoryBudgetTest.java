@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 
-import io.derpring.frame.FrameType;
-import io.derpring.metrics.Counters;
-import io.derpring.relay.RelayCounter;
+import io.derpring.internal.frame.FrameType;
+import io.derpring.internal.metrics.Counters;
+import io.derpring.internal.relay.RelayCounter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;

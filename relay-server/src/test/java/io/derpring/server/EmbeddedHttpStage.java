@@ -5,11 +5,11 @@ import java.util.IdentityHashMap;
 import java.util.List;
 
 import io.derpring.keys.NodePrivateKey;
-import io.derpring.metrics.Counters;
-import io.derpring.metrics.DistinctErrorLog;
-import io.derpring.relay.Relay;
-import io.derpring.relay.RelayShard;
-import io.derpring.relay.ShardScheduler;
+import io.derpring.internal.metrics.Counters;
+import io.derpring.internal.metrics.DistinctErrorLog;
+import io.derpring.internal.relay.Relay;
+import io.derpring.internal.relay.RelayShard;
+import io.derpring.internal.relay.ShardScheduler;
 import io.derpring.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

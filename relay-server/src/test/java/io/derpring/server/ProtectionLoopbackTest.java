@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.derpring.frame.ClientInfo;
+import io.derpring.internal.frame.ClientInfo;
 import io.derpring.keys.MeshKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.transport.Transport;
@@ -109,7 +109,7 @@ class ProtectionLoopbackTest {
         assertThat(probeAnswered("127.0.0.1")).isFalse();
         assertThat(counter(ServerCounter.OVER_MAX_CONNECTIONS)).isEqualTo(1);
         assertThat(counter(ServerCounter.CONNECTIONS_ACCEPTED)).isEqualTo(3); // refused before the pipeline
-        assertThat(PrometheusText.render(server.stats())).contains("derp_over_max_connections_total 1\n");
+        assertThat(RelayMetricsText.render(server.stats())).contains("derp_over_max_connections_total 1\n");
         open.remove(0).close();
         awaitTrue("slot given back", () -> server.caps().open() == 2, WAIT);
         assertThat(probeAnswered("127.0.0.1")).isTrue(); // below the cap again

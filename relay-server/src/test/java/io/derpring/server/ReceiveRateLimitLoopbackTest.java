@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.derpring.frame.ClientInfo;
-import io.derpring.frame.FrameType;
+import io.derpring.internal.frame.ClientInfo;
+import io.derpring.internal.frame.FrameType;
 import io.derpring.keys.MeshKey;
 import io.derpring.keys.NodePrivateKey;
-import io.derpring.relay.DropReason;
-import io.derpring.relay.RelayCounter;
-import io.derpring.relay.ReceiveRateLimiter;
+import io.derpring.internal.relay.DropReason;
+import io.derpring.internal.relay.RelayCounter;
+import io.derpring.internal.relay.ReceiveRateLimiter;
 import io.derpring.transport.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;

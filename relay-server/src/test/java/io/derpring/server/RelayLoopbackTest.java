@@ -14,15 +14,15 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
-import io.derpring.frame.ClientInfo;
-import io.derpring.frame.FrameType;
-import io.derpring.frame.PeerGoneFlyweight;
-import io.derpring.frame.PingFlyweight;
-import io.derpring.frame.ServerInfo;
+import io.derpring.internal.frame.ClientInfo;
+import io.derpring.internal.frame.FrameType;
+import io.derpring.internal.frame.PeerGoneFlyweight;
+import io.derpring.internal.frame.PingFlyweight;
+import io.derpring.internal.frame.ServerInfo;
 import io.derpring.keys.NodePrivateKey;
-import io.derpring.relay.DropReason;
-import io.derpring.relay.RelayCounter;
-import io.derpring.relay.RelayDrop;
+import io.derpring.internal.relay.DropReason;
+import io.derpring.internal.relay.RelayCounter;
+import io.derpring.internal.relay.RelayDrop;
 import io.derpring.server.DerpTestClient.Frame;
 import io.derpring.transport.Transport;
 import org.junit.jupiter.api.AfterEach;
@@ -222,7 +222,7 @@ class RelayLoopbackTest {
                     sender.sendPacket(slow.publicKey(), packet);
                 }
                 awaitTrue("packets queued for the slow reader",
-                    () -> server.relay().gauge(io.derpring.relay.RelayGauge.QUEUED_DATA_PACKETS) > 0, WAIT);
+                    () -> server.relay().gauge(io.derpring.internal.relay.RelayGauge.QUEUED_DATA_PACKETS) > 0, WAIT);
                 server.close();
                 server.close();
                 assertThat(server.relay().drops(DropReason.SHUTDOWN)).isPositive();

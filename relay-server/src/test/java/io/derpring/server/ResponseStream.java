@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import io.derpring.frame.FrameHeaderFlyweight;
-import io.derpring.frame.FrameType;
+import io.derpring.internal.frame.FrameHeaderFlyweight;
+import io.derpring.internal.frame.FrameType;
 import io.netty.handler.codec.http.HttpMethod;
 
 /**

@@ -14,11 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import io.derpring.frame.FrameType;
+import io.derpring.internal.frame.FrameType;
 import io.derpring.keys.NodePrivateKey;
-import io.derpring.relay.DropReason;
-import io.derpring.relay.RelayConfig;
-import io.derpring.relay.RelayCounter;
+import io.derpring.internal.relay.DropReason;
+import io.derpring.internal.relay.RelayConfig;
+import io.derpring.internal.relay.RelayCounter;
 import io.derpring.transport.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -67,7 +67,7 @@ class SlowReaderWriteTimeoutTest {
 
     private static DerpTestClient smallWindowClient(final InetSocketAddress where) throws IOException {
         final DerpTestClient c = DerpTestClient.open(where, null, NodePrivateKey.generate(), SMALL_SOCKET_BUFFER);
-        c.handshake(DerpTestClient.Mode.RAW, io.derpring.frame.ClientInfo.standard());
+        c.handshake(DerpTestClient.Mode.RAW, io.derpring.internal.frame.ClientInfo.standard());
         return c;
     }
 

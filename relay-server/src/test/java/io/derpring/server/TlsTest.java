@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import io.derpring.frame.FrameType;
+import io.derpring.internal.frame.FrameType;
 import io.derpring.runtime.InvalidConfigException;
 import io.derpring.transport.Transport;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,7 +1,7 @@
 /**
  * Netty 4.2 transports for derpring: the choice of io_uring, epoll or NIO ({@link io.derpring.transport.Transport}),
- * shared event loop groups with optional thread pinning ({@link io.derpring.transport.EventLoops}), and the
- * ByteBuf-to-Agrona edge ({@link io.derpring.transport.ByteBufViews}) through which engine code reads Netty's memory
+ * shared event loop groups with optional thread pinning ({@link io.derpring.transport.internal.EventLoops}), and the
+ * ByteBuf-to-Agrona edge ({@link io.derpring.transport.internal.ByteBufViews}) through which engine code reads Netty's memory
  * in place.
  *
  * <p>Thread rule: a group's event loops are shared by every channel registered on it; a channel's handlers run on
@@ -9,3 +9,6 @@
  * §5.11) and {@code tls} (client TLS per SPEC §5.10).
  */
 package io.derpring.transport;
+
+import io.derpring.transport.internal.ByteBufViews;
+import io.derpring.transport.internal.EventLoops;

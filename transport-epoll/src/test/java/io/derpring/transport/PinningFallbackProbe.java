@@ -1,10 +1,9 @@
 package io.derpring.transport;
 
-import io.derpring.engine.DerpEngineConfig;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.transport.engine.NettyDerpEngine;
-import io.derpring.transport.engine.NettyTransportSettings;
+import io.derpring.transport.internal.EventLoops;
 import io.netty.channel.EventLoopGroup;
 import java.util.concurrent.TimeUnit;
 
@@ -23,9 +22,9 @@ public final class PinningFallbackProbe {
         System.out.println("affinityLoadable=" + loadable(ThreadPinning.AFFINITY_PROBE_CLASS));
         System.out.println("jnaLoadable=" + loadable(ThreadPinning.JNA_PROBE_CLASS));
         try (NettyDerpEngine engine = NettyDerpEngine.builder()
-                .config(DerpEngineConfig.defaults())
-                .transport(NettyTransportSettings.builder().transport(Transport.NIO).ioThreads(LOOP_THREADS)
-                    .pinThreads(true).build())
+                .transport(Transport.NIO)
+                .ioThreads(LOOP_THREADS)
+                .pinIoThreads(true)
                 .keys(NodePrivateKey.generate(), DiscoPrivateKey.generate())
                 .dataplane((peer, region, buffer, offset, length) -> { })
                 .build()

@@ -3,23 +3,21 @@ package io.derpring.transport.engine;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 
 import io.derpring.dataplane.Dataplane;
 import io.derpring.derpmap.DerpMap;
 import io.derpring.engine.DerpEngine;
-import io.derpring.engine.DerpEngineConfig;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.netmap.Netmap;
-import io.derpring.region.ReconnectBackoff;
 import io.derpring.region.RegionListener;
-import io.derpring.region.RegionSettings;
 import io.derpring.region.RegionState;
 import io.derpring.region.RegionStatus;
-import io.derpring.ring.InboundRingConfig;
 import io.derpring.transport.Transport;
-import io.derpring.transport.engine.NettyTransportSettings.TlsMode;
+import io.derpring.transport.engine.TlsMode;
+import io.netty.channel.EventLoopGroup;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -40,15 +38,23 @@ final class LoopbackPeer implements AutoCloseable, Dataplane, RegionListener {
     final NettyDerpEngine netty;
 
     LoopbackPeer(final String name, final Transport transport, final Duration idleTimeout) {
+        this(name, idleTimeout, b -> b.transport(transport).ioThreads(1));
+    }
+
+    /** A peer on the embedder's {@code group}: the engine neither owns nor closes it. */
+    LoopbackPeer(final String name, final EventLoopGroup group, final Duration idleTimeout) {
+        this(name, idleTimeout, b -> b.eventLoopGroup(group));
+    }
+
+    private LoopbackPeer(final String name, final Duration idleTimeout, final Consumer<NettyDerpEngineBuilder> loops) {
         this.name = name;
-        final RegionSettings regions = new RegionSettings(idleTimeout.toNanos(), ReconnectBackoff.Schedule.GO,
-            RegionSettings.DEFAULT_OUTBOUND_QUEUE_DEPTH, RegionSettings.DEFAULT_DISCO_QUEUE_DEPTH);
-        final DerpEngineConfig config = new DerpEngineConfig(regions,
-            InboundRingConfig.builder().ringSize(64).build(), false, DerpEngineConfig.MIN_DISCO_KEY_CACHE);
-        netty = NettyDerpEngine.builder()
-            .config(config)
-            .transport(NettyTransportSettings.builder().transport(transport).ioThreads(1)
-                .tls(TlsMode.PLAIN_HTTP_FOR_TESTS).build())
+        final NettyDerpEngineBuilder builder = NettyDerpEngine.builder()
+            .idleTimeout(idleTimeout)
+            .ringSize(64)
+            .discoKeyCache(16) // the smallest allowed: a test netmap has a few peers
+            .tls(TlsMode.PLAIN_HTTP_FOR_TESTS);
+        loops.accept(builder);
+        netty = builder
             .keys(nodeKey, discoKey)
             .dataplane(this)
             .listener(this)
@@ -108,7 +114,7 @@ final class LoopbackPeer implements AutoCloseable, Dataplane, RegionListener {
     }
 
     long metric(final String name) {
-        return engine().metrics().getOrDefault(name, -1L);
+        return engine().metrics().value(name);
     }
 
     boolean receivedFrom(final LoopbackPeer from, final int region, final int seq) {

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 import io.derpring.netmap.Netmap;
-import io.derpring.region.OutboundRouter;
+import io.derpring.internal.region.OutboundRouter;
 import io.derpring.region.RegionState;
-import io.derpring.relay.RelayCounter;
+import io.derpring.internal.relay.RelayCounter;
 import io.derpring.server.DerpRelayServer;
 import io.derpring.transport.Transport;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -109,7 +109,7 @@ class MultiRegionLoopbackTest {
         assertThat(a.send(b, 2, LENGTH)).isEqualTo(OutboundRouter.SENT);
         awaitTrue("the second packet reached b", () -> b.receivedFrom(a, R901, 2), WAIT);
         assertThat(regions.accepted(R901)).as("one connection per region: b's and a's").isEqualTo(2);
-        assertThat(a.metric("region.wakes")).isEqualTo(1);
+        assertThat(a.metric("derpring_engine_region_wakes")).isEqualTo(1);
         assertThat(b.received).allSatisfy(r -> assertThat(r.bytes()).hasSize(LENGTH));
 
         assertThat(b.send(a, 3, LENGTH)).as("b's netmap has a homed on 900").isEqualTo(OutboundRouter.QUEUED);
@@ -133,13 +133,13 @@ class MultiRegionLoopbackTest {
         awaitTrue("a's 901 connection idled out", () -> a.state(R901) == RegionState.DORMANT, WAIT);
         awaitTrue("the relay saw a leave 901", () -> !regions.connectedAt(R901, a.key()), WAIT);
 
-        assertThat(a.metric("region.idle_closes")).isEqualTo(1);
+        assertThat(a.metric("derpring_engine_region_idle_closes")).isEqualTo(1);
         assertThat(a.connected(R900)).as("home is never closed for idleness (B45)").isTrue();
         assertThat(regions.connectedAt(R900, a.key())).isTrue();
 
         a.send(b, 2, LENGTH);
         awaitTrue("traffic wakes it again", () -> b.receivedFrom(a, R901, 2), WAIT);
-        assertThat(a.metric("region.wakes")).isEqualTo(2);
+        assertThat(a.metric("derpring_engine_region_wakes")).isEqualTo(2);
     }
 
     @Test
@@ -170,7 +170,7 @@ class MultiRegionLoopbackTest {
         a.send(b, 2, LENGTH);
         b.send(a, 3, LENGTH);
         awaitTrue("traffic resumes both ways", () -> b.receivedFrom(a, R900, 2) && a.receivedFrom(b, R900, 3), WAIT);
-        assertThat(a.metric("region.connect_failures")).isGreaterThanOrEqualTo(3);
+        assertThat(a.metric("derpring_engine_region_connect_failures")).isGreaterThanOrEqualTo(3);
         assertThat(a.events).contains("disconnected 900 error");
     }
 
@@ -188,7 +188,7 @@ class MultiRegionLoopbackTest {
         assertThat(a.send(b, 1, LENGTH)).isEqualTo(OutboundRouter.QUEUED);
         awaitTrue("902 is retried while the packet is fresh", () -> a.status(R902).consecutiveFailures() >= 2, WAIT);
         awaitTrue("then it gives up and drops the stale packet", () -> a.state(R902) == RegionState.DORMANT
-            && a.metric("region.dropped_unreachable") == 1, WAIT);
+            && a.metric("derpring_engine_region_dropped_unreachable") == 1, WAIT);
 
         regions.restart(R902);
         observe(SHORT_IDLE.multipliedBy(2));
@@ -269,7 +269,7 @@ class MultiRegionLoopbackTest {
                 .isEqualTo(OutboundRouter.QUEUED);
         }
         assertThat(a.engine().sendDisco(b.key(), R902, frame, 0, 80)).isEqualTo(OutboundRouter.DROPPED);
-        assertThat(a.metric("region.disco_dropped_queue_full")).isEqualTo(1);
+        assertThat(a.metric("derpring_engine_region_disco_dropped_queue_full")).isEqualTo(1);
         awaitTrue("902 is being tried (the queued frames woke it)",
             () -> a.status(R902).consecutiveFailures() >= 1, WAIT);
 
@@ -277,7 +277,7 @@ class MultiRegionLoopbackTest {
         awaitTrue("a connected to 902", () -> a.connected(R902), WAIT);
         awaitTrue("the 8 queued frames reached the relay",
             () -> restarted.relay().counter(RelayCounter.PACKETS_RECEIVED_DISCO) == 8, WAIT);
-        assertThat(a.metric("region.disco_sent")).isEqualTo(8);
+        assertThat(a.metric("derpring_engine_region_disco_sent")).isEqualTo(8);
         observe(Duration.ofMillis(100));
         assertThat(restarted.relay().counter(RelayCounter.PACKETS_RECEIVED_DISCO)).isEqualTo(8);
     }
@@ -300,7 +300,7 @@ class MultiRegionLoopbackTest {
         awaitTrue("901 is gone from a's status", () -> a.status(R901) == null, WAIT);
         awaitTrue("the relay saw a leave 901", () -> !regions.connectedAt(R901, a.key()), WAIT);
 
-        assertThat(a.metric("region.map_closes")).isEqualTo(1);
+        assertThat(a.metric("derpring_engine_region_map_closes")).isEqualTo(1);
         assertThat(a.events).as("the listener hears the removed region's end").contains("disconnected 901");
         assertThat(a.connected(R900)).isTrue();
         assertThat(a.send(b, 2, LENGTH)).as("no live region for b").isEqualTo(OutboundRouter.DROPPED);
@@ -320,7 +320,7 @@ class MultiRegionLoopbackTest {
         awaitTrue("a is on the new node", () -> moved.relay().isConnected(a.key()) && a.connected(R900)
             && "900new".equals(a.status(R900).nodeName()), WAIT);
 
-        assertThat(a.metric("region.map_closes")).isEqualTo(1);
+        assertThat(a.metric("derpring_engine_region_map_closes")).isEqualTo(1);
         assertThat(a.status(R900).home()).isTrue();
         assertThat(regions.accepted(R901)).as("unchanged regions are untouched").isZero();
     }

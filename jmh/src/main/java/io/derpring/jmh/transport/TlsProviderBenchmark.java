@@ -3,7 +3,7 @@ package io.derpring.jmh.transport;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
-import io.derpring.transport.EventLoops;
+import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;

@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.derpring.frame.FrameType;
-import io.derpring.transport.EventLoops;
+import io.derpring.internal.frame.FrameType;
+import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;

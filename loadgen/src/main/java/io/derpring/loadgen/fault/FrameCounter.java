@@ -1,6 +1,6 @@
 package io.derpring.loadgen.fault;
 
-import io.derpring.frame.FrameHeaderFlyweight;
+import io.derpring.internal.frame.FrameHeaderFlyweight;
 import io.netty.buffer.ByteBuf;
 
 /**

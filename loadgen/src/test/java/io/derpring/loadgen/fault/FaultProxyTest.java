@@ -13,7 +13,7 @@ import java.net.SocketException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import io.derpring.frame.FrameType;
+import io.derpring.internal.frame.FrameType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,34 +1,34 @@
 package io.derpring.transport.engine;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import io.derpring.dataplane.Dataplane;
 import io.derpring.engine.DerpEngine;
-import io.derpring.engine.DerpEngineConfig;
 import io.derpring.engine.DialerFactory;
+import io.derpring.internal.engine.DerpEngineConfig;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodePrivateKey;
-import io.derpring.metrics.Counters;
+import io.derpring.internal.metrics.Counters;
+import io.derpring.metrics.EngineMetrics;
 import io.derpring.region.RegionListener;
-import io.derpring.transport.EventLoops;
-import io.derpring.transport.client.ClientCounter;
-import io.derpring.transport.client.NettyDerpDialer;
+import io.derpring.transport.internal.EventLoops;
+import io.derpring.transport.internal.client.ClientCounter;
+import io.derpring.transport.internal.client.NettyDerpDialer;
+import io.derpring.transport.internal.engine.NettyTransportSettings;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link DerpEngine} on Netty, with the event loop group it runs on. Build with {@link #builder()}:
+ * A {@link DerpEngine} on Netty, with the event loop group it runs on. Build with {@link #builder()}, which takes
+ * every setting (see {@link NettyDerpEngineBuilder}):
  *
  * <pre>{@code
  * try (NettyDerpEngine derp = NettyDerpEngine.builder()
- *         .config(DerpEngineConfig.defaults())
- *         .transport(NettyTransportSettings.defaults())
  *         .keys(nodeKey, discoKey)
  *         .dataplane(dataplane)
+ *         .ioThreads(2)
+ *         .ringSize(4096)
  *         .build()
  *         .start()) {
  *     derp.engine().updateDerpMap(map);
@@ -39,29 +39,37 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>{@link #close()} closes the engine first (every region's connection is asked to close on its loop, the
- * conductor and stage threads stop), then shuts the group down with the settings' quiet period and waits for it
- * within the shutdown timeout. Idempotent. The group is created here and never shared: an engine's close cannot stop
- * another's sockets.
+ * conductor and stage threads stop). A group the engine created is then shut down with the quiet period and waited
+ * for within the shutdown timeout; that group is never shared, so an engine's close cannot stop another's sockets. A
+ * group the embedder gave ({@link NettyDerpEngineBuilder#eventLoopGroup}) is left running: its owner closes it.
+ * Idempotent.
  */
 public final class NettyDerpEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NettyDerpEngine.class);
 
+    private final DerpEngineConfig config;
     private final NettyTransportSettings settings;
     private final EventLoopGroup group;
+    private final boolean ownsGroup;
     private final Counters<ClientCounter> clientCounters;
     private final DerpEngine engine;
     private boolean closed;
 
-    private NettyDerpEngine(final Builder b) {
-        this.settings = b.transport;
+    /** From {@link NettyDerpEngineBuilder#build()}: every value validated; {@code givenGroup} null to own one. */
+    NettyDerpEngine(final DerpEngineConfig config, final NettyTransportSettings settings,
+                    final EventLoopGroup givenGroup, final NodePrivateKey nodeKey, final DiscoPrivateKey discoKey,
+                    final Dataplane dataplane, final RegionListener listener) {
+        this.config = config;
+        this.settings = settings;
         this.clientCounters = new Counters<>(ClientCounter.class);
-        this.group = EventLoops.create(settings.transport(), settings.ioThreads(),
-            NettyTransportSettings.IO_THREAD_NAME, settings.pinThreads());
+        this.ownsGroup = givenGroup == null;
+        this.group = ownsGroup ? EventLoops.create(settings.transport(), settings.ioThreads(),
+            NettyTransportSettings.IO_THREAD_NAME, settings.pinThreads()) : givenGroup;
         final DialerFactory dialers = NettyDerpDialer.factory(settings.transport(), group, settings.client(),
             settings.securityOverride(), settings.trust(), clientCounters);
         DerpEngine built = null;
         try {
-            built = new DerpEngine(b.config, b.nodeKey, b.discoKey, b.dataplane, dialers, b.listener);
+            built = new DerpEngine(config, nodeKey, discoKey, dataplane, dialers, listener);
         } finally {
             if (built == null) {
                 shutdownGroup(); // the engine refused its inputs: leave no threads behind
@@ -70,8 +78,9 @@ public final class NettyDerpEngine implements AutoCloseable {
         this.engine = built;
     }
 
-    public static Builder builder() {
-        return new Builder();
+    /** Every setting, with its default and range: see {@link NettyDerpEngineBuilder}. */
+    public static NettyDerpEngineBuilder builder() {
+        return new NettyDerpEngineBuilder();
     }
 
     /** Starts the engine's threads; connections start when a DERP map and home arrive. Returns this. */
@@ -85,8 +94,19 @@ public final class NettyDerpEngine implements AutoCloseable {
         return engine;
     }
 
-    public NettyTransportSettings settings() {
+    /** The engine's settings as built (for tests of the builder). */
+    DerpEngineConfig config() {
+        return config;
+    }
+
+    /** The transport's and each connection's settings as built (for tests of the builder). */
+    NettyTransportSettings settings() {
         return settings;
+    }
+
+    /** The group every connection runs on: the engine's own, or the one the embedder gave. */
+    EventLoopGroup group() {
+        return group;
     }
 
     /** Counters of every connection this engine opened (dials, handshakes, drops at the socket). */
@@ -94,14 +114,15 @@ public final class NettyDerpEngine implements AutoCloseable {
         return clientCounters;
     }
 
-    /** The engine's metrics plus the connections' ("client." prefix). Allocates: for scrapes. */
-    public Map<String, Long> metrics() {
-        final Map<String, Long> out = new LinkedHashMap<>(engine.metrics());
-        clientCounters.snapshot().forEach((k, v) -> out.put("client." + k.name().toLowerCase(), v));
-        return out;
+    /**
+     * The engine's metrics, which include these connections' counters (the {@code client} group): the same object
+     * as {@code engine().metrics()}.
+     */
+    public EngineMetrics metrics() {
+        return engine.metrics();
     }
 
-    /** Closes the engine, then stops the event loops (bounded by the shutdown timeout). Idempotent. */
+    /** Closes the engine, then stops the event loops it created (bounded by the shutdown timeout). Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -116,66 +137,14 @@ public final class NettyDerpEngine implements AutoCloseable {
     }
 
     private void shutdownGroup() {
+        if (!ownsGroup) {
+            return; // the embedder's threads: its owner shuts them down
+        }
         final long timeoutMs = settings.shutdownTimeout().toMillis();
         final boolean done = group.shutdownGracefully(settings.shutdownQuietPeriod().toMillis(), timeoutMs,
             TimeUnit.MILLISECONDS).awaitUninterruptibly(timeoutMs + 1_000);
         if (!done) {
             LOG.warn("event loops did not stop within {} ms", timeoutMs);
-        }
-    }
-
-    /** Everything an engine is built from; {@link #build()} checks the required parts. */
-    public static final class Builder {
-        private DerpEngineConfig config = DerpEngineConfig.defaults();
-        private NettyTransportSettings transport;
-        private NodePrivateKey nodeKey;
-        private DiscoPrivateKey discoKey;
-        private Dataplane dataplane;
-        private RegionListener listener;
-
-        private Builder() {
-        }
-
-        /** Engine settings (idle grace, backoff, queues, ring); default {@link DerpEngineConfig#defaults()}. */
-        public Builder config(final DerpEngineConfig config) {
-            this.config = config;
-            return this;
-        }
-
-        /** Netty settings; default {@link NettyTransportSettings#defaults()}. */
-        public Builder transport(final NettyTransportSettings transport) {
-            this.transport = transport;
-            return this;
-        }
-
-        /** Our node key (the DERP handshake) and disco key (relayed CallMeMaybe). Required. */
-        public Builder keys(final NodePrivateKey nodeKey, final DiscoPrivateKey discoKey) {
-            this.nodeKey = nodeKey;
-            this.discoKey = discoKey;
-            return this;
-        }
-
-        /** Where relayed packets go (inbound stage thread). Required. */
-        public Builder dataplane(final Dataplane dataplane) {
-            this.dataplane = dataplane;
-            return this;
-        }
-
-        /** Region lifecycle events (conductor thread); optional. */
-        public Builder listener(final RegionListener listener) {
-            this.listener = listener;
-            return this;
-        }
-
-        public NettyDerpEngine build() {
-            Objects.requireNonNull(config, "engine config");
-            Objects.requireNonNull(nodeKey, "node key");
-            Objects.requireNonNull(discoKey, "disco key");
-            Objects.requireNonNull(dataplane, "dataplane");
-            if (transport == null) {
-                transport = NettyTransportSettings.defaults();
-            }
-            return new NettyDerpEngine(this);
         }
     }
 }

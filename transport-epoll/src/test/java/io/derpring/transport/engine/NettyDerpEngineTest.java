@@ -1,16 +1,18 @@
 package io.derpring.transport.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
-import io.derpring.engine.DerpEngineConfig;
+import io.derpring.internal.metrics.PrometheusTextParser;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodePrivateKey;
+import io.derpring.metrics.Metric;
 import io.derpring.transport.Transport;
+import io.derpring.transport.internal.client.ClientCounter;
+import io.derpring.transport.internal.engine.NettyTransportSettings;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,10 +26,10 @@ class NettyDerpEngineTest {
         return Transport.available();
     }
 
-    private static NettyDerpEngine.Builder builder(final Transport transport) {
+    private static NettyDerpEngineBuilder builder(final Transport transport) {
         return NettyDerpEngine.builder()
-            .config(DerpEngineConfig.defaults())
-            .transport(NettyTransportSettings.builder().transport(transport).ioThreads(2).build())
+            .transport(transport)
+            .ioThreads(2)
             .keys(NodePrivateKey.generate(), DiscoPrivateKey.generate())
             .dataplane((peer, region, buffer, offset, length) -> { });
     }
@@ -44,17 +46,22 @@ class NettyDerpEngineTest {
     }
 
     @Test
-    void requiredPartsAreChecked() {
-        assertThatThrownBy(() -> NettyDerpEngine.builder().dataplane((p, r, b, o, l) -> { }).build())
-            .isInstanceOf(NullPointerException.class).hasMessageContaining("node key");
-        assertThatThrownBy(() -> NettyDerpEngine.builder().keys(NodePrivateKey.generate(), DiscoPrivateKey.generate())
-            .build()).isInstanceOf(NullPointerException.class).hasMessageContaining("dataplane");
+    void metricsIncludeTheConnectionsCounters() {
+        try (NettyDerpEngine engine = builder(Transport.detect()).build()) {
+            assertThat(engine.metrics()).isSameAs(engine.engine().metrics());
+            assertThat(engine.metrics().engineWide()).extracting(Metric::name)
+                .contains("derpring_engine_client_connects", "derpring_engine_region_sent");
+        }
     }
 
     @Test
-    void metricsIncludeTheConnectionsCounters() {
+    void prometheusTextIncludesTheConnectionsCounters() {
         try (NettyDerpEngine engine = builder(Transport.detect()).build()) {
-            assertThat(engine.metrics()).containsKey("client.connects").containsKey("region.sent");
+            engine.clientCounters().add(ClientCounter.BYTES_SENT, 42);
+
+            assertThat(PrometheusTextParser.parse(engine.metrics().prometheusText()).samples)
+                .containsEntry("derpring_engine_client_bytes_sent_total", 42L)
+                .containsEntry("derpring_engine_region_sent_total", 0L);
         }
     }
 

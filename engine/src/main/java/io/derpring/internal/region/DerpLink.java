@@ -1,0 +1,31 @@
+package io.derpring.internal.region;
+
+import io.derpring.keys.NodeKey;
+import org.agrona.DirectBuffer;
+
+/**
+ * One DERP connection as the region conductor sees it; implemented by a transport (transport-epoll's client
+ * connection). {@code send*} are called from any thread and must not block or allocate: they enqueue into the
+ * connection's own bounded queue and report whether the packet was taken.
+ */
+public interface DerpLink {
+    /** Queues a SendPacket to {@code destination}; false if the connection dropped it (closed, queue policy). */
+    boolean send(NodeKey destination, DirectBuffer buffer, int offset, int length);
+
+    /** Queues a sealed disco frame to {@code destination} (addressed by node key, SPEC §5.8). */
+    boolean sendDisco(NodeKey destination, DirectBuffer buffer, int offset, int length);
+
+    /** Sends NotePreferred: whether this connection's region is our home (SPEC §5.3). */
+    void notePreferred(boolean home);
+
+    /** Packets in the connection's own queue, not yet written (a snapshot, for metrics); 0 if it keeps none. */
+    default int queuedPackets() {
+        return 0;
+    }
+
+    /** Last time a frame was received, on the clock the engine gave the dialer; for the idle rule. */
+    long lastReceiveNs();
+
+    /** Closes the connection; idempotent. The link then reports {@link LinkListener#onClosed}. */
+    void close();
+}

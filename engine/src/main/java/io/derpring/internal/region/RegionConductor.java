@@ -1,0 +1,239 @@
+package io.derpring.internal.region;
+
+import io.derpring.region.RegionListener;
+import io.derpring.region.RegionStatus;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+
+import io.derpring.derpmap.DerpMap;
+import io.derpring.derpmap.DerpRegion;
+import io.derpring.keys.NodeKey;
+import io.derpring.internal.metrics.Counters;
+import io.derpring.internal.route.ObservedRoutes;
+import io.derpring.runtime.InvalidConfigException;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns every region's connection task. Runs as an Agrona {@link Agent} on one thread ({@link #doWork}); API calls
+ * and link events from other threads become commands on a queue, drained at the start of each duty cycle. Tests
+ * drive {@link #doWork} directly with a fake clock and dialer.
+ *
+ * <pre>
+ *  doWork: commands (map, home, link events) -> every runner: wake / flush / idle-close / retry -> work count
+ * </pre>
+ */
+public final class RegionConductor implements Agent {
+    private static final Logger LOG = LoggerFactory.getLogger(RegionConductor.class);
+
+    private final RegionSettings settings;
+    private final DerpDialer dialer;
+    private final RegionListener listener;
+    private final ObservedRoutes routes;
+    private final LongSupplier nanoClock;
+    private final DoubleSupplier jitter;
+    private final Counters<RegionCounter> counters;
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final List<RegionRunner> runners = new ArrayList<>();
+    private final Int2ObjectHashMap<RegionRunner> runnersById = new Int2ObjectHashMap<>();
+
+    private volatile RegionTable table = RegionTable.EMPTY;
+    private volatile int home = HomeTransition.NONE;
+    private boolean closed;
+
+    public RegionConductor(final RegionSettings settings, final DerpDialer dialer, final RegionListener listener,
+                           final ObservedRoutes routes, final LongSupplier nanoClock, final DoubleSupplier jitter,
+                           final Counters<RegionCounter> counters) {
+        this.settings = settings;
+        this.dialer = dialer;
+        this.listener = listener;
+        this.routes = routes;
+        this.nanoClock = nanoClock;
+        this.jitter = jitter;
+        this.counters = counters;
+    }
+
+    // ---- API: any thread ----
+
+    /** Applies a new DERP map: new regions get a task, changed ones reconnect, removed ones close (SPEC §5.2). */
+    public void updateDerpMap(final DerpMap map) {
+        for (final DerpRegion region : map.regions()) {
+            if (region.regionId() > Integer.MAX_VALUE) {
+                throw new InvalidConfigException("region id " + region.regionId() + " is above the engine's limit "
+                    + Integer.MAX_VALUE);
+            }
+        }
+        commands.add(() -> applyDerpMap(map));
+    }
+
+    /** Selects the home region; {@link HomeTransition#NONE} keeps the current one (SPEC §5.3, B49, B50). */
+    public void selectHome(final int regionId) {
+        commands.add(() -> applyHome(regionId));
+    }
+
+    /** Our home region as last selected (for the outbound choice); lock-free. */
+    public int home() {
+        return home;
+    }
+
+    RegionTable table() {
+        return table;
+    }
+
+    /** Status of every region, in region-id order of the map. */
+    public List<RegionStatus> status() {
+        final List<RegionStatus> out = new ArrayList<>();
+        final List<RegionRunner> copy;
+        synchronized (runners) {
+            copy = new ArrayList<>(runners);
+        }
+        for (final RegionRunner r : copy) {
+            out.add(r.status());
+        }
+        return out;
+    }
+
+    public Counters<RegionCounter> counters() {
+        return counters;
+    }
+
+    // ---- conductor thread ----
+
+    @Override
+    public int doWork() {
+        int work = 0;
+        Runnable command;
+        while ((command = commands.poll()) != null) {
+            command.run();
+            work++;
+        }
+        if (closed) {
+            return work;
+        }
+        final long nowNs = nanoClock.getAsLong();
+        for (int i = 0; i < runners.size(); i++) {
+            work += runners.get(i).tick(nowNs, settings.idleTimeoutNs());
+        }
+        return work;
+    }
+
+    @Override
+    public String roleName() {
+        return "derpring-regions";
+    }
+
+    @Override
+    public void onClose() {
+        closed = true;
+        for (final RegionRunner r : runners) {
+            r.retire();
+        }
+        table = RegionTable.EMPTY;
+    }
+
+    private void applyDerpMap(final DerpMap map) {
+        final Int2ObjectHashMap<RegionSlot> slots = new Int2ObjectHashMap<>();
+        final Int2ObjectHashMap<RegionRunner> next = new Int2ObjectHashMap<>();
+        final List<RegionRunner> ordered = new ArrayList<>();
+        for (final DerpRegion region : map.regions()) {
+            final int id = (int) region.regionId();
+            RegionRunner runner = runnersById.get(id);
+            if (runner == null) {
+                runner = new RegionRunner(this, region,
+                    new RegionSlot(id, settings.outboundQueueDepth(), settings.discoQueueDepth()),
+                    new ReconnectBackoff(settings.backoff(), jitter), counters);
+            } else if (runner.redefine(region)) {
+                LOG.info("region {} changed in the DERP map; reconnecting to its new nodes", id);
+            }
+            // Runners start non-home; a map update re-flags the home region's runner (RS multiderp).
+            runner.setHome(id == home);
+            next.put(id, runner);
+            slots.put(id, runner.slot);
+            ordered.add(runner);
+        }
+        for (final RegionRunner old : runners) {
+            if (!next.containsKey(old.regionId())) {
+                LOG.info("region {} removed from the DERP map; closing it", old.regionId());
+                old.retire();
+                if (old.regionId() == home) {
+                    final int previous = home;
+                    home = HomeTransition.NONE; // Go clears myDerp when its region leaves the map
+                    listener.onHomeChanged(previous, HomeTransition.NONE);
+                }
+            }
+        }
+        runnersById.clear();
+        runnersById.putAll(next);
+        synchronized (runners) {
+            runners.clear();
+            runners.addAll(ordered);
+        }
+        table = new RegionTable(slots);
+    }
+
+    private void applyHome(final int selected) {
+        final HomeTransition t = HomeTransition.of(home, selected);
+        if (!t.changed()) {
+            return;
+        }
+        final RegionRunner demoted = runnersById.get(t.demote());
+        if (demoted != null) {
+            demoted.setHome(false); // NotePreferred(0) if connected; from now on it may idle out
+        }
+        home = t.promote();
+        final RegionRunner promoted = runnersById.get(t.promote());
+        if (promoted != null) {
+            promoted.setHome(true); // NotePreferred(1) if connected; a dormant one dials on this duty cycle
+        }
+        LOG.info("home region {} -> {}", t.demote(), t.promote());
+        listener.onHomeChanged(t.demote(), t.promote());
+    }
+
+    DerpDialer dialer() {
+        return dialer;
+    }
+
+    RegionListener listener() {
+        return listener;
+    }
+
+    ObservedRoutes routes() {
+        return routes;
+    }
+
+    /** Events of one dial attempt, turned into commands so runners stay single-threaded. */
+    LinkListener linkListener(final RegionRunner runner, final long generation) {
+        return new LinkListener() {
+            @Override
+            public void onConnected() {
+                commands.add(() -> runner.onConnected(generation, nanoClock.getAsLong()));
+            }
+
+            @Override
+            public void onClosed(final Throwable cause) {
+                commands.add(() -> runner.onClosed(generation, cause, nanoClock.getAsLong()));
+            }
+
+            @Override
+            public void onHealth(final String problem) {
+                commands.add(() -> runner.onHealth(generation, problem));
+            }
+
+            @Override
+            public void onPeerGone(final NodeKey peer, final int reason) {
+                commands.add(() -> runner.onPeerGone(generation, peer, reason));
+            }
+
+            @Override
+            public void onPeerPresent(final NodeKey peer) {
+                commands.add(() -> runner.onPeerPresent(generation, peer));
+            }
+        };
+    }
+}

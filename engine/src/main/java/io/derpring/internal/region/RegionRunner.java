@@ -1,0 +1,274 @@
+package io.derpring.internal.region;
+
+import io.derpring.region.RegionState;
+import io.derpring.region.RegionStatus;
+
+import java.util.List;
+
+import io.derpring.derpmap.DerpNode;
+import io.derpring.derpmap.DerpRegion;
+import io.derpring.keys.NodeKey;
+import io.derpring.internal.metrics.Counters;
+
+/**
+ * One region's connection task (RS multiderp runner): dormant until traffic or home, connecting, connected,
+ * backing off after a failure. Conductor thread only; fields read by {@link #status()} are volatile.
+ */
+final class RegionRunner {
+    private final RegionConductor conductor;
+    final RegionSlot slot;
+    private final ReconnectBackoff backoff;
+    private final Counters<RegionCounter> counters;
+
+    private DerpRegion region;
+    private volatile RegionState state = RegionState.DORMANT;
+    private volatile boolean home;
+    private DerpLink link;
+    /** Bumped on every dial and on purposeful closes, so events from an older link are ignored. */
+    private long generation;
+    private int nodeIndex;
+    private long retryAtNs;
+    private volatile String nodeName;
+    private volatile String health = "";
+    private volatile String lastError;
+    private volatile long connectedSinceNs;
+
+    RegionRunner(final RegionConductor conductor, final DerpRegion region, final RegionSlot slot,
+                 final ReconnectBackoff backoff, final Counters<RegionCounter> counters) {
+        this.conductor = conductor;
+        this.region = region;
+        this.slot = slot;
+        this.backoff = backoff;
+        this.counters = counters;
+    }
+
+    int regionId() {
+        return slot.regionId;
+    }
+
+    DerpRegion region() {
+        return region;
+    }
+
+    RegionState state() {
+        return state;
+    }
+
+    boolean isHome() {
+        return home;
+    }
+
+    /** One duty-cycle step; returns the work done (0 = nothing to do). */
+    int tick(final long nowNs, final long idleNs) {
+        switch (state) {
+            case DORMANT:
+                if (home || wantsConnection()) {
+                    if (!home) {
+                        counters.increment(RegionCounter.WAKES);
+                    }
+                    dial(nowNs);
+                    return 1;
+                }
+                return 0;
+            case CONNECTED:
+                final int flushed = flushQueued();
+                if (!home && nowNs - lastActivityNs() >= idleNs) {
+                    // counted before the state changes: whoever sees DORMANT also sees the count
+                    counters.increment(RegionCounter.IDLE_CLOSES);
+                    closeOnPurpose(RegionState.DORMANT);
+                    return flushed + 1;
+                }
+                return flushed;
+            case BACKOFF:
+                if (nowNs - retryAtNs >= 0) {
+                    // Home keeps retrying; a non-home region retries only while its traffic is younger than the
+                    // idle grace. Queued packets alone do not count: a packet that could never be delivered would
+                    // keep an unreachable region dialing forever (SPEC §5.1: an idle non-home region does not).
+                    if (home || nowNs - slot.lastSendNs < idleNs) {
+                        dial(nowNs);
+                    } else {
+                        giveUpUntilNewTraffic();
+                    }
+                    return 1;
+                }
+                return 0;
+            default:
+                return 0;
+        }
+    }
+
+    /** Drops what waited for this unreachable region and goes dormant; the next packet or frame wakes it again. */
+    private void giveUpUntilNewTraffic() {
+        slot.wake.set(false);
+        state = RegionState.DORMANT;
+        counters.add(RegionCounter.DROPPED_UNREACHABLE, slot.pending.clear() + slot.disco.clear());
+    }
+
+    private boolean wantsConnection() {
+        final boolean woken = slot.wake.getAndSet(false);
+        return woken || !slot.pending.isEmpty() || !slot.disco.isEmpty();
+    }
+
+    private long lastActivityNs() {
+        final long received = link.lastReceiveNs();
+        return Math.max(Math.max(slot.lastSendNs, received), connectedSinceNs);
+    }
+
+    private void dial(final long nowNs) {
+        final List<DerpNode> nodes = region.nodes();
+        final DerpNode node = nodes.get(nodeIndex % nodes.size());
+        final String ideal = nodeIndex % nodes.size() == 0 ? null : nodes.get(0).name();
+        final long dialGeneration = ++generation;
+        nodeName = node.name();
+        state = RegionState.CONNECTING;
+        try {
+            link = conductor.dialer().dial(region, node, ideal, conductor.linkListener(this, dialGeneration));
+        } catch (final RuntimeException e) {
+            onClosed(dialGeneration, e, nowNs);
+        }
+    }
+
+    /** Sends what was queued while connecting, straight into the connection's queue. */
+    private int flushQueued() {
+        final DerpLink live = link;
+        int n = 0;
+        OutboundQueue.Packet p;
+        while ((p = slot.disco.poll()) != null) {
+            live.sendDisco(p.destination, p.bytes, 0, p.length);
+            slot.disco.release(p);
+            counters.increment(RegionCounter.DISCO_SENT);
+            n++;
+        }
+        while ((p = slot.pending.poll()) != null) {
+            counters.increment(live.send(p.destination, p.bytes, 0, p.length)
+                ? RegionCounter.SENT : RegionCounter.DROPPED_BY_CONNECTION);
+            slot.pending.release(p);
+            n++;
+        }
+        slot.wake.set(false);
+        return n;
+    }
+
+    void onConnected(final long eventGeneration, final long nowNs) {
+        if (eventGeneration != generation || state != RegionState.CONNECTING) {
+            return;
+        }
+        state = RegionState.CONNECTED;
+        connectedSinceNs = nowNs;
+        lastError = null;
+        health = ""; // GO runDerpReader: ServerInfo => connected, health cleared (SPEC §5.11)
+        backoff.onSuccess();
+        link.notePreferred(home);
+        // What waited for the connection goes first; only then do senders see the link and send directly, and a
+        // second flush takes what they queued meanwhile. Publishing first would let a sender on another thread
+        // overtake the waking packet (B46).
+        flushQueued();
+        slot.link = link;
+        flushQueued();
+        counters.increment(RegionCounter.CONNECTS);
+        conductor.listener().onConnected(regionId(), nodeName);
+    }
+
+    void onClosed(final long eventGeneration, final Throwable cause, final long nowNs) {
+        if (eventGeneration != generation || (state != RegionState.CONNECTING && state != RegionState.CONNECTED)) {
+            return;
+        }
+        slot.link = null;
+        link = null;
+        connectedSinceNs = 0;
+        // Routes learned through a dead connection are no longer true (Go: removeDerpPeerRoute on Recv error).
+        conductor.routes().forgetRegion(regionId());
+        lastError = cause == null ? "closed by server" : describe(cause);
+        counters.increment(RegionCounter.CONNECT_FAILURES);
+        nodeIndex++;
+        retryAtNs = nowNs + backoff.onFailure();
+        state = RegionState.BACKOFF;
+        conductor.listener().onDisconnected(regionId(), cause);
+    }
+
+    void onHealth(final long eventGeneration, final String problem) {
+        if (eventGeneration == generation) {
+            health = problem;
+            conductor.listener().onHealth(regionId(), problem);
+        }
+    }
+
+    void onPeerGone(final long eventGeneration, final NodeKey peer, final int reason) {
+        if (eventGeneration == generation) {
+            conductor.routes().forget(peer, regionId());
+            conductor.listener().onPeerGone(regionId(), peer, reason);
+        }
+    }
+
+    void onPeerPresent(final long eventGeneration, final NodeKey peer) {
+        if (eventGeneration == generation) {
+            conductor.listener().onPeerPresent(regionId(), peer);
+        }
+    }
+
+    void setHome(final boolean isHome) {
+        if (home == isHome) {
+            return;
+        }
+        home = isHome;
+        if (state == RegionState.CONNECTED) {
+            link.notePreferred(isHome);
+        }
+    }
+
+    /** The DERP map now defines this region as {@code next}; a changed definition reconnects to the new nodes. */
+    boolean redefine(final DerpRegion next) {
+        if (next.equals(region)) {
+            return false;
+        }
+        final boolean wasActive = state == RegionState.CONNECTED || state == RegionState.CONNECTING;
+        closeOnPurpose(RegionState.DORMANT);
+        region = next;
+        nodeIndex = 0;
+        backoff.onSuccess();
+        if (wasActive) {
+            counters.increment(RegionCounter.MAP_CLOSES);
+            slot.wake.set(true); // an active region reconnects to its new nodes at once
+        }
+        return true;
+    }
+
+    /** Removed from the map or engine closed: the connection closes and queued packets are dropped, counted. */
+    void retire() {
+        if (state == RegionState.CONNECTED || state == RegionState.CONNECTING) {
+            counters.increment(RegionCounter.MAP_CLOSES);
+        }
+        closeOnPurpose(RegionState.CLOSED);
+        counters.add(RegionCounter.DROPPED_REGION_GONE, slot.pending.clear() + slot.disco.clear());
+    }
+
+    /**
+     * Closes the link on purpose (idle, map change, removal, engine close). Its own onClosed becomes stale, so a
+     * connected region reports its end here: every onConnected is matched by exactly one onDisconnected.
+     */
+    private void closeOnPurpose(final RegionState next) {
+        generation++;
+        final boolean wasConnected = state == RegionState.CONNECTED;
+        final DerpLink closing = link;
+        slot.link = null;
+        link = null;
+        connectedSinceNs = 0;
+        state = next;
+        if (closing != null) {
+            closing.close();
+        }
+        if (wasConnected) {
+            conductor.listener().onDisconnected(regionId(), null);
+        }
+    }
+
+    RegionStatus status() {
+        return new RegionStatus(regionId(), state, home, nodeName, health, lastError, connectedSinceNs,
+            backoff.consecutiveFailures());
+    }
+
+    private static String describe(final Throwable cause) {
+        final String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,44 @@
+package io.derpring.internal.region;
+
+import static io.derpring.runtime.InvalidConfigException.requireInRange;
+
+import java.time.Duration;
+
+import io.derpring.engine.ReconnectSchedule;
+import io.derpring.runtime.InvalidConfigException;
+
+/**
+ * The region rules' settings, validated at construction (SPEC §5.1 defaults).
+ *
+ * @param idleTimeoutNs      non-home region closes after this long with no send or receive (default 60 s, Go and
+ *                           RS HEAD; the reference multiderp used 10 s)
+ * @param backoff            reconnect schedule (default Go's)
+ * @param outboundQueueDepth packets queued per region while it connects (Go derpWriteQueueDepth: 32)
+ * @param discoQueueDepth    disco frames queued per region (RS: 8, drop-newest)
+ */
+public record RegionSettings(long idleTimeoutNs, ReconnectSchedule backoff, int outboundQueueDepth,
+                             int discoQueueDepth) {
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMillis(100);
+    public static final Duration MAX_IDLE_TIMEOUT = Duration.ofHours(24);
+    public static final int DEFAULT_OUTBOUND_QUEUE_DEPTH = 32;
+    public static final int DEFAULT_DISCO_QUEUE_DEPTH = 8;
+    public static final int MAX_QUEUE_DEPTH = 4096;
+
+    public RegionSettings {
+        if (idleTimeoutNs < MIN_IDLE_TIMEOUT.toNanos() || idleTimeoutNs > MAX_IDLE_TIMEOUT.toNanos()) {
+            throw new InvalidConfigException("idle timeout = " + Duration.ofNanos(idleTimeoutNs) + " is outside ["
+                + MIN_IDLE_TIMEOUT + ", " + MAX_IDLE_TIMEOUT + "]");
+        }
+        if (backoff == null) {
+            throw new InvalidConfigException("backoff schedule is required");
+        }
+        requireInRange("outbound queue depth", outboundQueueDepth, 1, MAX_QUEUE_DEPTH);
+        requireInRange("disco queue depth", discoQueueDepth, 1, MAX_QUEUE_DEPTH);
+    }
+
+    public static RegionSettings defaults() {
+        return new RegionSettings(DEFAULT_IDLE_TIMEOUT.toNanos(), ReconnectSchedule.GO,
+            DEFAULT_OUTBOUND_QUEUE_DEPTH, DEFAULT_DISCO_QUEUE_DEPTH);
+    }
+}

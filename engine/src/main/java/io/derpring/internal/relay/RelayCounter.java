@@ -1,0 +1,48 @@
+package io.derpring.internal.relay;
+
+import io.derpring.internal.metrics.CounterDescriptor;
+
+/** What the relay counts besides drops (those are {@link RelayDrop}). Monotonic; summed over shards when read. */
+public enum RelayCounter implements CounterDescriptor {
+    PACKETS_RECEIVED(1, "packets received from clients (SendPacket and ForwardPacket)"),
+    PACKETS_RECEIVED_DISCO(2, "packets received that look like disco"),
+    BYTES_RECEIVED(3, "packet bytes received (after the keys)"),
+    PACKETS_FORWARDED(4, "packets written to their destination as RecvPacket"),
+    BYTES_FORWARDED(5, "packet bytes written to their destination (after the source key)"),
+    PACKETS_HANDED_OFF(6, "packets that crossed to another shard's loop"),
+    PEER_GONE_NOT_HERE_SENT(7, "PeerGone(NotHere) frames written"),
+    PEER_GONE_DISCONNECTED_SENT(8, "PeerGone(Disconnected) frames written"),
+    PEER_GONE_NOT_HERE_LIMITED(9, "PeerGone(NotHere) suppressed by the per-sender limiter"),
+    PEER_GONE_OVERFLOW(10, "PeerGone frames not queued: the client's control queue was full"),
+    PINGS_RECEIVED(11, "Ping frames received"),
+    PINGS_IGNORED(12, "Pings ignored while a Pong was already pending"),
+    PONGS_SENT(13, "Pong frames written"),
+    KEEPALIVES_SENT(14, "KeepAlive frames written"),
+    PEER_PRESENT_SENT(15, "PeerPresent frames written to mesh watchers"),
+    CONNECTIONS_REGISTERED(16, "connections registered after the handshake"),
+    CONNECTIONS_UNREGISTERED(17, "connections unregistered"),
+    DUPLICATE_CONNECTIONS(18, "connections registered for a key that was already connected"),
+    DUPLICATE_FIGHTS(19, "keys disabled by the disableFighters policy"),
+    CLOSED_WRITE_TIMEOUT(20, "connections closed: writes stalled past the write deadline"),
+    CLOSED_BY_CLOSE_PEER(21, "connections closed by a mesh peer's ClosePeer"),
+    NOTE_PREFERRED(22, "NotePreferred frames received"),
+    WATCH_CONNS(23, "WatchConns subscriptions from mesh peers");
+
+    private final int id;
+    private final String label;
+
+    RelayCounter(final int id, final String label) {
+        this.id = id;
+        this.label = label;
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public String label() {
+        return label;
+    }
+}

@@ -1,0 +1,401 @@
+package io.derpring.internal.relay;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.derpring.internal.crypto.NaclBox;
+import io.derpring.internal.disco.DiscoHeaderFlyweight;
+import io.derpring.internal.frame.ClientInfo;
+import io.derpring.internal.frame.ForwardPacketFlyweight;
+import io.derpring.internal.frame.PacketFlyweight;
+import io.derpring.keys.NodeKey;
+import io.derpring.internal.metrics.Counters;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Object2ObjectHashMap;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The relay work of one event loop: the clients connected on that loop, their queues and timers, and the mailbox
+ * through which other loops hand it packets. Every method without a thread note runs on the shard's own thread, so
+ * none of this state is shared; {@link #submit} and the mailbox are the only ways in from other threads.
+ *
+ * <p>A pass ({@link #runPass}) runs queued commands, drains the mailbox into the destination clients' queues, then
+ * writes each dirty client's queued frames while its sink is writable and flushes it once: one write batch and one
+ * flush per client per loop pass (SPEC §3.3).
+ */
+public final class RelayShard<F> {
+    private final Relay<F> relay;
+    private final int index;
+    private final ShardScheduler scheduler;
+    private final RelayConfig config;
+    private final FrameMemory<F> memory;
+    final NanoClock clock;
+    final SplittableRandom random;
+    final ShardMailbox mailbox;
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+
+    final Counters<RelayCounter> counters = new Counters<>(RelayCounter.class);
+    final Counters<RelayDrop> drops = new Counters<>(RelayDrop.class);
+    final Counters<RelayGauge> gauges = new Counters<>(RelayGauge.class);
+
+    private final ArrayList<RelayClient<F>> clients = new ArrayList<>();
+    private final ArrayList<RelayClient<F>> dirty = new ArrayList<>();
+    /** Source key → local clients that were sent packets from it (Go {@code sentTo}, SPEC §3.4). */
+    private final Object2ObjectHashMap<RelayKey, ArrayList<RelayClient<F>>> receiversBySource =
+        new Object2ObjectHashMap<>();
+    private final RelayKey probe = RelayKey.probe();
+    private final UnsafeBuffer frameView = new UnsafeBuffer(0, 0);
+    final UnsafeBuffer scratch = new UnsafeBuffer(new byte[64]);
+    /** NaCl box state for this thread's handshakes (ClientInfo open, ServerInfo seal). */
+    final NaclBox box = new NaclBox();
+
+    private boolean passScheduled;
+    private boolean inPass;
+    private long queuedBytes;
+
+    RelayShard(final Relay<F> relay, final int index, final ShardScheduler scheduler) {
+        this.relay = relay;
+        this.index = index;
+        this.scheduler = scheduler;
+        this.config = relay.config();
+        this.memory = relay.memory();
+        this.clock = config.clock();
+        this.random = new SplittableRandom(config.jitterSeed() + index);
+        this.mailbox = new ShardMailbox(config.mailboxCapacity());
+    }
+
+    public int index() {
+        return index;
+    }
+
+    Relay<F> relay() {
+        return relay;
+    }
+
+    RelayConfig config() {
+        return config;
+    }
+
+    /**
+     * Registers a connection whose ClientInfo was opened and admitted (SPEC §2.2: before ServerInfo is sent). The
+     * newest connection of a key becomes its active one (§3.5).
+     *
+     * @param remote the client's address for PeerPresent, or null
+     */
+    public RelayClient<F> register(final ClientSink<F> sink, final NodeKey key, final ClientInfo info,
+                                   final boolean meshPeer, final InetSocketAddress remote) {
+        final RelayClient<F> c = new RelayClient<>(this, sink, key, info, meshPeer, remote);
+        c.localIndex = clients.size();
+        clients.add(c);
+        gauges.increment(RelayGauge.CONNECTIONS);
+        counters.increment(RelayCounter.CONNECTIONS_REGISTERED);
+        relay.register(c);
+        return c;
+    }
+
+    /** Local connections (a copy; allocates). */
+    public ArrayList<RelayClient<F>> clients() {
+        return new ArrayList<>(clients);
+    }
+
+    public int clientCount() {
+        return clients.size();
+    }
+
+    // ---- the packet path ----
+
+    /** SendPacket from {@code src} (SPEC §3.2): the payload is {@code dst[32] || packet}, lent for this call only. */
+    void onSendPacket(final RelayClient<F> src, final DirectBuffer buffer, final int payloadOffset,
+                      final int payloadLength) {
+        final int packetOffset = PacketFlyweight.packetOffset(payloadOffset);
+        final int packetLength = PacketFlyweight.packetLength(payloadLength);
+        final boolean disco = DiscoHeaderFlyweight.looksLikeDisco(buffer, packetOffset, packetLength);
+        countReceived(disco, packetLength);
+        final ClientSet<F> set = relay.lookup(probe.aim(buffer, PacketFlyweight.keyOffset(payloadOffset)));
+        final RelayClient<F> dst = set == null ? null : set.active;
+        if (dst == null) {
+            final boolean dup = set != null && set.size > 1;
+            drop(dup ? DropReason.DUP_CLIENT : DropReason.UNKNOWN_DEST, disco);
+            if (!dup && disco) {
+                src.peerNotHere(buffer, PacketFlyweight.keyOffset(payloadOffset));
+            }
+            return;
+        }
+        final int frameLength = PacketFlyweight.frameLength(packetLength);
+        final F frame = memory.allocate(frameLength, frameView);
+        if (frame == null) {
+            drop(DropReason.NO_MEMORY, disco);
+            return;
+        }
+        PacketFlyweight.encodeRecvPacket(frameView, 0, src.key, buffer, packetOffset, packetLength);
+        route(dst, frame, frameLength, src.relayKey, disco);
+    }
+
+    /**
+     * ForwardPacket from a mesh peer (SPEC §3.9): {@code src[32] || dst[32] || packet}, delivered locally only, never
+     * forwarded again.
+     */
+    void onForwardPacket(final RelayClient<F> from, final DirectBuffer buffer, final int payloadOffset,
+                         final int payloadLength) {
+        final int packetOffset = ForwardPacketFlyweight.packetOffset(payloadOffset);
+        final int packetLength = ForwardPacketFlyweight.packetLength(payloadLength);
+        final boolean disco = DiscoHeaderFlyweight.looksLikeDisco(buffer, packetOffset, packetLength);
+        countReceived(disco, packetLength);
+        final int dstKeyOffset = ForwardPacketFlyweight.destinationKeyOffset(payloadOffset);
+        final ClientSet<F> set = relay.lookup(probe.aim(buffer, dstKeyOffset));
+        final RelayClient<F> dst = set == null ? null : set.active;
+        if (dst == null) {
+            final boolean dup = set != null && set.size > 1;
+            drop(dup ? DropReason.DUP_CLIENT : DropReason.UNKNOWN_DEST_ON_FWD, disco);
+            if (!dup && disco) {
+                from.peerNotHere(buffer, dstKeyOffset);
+            }
+            return;
+        }
+        final int frameLength = PacketFlyweight.frameLength(packetLength);
+        final F frame = memory.allocate(frameLength, frameView);
+        if (frame == null) {
+            drop(DropReason.NO_MEMORY, disco);
+            return;
+        }
+        final int srcKeyOffset = ForwardPacketFlyweight.sourceKeyOffset(payloadOffset);
+        PacketFlyweight.encodeRecvPacket(frameView, 0, buffer, srcKeyOffset, buffer, packetOffset, packetLength);
+        // Mesh traffic: the source key object outlives this call, so it is copied (the mesh path may allocate).
+        route(dst, frame, frameLength, RelayKey.copyOf(buffer, srcKeyOffset), disco);
+    }
+
+    /** Per-packet counters are written only by this shard's thread: single-writer stores, no atomic adds. */
+    private void countReceived(final boolean disco, final int packetLength) {
+        counters.incrementOwned(RelayCounter.PACKETS_RECEIVED);
+        counters.addOwned(RelayCounter.BYTES_RECEIVED, packetLength);
+        if (disco) {
+            counters.incrementOwned(RelayCounter.PACKETS_RECEIVED_DISCO);
+        }
+    }
+
+    /** Same shard: straight into the queue. Other shard: over its mailbox, written on its next pass. */
+    private void route(final RelayClient<F> dst, final F frame, final int frameLength, final RelayKey source,
+                       final boolean disco) {
+        final RelayShard<F> target = dst.shard;
+        if (target == this) {
+            deliverLocal(dst, frame, frameLength, source, disco);
+        } else if (target.mailbox.offer(dst, frame, frameLength, source, disco)) {
+            counters.incrementOwned(RelayCounter.PACKETS_HANDED_OFF);
+            target.wakeFromOtherThread();
+        } else {
+            memory.release(frame);
+            drop(DropReason.HANDOFF_FULL, disco);
+        }
+    }
+
+    /**
+     * SPEC §3.2 sendPkt / B18: into the disco or data queue; when full, drop the oldest ({@code queue_head}) and try
+     * again, up to {@link RelayConfig#SEND_ATTEMPTS} times, then drop the new packet ({@code queue_tail}). With one
+     * writer per queue the first head drop always makes room, so {@code queue_tail} stays for Go parity.
+     */
+    @SuppressWarnings("unchecked")
+    void deliverLocal(final RelayClient<F> dst, final F frame, final int frameLength, final RelayKey source,
+                      final boolean disco) {
+        if (dst.closed) {
+            memory.release(frame);
+            drop(DropReason.GONE_DISCONNECTED, disco);
+            return;
+        }
+        if (queuedBytes + frameLength > config.maxQueuedBytesPerShard()) {
+            memory.release(frame);
+            drop(DropReason.NO_MEMORY, disco);
+            return;
+        }
+        final PacketQueue queue = disco ? dst.discoQueue : dst.dataQueue;
+        for (int attempt = 0; attempt < RelayConfig.SEND_ATTEMPTS; attempt++) {
+            if (queue.offer(frame, frameLength)) {
+                onQueued(frameLength, disco);
+                dst.noteSource(source);
+                markDirty(dst);
+                return;
+            }
+            final Object oldest = queue.poll();
+            if (oldest != null) {
+                onDequeued(queue.polledLength(), disco);
+                memory.release((F) oldest);
+                drop(DropReason.QUEUE_HEAD, disco);
+            }
+        }
+        memory.release(frame);
+        drop(DropReason.QUEUE_TAIL, disco);
+    }
+
+    void onQueued(final int frameLength, final boolean disco) {
+        queuedBytes += frameLength;
+        gauges.addOwned(RelayGauge.QUEUED_BYTES, frameLength);
+        gauges.incrementOwned(disco ? RelayGauge.QUEUED_DISCO_PACKETS : RelayGauge.QUEUED_DATA_PACKETS);
+    }
+
+    void onDequeued(final int frameLength, final boolean disco) {
+        queuedBytes -= frameLength;
+        gauges.addOwned(RelayGauge.QUEUED_BYTES, -frameLength);
+        gauges.addOwned(disco ? RelayGauge.QUEUED_DISCO_PACKETS : RelayGauge.QUEUED_DATA_PACKETS, -1);
+    }
+
+    void drop(final DropReason reason, final boolean disco) {
+        drops.increment(RelayDrop.of(reason, disco));
+    }
+
+    void release(final F frame) {
+        memory.release(frame);
+    }
+
+    /** Bytes of frames in this shard's client queues. */
+    public long queuedBytes() {
+        return queuedBytes;
+    }
+
+    // ---- PeerGone(Disconnected) bookkeeping (SPEC §3.4) ----
+
+    /** {@code receiver} was queued a packet from {@code source} for the first time. */
+    void noteReceiver(final RelayKey source, final RelayClient<F> receiver) {
+        ArrayList<RelayClient<F>> receivers = receiversBySource.get(source);
+        if (receivers == null) {
+            receivers = new ArrayList<>(2);
+            receiversBySource.put(source, receivers);
+        }
+        receivers.add(receiver);
+    }
+
+    /** A receiver closed: it needs no PeerGone any more. */
+    void forgetReceiver(final RelayClient<F> receiver, final RelayKey source) {
+        final ArrayList<RelayClient<F>> receivers = receiversBySource.get(source);
+        if (receivers != null) {
+            receivers.remove(receiver);
+            if (receivers.isEmpty()) {
+                receiversBySource.remove(source);
+            }
+        }
+    }
+
+    /** The last connection of {@code gone} left the relay: every local client it sent to gets PeerGone. */
+    void onPeerGone(final RelayKey gone) {
+        final ArrayList<RelayClient<F>> receivers = receiversBySource.remove(gone);
+        if (receivers == null) {
+            return;
+        }
+        final boolean back = relay.lookup(gone) != null; // reconnected meanwhile: it is not gone after all
+        for (int i = 0; i < receivers.size(); i++) {
+            final RelayClient<F> r = receivers.get(i);
+            r.forgetSource(gone);
+            if (!r.closed && !back) {
+                r.queuePeerGone(gone, io.derpring.internal.frame.PeerGoneFlyweight.REASON_DISCONNECTED);
+            }
+        }
+    }
+
+    // ---- passes, timers, commands ----
+
+    /** Any thread: runs {@code command} on this shard's thread during its next pass. */
+    void submit(final Runnable command) {
+        commands.add(command);
+        wakeFromOtherThread();
+    }
+
+    /** Any thread: makes sure a pass will run soon; at most one wakeup is outstanding. */
+    void wakeFromOtherThread() {
+        if (!wakePending.get() && wakePending.compareAndSet(false, true)) {
+            scheduler.wakeup();
+        }
+    }
+
+    /** {@code client} has something to write: it is written on this pass or the one requested now. */
+    void markDirty(final RelayClient<F> client) {
+        if (!client.dirty) {
+            client.dirty = true;
+            dirty.add(client);
+        }
+        if (!passScheduled && !inPass) {
+            passScheduled = true;
+            scheduler.passRequested();
+        }
+    }
+
+    /**
+     * One pass on the shard's thread: commands, then the mailbox, then every dirty client written while writable and
+     * flushed once. Returns the work done (0 = idle), as an Agrona duty cycle does.
+     */
+    public int runPass() {
+        passScheduled = false;
+        inPass = true;
+        wakePending.set(false); // before draining: a handoff after this point wakes us again
+        int work = 0;
+        try {
+            Runnable command;
+            while ((command = commands.poll()) != null) {
+                command.run();
+                work++;
+            }
+            work += mailbox.drain(this, config.mailboxCapacity());
+            for (int i = 0; i < dirty.size(); i++) { // may grow while writing: writability can return mid-pass
+                final RelayClient<F> c = dirty.get(i);
+                c.dirty = false;
+                if (!c.closed) {
+                    work += c.writeQueued();
+                }
+            }
+            dirty.clear();
+        } finally {
+            inPass = false;
+        }
+        return work;
+    }
+
+    /**
+     * Periodic housekeeping, called on the shard's thread by the transport's timer: KeepAlive when due (SPEC §3.6)
+     * and the write deadline (a client whose sink stayed unwritable past it is closed and counted).
+     */
+    public void onTimer() {
+        final long nowNs = clock.nanoTime();
+        for (int i = clients.size() - 1; i >= 0; i--) {
+            if (i >= clients.size()) {
+                continue;
+            }
+            clients.get(i).onTimer(nowNs);
+        }
+    }
+
+    /**
+     * Shutdown on the shard's thread: closes every local client, counting what is still queued as
+     * {@link DropReason#SHUTDOWN} (call {@link Relay#beginShutdown} first). Idempotent.
+     */
+    public void shutdown() {
+        runPass();
+        for (int i = clients.size() - 1; i >= 0; i--) {
+            if (i >= clients.size()) {
+                continue;
+            }
+            final RelayClient<F> c = clients.get(i);
+            c.sink.close();
+            c.close();
+        }
+        // Deliveries still in the mailbox find their clients closed and are released and counted.
+        mailbox.drain(this, config.mailboxCapacity());
+    }
+
+    void removeLocal(final RelayClient<F> c) {
+        final int i = c.localIndex;
+        if (i < 0 || i >= clients.size() || clients.get(i) != c) {
+            return;
+        }
+        final RelayClient<F> moved = clients.remove(clients.size() - 1);
+        if (moved != c) {
+            clients.set(i, moved);
+            moved.localIndex = i;
+        }
+        c.localIndex = -1;
+        gauges.add(RelayGauge.CONNECTIONS, -1);
+        counters.increment(RelayCounter.CONNECTIONS_UNREGISTERED);
+    }
+
+}

@@ -1,0 +1,145 @@
+package io.derpring.metrics;
+
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import io.derpring.internal.metrics.PrometheusText;
+
+/**
+ * Every number an engine exports, as one live view: the engine-wide metrics (inbound ring, outbound regions, client
+ * connections) and the per-region ones (queue depths, labelled by region id). Both exports read it, the Prometheus
+ * text of {@link #writePrometheus} and the Micrometer binder of {@code derpring-micrometer}, so they always agree.
+ *
+ * <p>The lists are fixed when the engine is built; the region ids follow the engine's current DERP map. Reading a
+ * value never allocates; {@link #writePrometheus(StringBuilder)} into a reused builder allocates nothing once the
+ * builder has grown to size. Any thread.
+ */
+public final class EngineMetrics {
+    private static final String REGION_LABEL = "region";
+
+    private final List<Metric> engineWide;
+    private final List<RegionMetric> perRegion;
+    private final Supplier<int[]> regionIds;
+
+    /**
+     * @param regionIds the current DERP map's region ids in ascending order; the array is read, never written, so
+     *                  it may be shared
+     * @throws IllegalArgumentException if two metrics would have the same exposed name
+     */
+    public EngineMetrics(final List<Metric> engineWide, final List<RegionMetric> perRegion,
+                         final Supplier<int[]> regionIds) {
+        this.engineWide = List.copyOf(engineWide);
+        this.perRegion = List.copyOf(perRegion);
+        this.regionIds = Objects.requireNonNull(regionIds, "region ids");
+        final Set<String> names = new HashSet<>();
+        for (final Metric m : this.engineWide) {
+            requireUnique(names, exposedName(m.name(), m.type()));
+        }
+        for (final RegionMetric m : this.perRegion) {
+            requireUnique(names, exposedName(m.name(), m.type()));
+        }
+    }
+
+    /** Engine-wide metrics, in export order. */
+    public List<Metric> engineWide() {
+        return engineWide;
+    }
+
+    /** Metrics kept per region, in export order. */
+    public List<RegionMetric> perRegion() {
+        return perRegion;
+    }
+
+    /** The region ids of the engine's current DERP map, ascending (a copy). */
+    public int[] regionIds() {
+        return regionIds.get().clone();
+    }
+
+    /**
+     * The current value of the engine-wide metric {@code name} (as {@link Metric#name()}, no {@code _total}); a
+     * linear search, for tests and tools.
+     *
+     * @throws IllegalArgumentException if there is no such metric
+     */
+    public long value(final String name) {
+        for (final Metric m : engineWide) {
+            if (m.name().equals(name)) {
+                return m.value();
+            }
+        }
+        throw new IllegalArgumentException("no engine-wide metric named " + name);
+    }
+
+    /**
+     * The current value of the per-region metric {@code name} for {@code regionId}, or {@link RegionMetric#ABSENT}
+     * if the region is not in the map.
+     *
+     * @throws IllegalArgumentException if there is no such metric
+     */
+    public long value(final String name, final int regionId) {
+        for (final RegionMetric m : perRegion) {
+            if (m.name().equals(name)) {
+                return m.value(regionId);
+            }
+        }
+        throw new IllegalArgumentException("no per-region metric named " + name);
+    }
+
+    /** Appends every metric in the Prometheus text format (0.0.4); counters get the format's {@code _total}. */
+    public void writePrometheus(final StringBuilder out) {
+        for (int i = 0; i < engineWide.size(); i++) {
+            final Metric m = engineWide.get(i);
+            final String suffix = suffix(m.type());
+            PrometheusText.header(out, m.name(), suffix, m.help(), m.type());
+            PrometheusText.sample(out, m.name(), suffix, m.value());
+        }
+        final int[] regions = regionIds.get();
+        for (int i = 0; i < perRegion.size(); i++) {
+            final RegionMetric m = perRegion.get(i);
+            final String suffix = suffix(m.type());
+            PrometheusText.header(out, m.name(), suffix, m.help(), m.type());
+            for (final int region : regions) {
+                final long value = m.value(region);
+                if (value != RegionMetric.ABSENT) { // the map changed since the ids were read
+                    PrometheusText.sample(out, m.name(), suffix, REGION_LABEL, region, value);
+                }
+            }
+        }
+    }
+
+    /** As {@link #writePrometheus(StringBuilder)}, to any character sink (e.g. an HTTP response's writer). */
+    public void writePrometheus(final Appendable out) throws IOException {
+        if (out instanceof StringBuilder b) {
+            writePrometheus(b);
+            return;
+        }
+        final StringBuilder b = new StringBuilder(8192);
+        writePrometheus(b);
+        out.append(b);
+    }
+
+    /** Every metric in the Prometheus text format (0.0.4), served as {@code text/plain; version=0.0.4}. */
+    public String prometheusText() {
+        final StringBuilder b = new StringBuilder(8192);
+        writePrometheus(b);
+        return b.toString();
+    }
+
+    private static String suffix(final MetricType type) {
+        return type == MetricType.COUNTER ? PrometheusText.COUNTER_SUFFIX : "";
+    }
+
+    private static String exposedName(final String name, final MetricType type) {
+        return name + suffix(type);
+    }
+
+    private static void requireUnique(final Set<String> names, final String name) {
+        if (!names.add(name)) {
+            throw new IllegalArgumentException("two metrics are named " + name);
+        }
+    }
+}

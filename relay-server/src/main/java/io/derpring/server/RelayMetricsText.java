@@ -1,0 +1,96 @@
+package io.derpring.server;
+
+import static io.derpring.internal.metrics.PrometheusText.header;
+import static io.derpring.internal.metrics.PrometheusText.sample;
+import static io.derpring.internal.metrics.PrometheusText.single;
+import static io.derpring.metrics.MetricType.COUNTER;
+import static io.derpring.metrics.MetricType.GAUGE;
+
+import java.util.Locale;
+
+import io.derpring.internal.frame.FrameError;
+import io.derpring.internal.metrics.PrometheusText;
+import io.derpring.internal.relay.Relay;
+import io.derpring.internal.relay.RelayCounter;
+import io.derpring.internal.relay.RelayDrop;
+import io.derpring.internal.relay.RelayGauge;
+import io.derpring.relay.AdmissionDecision;
+
+/**
+ * The server's {@code /metrics} page, through the Prometheus writer the engine exports with. No per-client labels:
+ * the label sets are fixed by enums, so a scrape's size does not grow with the number of clients.
+ */
+final class RelayMetricsText {
+    private static final int INITIAL_PAGE_CHARS = 8192;
+
+    private RelayMetricsText() {
+    }
+
+    static String render(final DerpRelayServer.Stats s) {
+        final StringBuilder b = new StringBuilder(INITIAL_PAGE_CHARS);
+        write(b, s);
+        return b.toString();
+    }
+
+    private static void write(final StringBuilder out, final DerpRelayServer.Stats s) {
+        final Relay.Snapshot r = s.relay();
+        single(out, "derp_connections", "Registered DERP client connections.", GAUGE, r.gauge(RelayGauge.CONNECTIONS));
+        single(out, "derp_connected_keys", "Distinct node keys connected.", GAUGE, r.connectedKeys());
+        header(out, "derp_queued_packets", "Packets waiting in client queues.", GAUGE);
+        sample(out, "derp_queued_packets", "queue", "data", r.gauge(RelayGauge.QUEUED_DATA_PACKETS));
+        sample(out, "derp_queued_packets", "queue", "disco", r.gauge(RelayGauge.QUEUED_DISCO_PACKETS));
+        single(out, "derp_queued_bytes", "Frame bytes waiting in client queues.", GAUGE,
+            r.gauge(RelayGauge.QUEUED_BYTES));
+
+        final long disco = r.counter(RelayCounter.PACKETS_RECEIVED_DISCO);
+        header(out, "derp_packets_received_total", "Packets received from clients.", COUNTER);
+        sample(out, "derp_packets_received_total", "kind", "disco", disco);
+        sample(out, "derp_packets_received_total", "kind", "other", r.counter(RelayCounter.PACKETS_RECEIVED) - disco);
+        single(out, "derp_bytes_received_total", "Packet bytes received from clients.", COUNTER,
+            r.counter(RelayCounter.BYTES_RECEIVED));
+        single(out, "derp_packets_forwarded_total", "Packets written to their destination.", COUNTER,
+            r.counter(RelayCounter.PACKETS_FORWARDED));
+        single(out, "derp_bytes_forwarded_total", "Packet bytes written to their destination.", COUNTER,
+            r.counter(RelayCounter.BYTES_FORWARDED));
+
+        header(out, "derp_packets_dropped_total", "Packets dropped, by reason and kind.", COUNTER);
+        for (final RelayDrop d : RelayDrop.values()) {
+            sample(out, "derp_packets_dropped_total", "reason", d.reason().label(), "kind", d.kind(), r.drop(d));
+        }
+        for (final RelayCounter c : RelayCounter.values()) {
+            switch (c) {
+                case PACKETS_RECEIVED:
+                case PACKETS_RECEIVED_DISCO:
+                case BYTES_RECEIVED:
+                case PACKETS_FORWARDED:
+                case BYTES_FORWARDED:
+                    continue; // above, with their own names and labels
+                default:
+                    single(out, counterName(c.name()), c.label(), COUNTER, r.counter(c));
+            }
+        }
+        header(out, "derp_connections_closed_total", "Connections ended, by reason.", COUNTER);
+        for (final ConnectionEnd e : ConnectionEnd.values()) {
+            sample(out, "derp_connections_closed_total", "reason", e.label(), s.ends().get(e));
+        }
+        header(out, "derp_protocol_errors_total", "Connections closed for breaking a DERP rule, by rule.", COUNTER);
+        for (final FrameError e : FrameError.values()) {
+            final Long n = s.frameErrors().get(e);
+            if (n != null) {
+                sample(out, "derp_protocol_errors_total", "error", e.name().toLowerCase(Locale.ROOT), n);
+            }
+        }
+        header(out, "derp_admissions_total", "Admission decisions for non-mesh clients (SPEC 3.8), by outcome.",
+            COUNTER);
+        for (final AdmissionDecision d : AdmissionDecision.values()) {
+            sample(out, "derp_admissions_total", "decision", d.label(), s.admissions().get(d));
+        }
+        for (final ServerCounter c : ServerCounter.values()) {
+            single(out, counterName(c.name()), c.label(), COUNTER, s.server().get(c));
+        }
+    }
+
+    private static String counterName(final String enumName) {
+        return "derp_" + enumName.toLowerCase(Locale.ROOT) + PrometheusText.COUNTER_SUFFIX;
+    }
+}

@@ -1,0 +1,79 @@
+package io.derpring.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.derpring.internal.frame.FrameError;
+import io.derpring.internal.metrics.PrometheusTextParser;
+import io.derpring.internal.relay.Relay;
+import io.derpring.internal.relay.RelayCounter;
+import io.derpring.internal.relay.RelayDrop;
+import io.derpring.internal.relay.RelayGauge;
+import io.derpring.relay.AdmissionDecision;
+
+class MetricsTextTest {
+    /** The page the relay's own writer rendered for {@link #distinctValues()} before the shared writer replaced it. */
+    private static final String GOLDEN = "/metrics/relay-metrics.golden.txt";
+
+    @Test
+    void relayPageIsByteForByteThePageBeforeTheSharedWriter() throws IOException {
+        final String golden;
+        try (InputStream in = MetricsTextTest.class.getResourceAsStream(GOLDEN)) {
+            golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(RelayMetricsText.render(distinctValues())).isEqualTo(golden);
+    }
+
+    @Test
+    void relayPageParsesAsPrometheusText() {
+        final PrometheusTextParser page = PrometheusTextParser.parse(RelayMetricsText.render(distinctValues()));
+
+        assertThat(page.samples).containsEntry("derp_packets_received_total{kind=\"other\"}", 998L);
+        assertThat(page.types).containsEntry("derp_connections", "gauge");
+    }
+
+    /** Every number different (n = 1, 2, 3, ... in enum order), so a swapped or missing sample shows. */
+    static DerpRelayServer.Stats distinctValues() {
+        long n = 1;
+        final Map<RelayCounter, Long> counters = new LinkedHashMap<>();
+        for (final RelayCounter c : RelayCounter.values()) {
+            counters.put(c, n++);
+        }
+        final Map<RelayDrop, Long> drops = new LinkedHashMap<>();
+        for (final RelayDrop d : RelayDrop.values()) {
+            drops.put(d, n++);
+        }
+        final Map<RelayGauge, Long> gauges = new LinkedHashMap<>();
+        for (final RelayGauge g : RelayGauge.values()) {
+            gauges.put(g, n++);
+        }
+        counters.put(RelayCounter.PACKETS_RECEIVED, 1_000L); // above the disco share, as a real relay's is
+        final Map<ConnectionEnd, Long> ends = new EnumMap<>(ConnectionEnd.class);
+        for (final ConnectionEnd e : ConnectionEnd.values()) {
+            ends.put(e, n++);
+        }
+        final Map<ServerCounter, Long> server = new EnumMap<>(ServerCounter.class);
+        for (final ServerCounter c : ServerCounter.values()) {
+            server.put(c, n++);
+        }
+        final Map<FrameError, Long> errors = new EnumMap<>(FrameError.class);
+        final FrameError[] all = FrameError.values();
+        for (int i = 0; i < all.length; i += 2) { // only the rules that were broken have a sample
+            errors.put(all[i], n++);
+        }
+        final Map<AdmissionDecision, Long> admissions = new EnumMap<>(AdmissionDecision.class);
+        for (final AdmissionDecision d : AdmissionDecision.values()) {
+            admissions.put(d, n++);
+        }
+        return new DerpRelayServer.Stats(new Relay.Snapshot(counters, drops, gauges, (int) n++), ends, server,
+            errors, admissions);
+    }
+}

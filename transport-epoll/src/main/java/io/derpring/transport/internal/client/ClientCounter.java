@@ -1,0 +1,58 @@
+package io.derpring.transport.internal.client;
+
+import io.derpring.internal.metrics.CounterDescriptor;
+
+/**
+ * What one DERP client connection counts (or several, when they share a {@code Counters} instance). Per-packet
+ * outcomes on the event loop are added once per drain pass or read, not once per packet.
+ */
+public enum ClientCounter implements CounterDescriptor {
+    PACKETS_SENT(1, "SendPacket frames written to the channel"),
+    BYTES_SENT(2, "bytes of DERP frames written to the channel (all types)"),
+    DROPPED_QUEUE_OLDEST(3, "packets dropped: outbound queue full, the oldest queued packet made room (SPEC §5.1, B65)"),
+    DROPPED_QUEUE_FULL(4, "packets dropped: outbound queue still full after 3 tries (Go errDropDerpPacket)"),
+    DROPPED_RATE_LIMITED(5, "packets dropped silently: over the server's token bucket (SPEC §2.5, B10)"),
+    DROPPED_NOT_CONNECTED(6, "packets dropped: connection closed (or never opened)"),
+    DROPPED_UNSENT_AT_CLOSE(7, "packets still queued when the connection closed"),
+    PACKETS_RECEIVED(8, "RecvPacket frames received"),
+    RECEIVED_PUBLISHED(9, "RecvPacket frames published into the inbound ring"),
+    RECEIVED_DROPPED_BY_RING(10, "RecvPacket frames the ring dropped (unknown sender, too large, full under drop-newest)"),
+    RING_FULL_PAUSES(11, "times reading paused because the inbound ring was full"),
+    RING_FULL_RESUMES(12, "times reading resumed after the inbound ring drained"),
+    PINGS_RECEIVED(13, "server Pings received"),
+    PONGS_SENT(14, "Pongs written in answer to server Pings (SPEC §3.6, B28)"),
+    PONGS_DROPPED(15, "Pongs dropped: more server Pings unanswered at once than OutboundDrain.MAX_OWED_PONGS"),
+    PINGS_SENT(16, "client Pings written"),
+    PONGS_RECEIVED(17, "Pongs received"),
+    KEEP_ALIVES_RECEIVED(18, "KeepAlive frames received"),
+    HEALTH_RECEIVED(19, "Health frames received"),
+    RESTARTING_RECEIVED(20, "Restarting frames received"),
+    PEER_GONE_RECEIVED(21, "PeerGone frames received"),
+    PEER_PRESENT_RECEIVED(22, "PeerPresent frames received"),
+    SERVER_INFO_RECEIVED(23, "ServerInfo frames opened"),
+    FRAMES_SKIPPED(24, "frames skipped: type a client does not read (SPEC §1.4, B21)"),
+    FRAMES_DROPPED_BAD_LENGTH(25, "frames dropped: too short (or a RecvPacket too long) for their type, connection kept (SPEC §1.4, B23)"),
+    NOTE_PREFERRED_SENT(26, "NotePreferred frames written"),
+    FLUSHES(27, "channel flushes by the outbound drain (one per loop pass with output)"),
+    CONNECTS(28, "connections that reached ServerInfo"),
+    CONNECT_FAILURES(29, "connections that failed before ServerInfo"),
+    DISCONNECTS(30, "connections that closed after ServerInfo");
+
+    private final int id;
+    private final String label;
+
+    ClientCounter(final int id, final String label) {
+        this.id = id;
+        this.label = label;
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public String label() {
+        return label;
+    }
+}
