@@ -19,7 +19,7 @@ public final class DerpMap {
     /** Most regions in one map; derpring choice (Tailscale's map has ~30) bounding hostile maps. */
     public static final int MAX_REGIONS = 512;
 
-    private final TreeMap<Long, DerpRegion> regionsById;
+    private final TreeMap<Integer, DerpRegion> regionsById;
     private final List<DerpRegion> regions;
     private final HomeParams homeParams;
     private final boolean omitDefaultRegions;
@@ -37,7 +37,7 @@ public final class DerpMap {
         if (regions.size() > MAX_REGIONS) {
             throw new DerpMapException("Regions has " + regions.size() + " entries, more than " + MAX_REGIONS);
         }
-        final TreeMap<Long, DerpRegion> byId = new TreeMap<>();
+        final TreeMap<Integer, DerpRegion> byId = new TreeMap<>();
         for (final DerpRegion region : regions) {
             if (byId.put(Objects.requireNonNull(region, "region").regionId(), region) != null) {
                 throw new DerpMapException("Regions has region ID " + region.regionId() + " twice");
@@ -50,24 +50,29 @@ public final class DerpMap {
         this.stunServersV4 = collectStunServersV4(this.regions);
     }
 
+    /** A builder for maps written in code (tests, static maps), validated as the JSON parser validates. */
+    public static DerpMapBuilder builder() {
+        return new DerpMapBuilder();
+    }
+
     /** The regions in ascending region-ID order (unmodifiable). */
     public List<DerpRegion> regions() {
         return regions;
     }
 
     /** The region with this ID, or {@code null} when the map has none. */
-    public DerpRegion region(final long regionId) {
+    public DerpRegion region(final int regionId) {
         return regionsById.get(regionId);
     }
 
     /** True when the map has a region with this ID. */
-    public boolean hasRegion(final long regionId) {
+    public boolean hasRegion(final int regionId) {
         return regionsById.containsKey(regionId);
     }
 
     /** Region IDs in ascending order. */
-    public long[] regionIds() {
-        final long[] ids = new long[regions.size()];
+    public int[] regionIds() {
+        final int[] ids = new int[regions.size()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = regions.get(i).regionId();
         }

@@ -128,7 +128,7 @@ public final class DerpMapParser {
             }
             for (final Map.Entry<String, JsonNode> e : regionsNode.properties()) {
                 final String path = "Regions[" + DerpMapException.quote(e.getKey()) + "]";
-                final long keyId = parseIdKey(e.getKey(), path);
+                final int keyId = parseIdKey(e.getKey(), path);
                 final JsonNode regionNode = e.getValue();
                 if (regionNode.isNull()) {
                     continue; // Go: a null *DERPRegion; there is nothing to use
@@ -143,11 +143,12 @@ public final class DerpMapParser {
         return new DerpMap(regions, homeParams, omitDefaultRegions);
     }
 
-    private static DerpRegion readRegion(final JsonNode node, final long keyId, final String path) {
-        final long regionId = integer(node, "RegionID", path, 0);
-        if (regionId != keyId) {
-            throw new DerpMapException(path + ": RegionID " + regionId + " does not equal its map key " + keyId);
+    private static DerpRegion readRegion(final JsonNode node, final int keyId, final String path) {
+        final long regionIdValue = integer(node, "RegionID", path, 0);
+        if (regionIdValue != keyId) {
+            throw new DerpMapException(path + ": RegionID " + regionIdValue + " does not equal its map key " + keyId);
         }
+        final int regionId = keyId;
         final JsonNode nodesNode = field(node, "Nodes");
         final List<DerpNode> nodes = new ArrayList<>();
         if (nodesNode != null) {
@@ -179,8 +180,12 @@ public final class DerpMapParser {
         }
     }
 
-    private static DerpNode readNode(final JsonNode node, final long regionId, final String path) {
+    private static DerpNode readNode(final JsonNode node, final int regionId, final String path) {
         final long nodeRegionId = integer(node, "RegionID", path, 0);
+        if (nodeRegionId != 0 && nodeRegionId != regionId) {
+            throw new DerpMapException(path + ".RegionID " + nodeRegionId + " does not match the region's RegionID "
+                + regionId);
+        }
         final String name = string(node, "Name", path);
         final String hostName = string(node, "HostName", path);
         final String certName = string(node, "CertName", path);
@@ -193,8 +198,7 @@ public final class DerpMapParser {
         final String stunTestIp = string(node, "STUNTestIP", path);
         final boolean canPort80 = bool(node, "CanPort80", path);
         try {
-            return new DerpNode(name,
-                nodeRegionId == 0 ? regionId : nodeRegionId, // absent: the node is in the region that lists it
+            return new DerpNode(name, regionId, // absent RegionID: the node is in the region that lists it
                 hostName, certName, NodeAddress.ipv4(ipv4), NodeAddress.ipv6(ipv6), stunPort, stunOnly, derpPort,
                 insecureForTests, stunTestIp, canPort80);
         } catch (final DerpMapException e) {
@@ -209,7 +213,7 @@ public final class DerpMapParser {
     private static HomeParams readHomeParams(final JsonNode node) {
         requireType(node.isObject(), "HomeParams", "an object", node);
         final JsonNode scores = field(node, "RegionScore");
-        final TreeMap<Long, Double> regionScore = new TreeMap<>();
+        final TreeMap<Integer, Double> regionScore = new TreeMap<>();
         if (scores != null) {
             requireType(scores.isObject(), "HomeParams.RegionScore", "an object", scores);
             if (scores.size() > HomeParams.MAX_REGION_SCORES) {
@@ -218,7 +222,7 @@ public final class DerpMapParser {
             }
             for (final Map.Entry<String, JsonNode> e : scores.properties()) {
                 final String path = "HomeParams.RegionScore[" + DerpMapException.quote(e.getKey()) + "]";
-                final long regionId = parseIdKey(e.getKey(), path);
+                final int regionId = parseIdKey(e.getKey(), path);
                 final JsonNode value = e.getValue();
                 requireType(value.isNumber(), path, "a number", value);
                 if (regionScore.put(regionId, value.doubleValue()) != null) {
@@ -233,11 +237,14 @@ public final class DerpMapParser {
         }
     }
 
-    /** A region map key: decimal digits naming a region ID (Go decodes {@code map[int]} keys as base-10 integers). */
-    private static long parseIdKey(final String key, final String path) {
-        final int maxDigits = Long.toString(DerpRegion.MAX_REGION_ID).length();
-        if (key.isEmpty() || key.length() > maxDigits) {
-            throw new DerpMapException(path + ": key must be a region ID of 1.." + maxDigits + " decimal digits");
+    /**
+     * A region map key: decimal digits naming a region ID (Go decodes {@code map[int]} keys as base-10 integers).
+     * The value saturates just above {@link DerpRegion#MAX_REGION_ID}, so a key of any length is reported as out of
+     * range, never wrapped into a valid id.
+     */
+    private static int parseIdKey(final String key, final String path) {
+        if (key.isEmpty()) {
+            throw new DerpMapException(path + ": key must be a decimal region ID");
         }
         long value = 0;
         for (int i = 0; i < key.length(); i++) {
@@ -245,14 +252,14 @@ public final class DerpMapParser {
             if (c < '0' || c > '9') {
                 throw new DerpMapException(path + ": key must be a decimal region ID");
             }
-            value = value * 10 + (c - '0');
+            value = Math.min(value * 10 + (c - '0'), DerpRegion.MAX_REGION_ID + 1L);
         }
         try {
-            DerpRegion.requireRegionId(value, "key");
+            return DerpRegion.requireRegionId(value, "key");
         } catch (final DerpMapException e) {
-            throw e.at(path);
+            throw new DerpMapException(path + ": key must be a region ID " + DerpRegion.MIN_REGION_ID + ".."
+                + DerpRegion.MAX_REGION_ID + " (derpring keeps region IDs in an int), got " + DerpMapException.quote(key));
         }
-        return value;
     }
 
     /** The value of {@code key}, or {@code null} when absent or JSON null. */

@@ -22,7 +22,7 @@ import java.util.Objects;
  * @param stunTestIp       {@code STUNTestIP}: test-only STUN address override, {@code ""} if absent (not used for STUN)
  * @param canPort80        {@code CanPort80}: the node also answers plain HTTP on port 80 (captive-portal checks)
  */
-public record DerpNode(String name, long regionId, String hostName, String certName, NodeAddress ipv4,
+public record DerpNode(String name, int regionId, String hostName, String certName, NodeAddress ipv4,
                        NodeAddress ipv6, int stunPort, boolean stunOnly, int derpPort, boolean insecureForTests,
                        String stunTestIp, boolean canPort80) {
 

@@ -7,7 +7,9 @@ import java.util.Objects;
  * A DERP region, as {@code tailcfg.DERPRegion} (SPEC §5.10): one or more nodes that relay among themselves.
  * Immutable; the constructor validates.
  *
- * @param regionId        {@code RegionID}: 1..2^53-1 (900–999 are reserved for self-hosted relays)
+ * @param regionId        {@code RegionID}: 1..{@link Integer#MAX_VALUE} (900–999 are reserved for self-hosted relays);
+ *                        SPEC §5.10 allows up to 2^53-1, derpring keeps region ids in an {@code int} (README,
+ *                        "Divergences from SPEC")
  * @param regionCode      {@code RegionCode}: short name such as "nyc"; {@code ""} if absent
  * @param regionName      {@code RegionName}: long name such as "New York City"; {@code ""} if absent
  * @param latitude        {@code Latitude}, 0 if absent
@@ -17,13 +19,17 @@ import java.util.Objects;
  *                        peer homed there
  * @param nodes           {@code Nodes} in priority order: connect to the first, fall back to the next
  */
-public record DerpRegion(long regionId, String regionCode, String regionName, double latitude, double longitude,
+public record DerpRegion(int regionId, String regionCode, String regionName, double latitude, double longitude,
                          boolean avoid, boolean noMeasureNoHome, List<DerpNode> nodes) {
 
     /** Smallest region ID (tailcfg.DERPRegion: "RegionIDs must be non-zero, positive"). */
-    public static final long MIN_REGION_ID = 1;
-    /** Largest region ID, 2^53-1 (tailcfg.DERPRegion: "guaranteed to fit in a JavaScript number"). */
-    public static final long MAX_REGION_ID = (1L << 53) - 1;
+    public static final int MIN_REGION_ID = 1;
+    /**
+     * Largest region ID: {@link Integer#MAX_VALUE}. tailcfg allows up to 2^53-1 ("guaranteed to fit in a JavaScript
+     * number"), but every region in use has a 1–4 digit id, and the engine, its listener events and its ring slots
+     * address regions by {@code int}; a larger id is refused when the map is parsed or built, naming the region.
+     */
+    public static final int MAX_REGION_ID = Integer.MAX_VALUE;
     /** Most nodes in one region; derpring choice (Tailscale's regions have 1–6) bounding hostile maps. */
     public static final int MAX_NODES_PER_REGION = 64;
 
@@ -45,10 +51,12 @@ public record DerpRegion(long regionId, String regionCode, String regionName, do
         }
     }
 
-    static void requireRegionId(final long regionId, final String field) {
+    /** {@code regionId} as an int, or a {@link DerpMapException} naming {@code field} when it is out of range. */
+    static int requireRegionId(final long regionId, final String field) {
         if (regionId < MIN_REGION_ID || regionId > MAX_REGION_ID) {
             throw new DerpMapException(field + " must be " + MIN_REGION_ID + ".." + MAX_REGION_ID + ", got " + regionId);
         }
+        return (int) regionId;
     }
 
     static void requireFinite(final double value, final String field) {

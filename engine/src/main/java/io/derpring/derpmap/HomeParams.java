@@ -13,7 +13,7 @@ import java.util.TreeMap;
  *                    choosing home (below 1 favours it, above 1 disfavours it); regions not listed have factor 1.
  *                    Sorted by region ID, unmodifiable. Factors are finite and not negative.
  */
-public record HomeParams(SortedMap<Long, Double> regionScore) {
+public record HomeParams(SortedMap<Integer, Double> regionScore) {
     /** Most {@code RegionScore} entries: one per region at most ({@link DerpMap#MAX_REGIONS}). */
     public static final int MAX_REGION_SCORES = DerpMap.MAX_REGIONS;
 
@@ -23,9 +23,9 @@ public record HomeParams(SortedMap<Long, Double> regionScore) {
             throw new DerpMapException("RegionScore has " + regionScore.size() + " entries, more than "
                 + MAX_REGION_SCORES);
         }
-        final TreeMap<Long, Double> copy = new TreeMap<>();
-        for (final Map.Entry<Long, Double> e : regionScore.entrySet()) {
-            final long regionId = Objects.requireNonNull(e.getKey(), "RegionScore key");
+        final TreeMap<Integer, Double> copy = new TreeMap<>();
+        for (final Map.Entry<Integer, Double> e : regionScore.entrySet()) {
+            final int regionId = Objects.requireNonNull(e.getKey(), "RegionScore key");
             final double score = Objects.requireNonNull(e.getValue(), "RegionScore value");
             DerpRegion.requireRegionId(regionId, "RegionScore key");
             DerpRegion.requireFinite(score, "RegionScore[" + regionId + "]");

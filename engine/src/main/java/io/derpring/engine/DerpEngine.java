@@ -1,10 +1,12 @@
 package io.derpring.engine;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.derpring.dataplane.Dataplane;
@@ -22,10 +24,13 @@ import io.derpring.internal.metrics.Counters;
 import io.derpring.internal.metrics.DistinctErrorLog;
 import io.derpring.netmap.Netmap;
 import io.derpring.internal.netmap.NetmapHolder;
+import io.derpring.internal.region.ConductorDutyCycle;
+import io.derpring.internal.region.ConnectWaiters;
 import io.derpring.internal.region.OutboundRouter;
 import io.derpring.internal.region.RegionConductor;
 import io.derpring.internal.region.RegionCounter;
 import io.derpring.internal.region.RegionGauges;
+import io.derpring.region.RegionConnectTimeoutException;
 import io.derpring.region.RegionListener;
 import io.derpring.region.RegionStatus;
 import io.derpring.internal.ring.InboundCounter;
@@ -36,8 +41,10 @@ import io.derpring.internal.route.OutboundRegionChoice;
 import io.derpring.metrics.EngineMetrics;
 import io.derpring.runtime.JvmRequirements;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +62,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DerpEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DerpEngine.class);
-    /** The conductor parks at most this long when idle: the worst-case latency to wake a dormant region. */
-    private static final long CONDUCTOR_MAX_PARK_NS = 1_000_000;
+    /** The idle conductor's first park; it doubles up to {@link DerpEngineConfig#conductorIdleParkNs()}. */
+    private static final long CONDUCTOR_MIN_PARK_NS = DerpEngineConfig.MIN_CONDUCTOR_IDLE_PARK.toNanos();
 
     private final NetmapHolder netmaps = new NetmapHolder();
     private final ObservedRoutes routes = new ObservedRoutes(Netmap.EMPTY);
@@ -65,9 +72,14 @@ public final class DerpEngine implements AutoCloseable {
     private final DiscoDemuxHandler demux;
     private final InboundRing ring;
     private final RegionConductor conductor;
+    private final ConnectWaiters connectWaiters;
+    private final ConductorDutyCycle conductorDuty;
     private final OutboundRouter router;
     private final AgentRunner conductorRunner;
     private final EngineMetrics metrics;
+    private final DistinctErrorLog dutyCycleErrors = new DistinctErrorLog(LOG);
+    /** The embedder's handle on the conductor and the stages after {@link #startInvoker()}, else null. */
+    private AgentInvoker invoker;
     private volatile DerpMap derpMap;
     private boolean started;
     private boolean closed;
@@ -85,19 +97,32 @@ public final class DerpEngine implements AutoCloseable {
         ring = new InboundRing(config.ring(), netmaps, inboundCounters,
             new ObservedRouteLearner(routes, inboundCounters), demux,
             new DataplaneHandoff(dataplane, inboundCounters));
-        conductor = new RegionConductor(config.regions(), transport.create(ring, nodeKey),
-            listener == null ? new RegionListener() { } : listener, routes, System::nanoTime,
-            () -> ThreadLocalRandom.current().nextDouble(), regionCounters);
+        // The waiters see region events first, on the conductor thread, then pass them on to the embedder's listener.
+        // Futures complete on CompletableFuture's own async executor: the common pool, or a thread per completion
+        // when that pool has fewer than 2 threads (a bare commonPool() with parallelism 0 would never run them).
+        connectWaiters = new ConnectWaiters(listener == null ? new RegionListener() { } : listener,
+            config.connectTimeout(), System::nanoTime, CompletableFuture::runAsync);
+        conductor = new RegionConductor(config.regions(), transport.create(ring, nodeKey), connectWaiters, routes,
+            System::nanoTime, () -> ThreadLocalRandom.current().nextDouble(), regionCounters);
+        conductorDuty = new ConductorDutyCycle(conductor, connectWaiters);
         router = new OutboundRouter(conductor, netmaps, routes, System::nanoTime);
         metrics = EngineMetricsCatalog.of(ring, inboundCounters, regionCounters, transport.connectionCounters(),
             new RegionGauges(conductor));
-        final DistinctErrorLog errors = new DistinctErrorLog(LOG);
-        conductorRunner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, CONDUCTOR_MAX_PARK_NS),
-            error -> errors.record("region conductor", error), (AtomicCounter) null, conductor);
+        conductorRunner = new AgentRunner(new BackoffIdleStrategy(10, 10, CONDUCTOR_MIN_PARK_NS,
+            config.conductorIdleParkNs()),
+            error -> dutyCycleErrors.record("region conductor", error), (AtomicCounter) null, conductorDuty);
     }
 
-    /** Starts the stage and conductor threads. */
+    /**
+     * Starts the stage and conductor threads.
+     *
+     * @throws IllegalStateException if the ring's stage threading is {@link StageThreading#INVOKED}: use
+     *                               {@link #startInvoker()}
+     */
     public synchronized DerpEngine start() {
+        if (ring.config().threading() == StageThreading.INVOKED) {
+            throw new IllegalStateException("ring stage threading is INVOKED: start with startInvoker()");
+        }
         if (!started && !closed) {
             started = true;
             ring.start();
@@ -106,10 +131,78 @@ public final class DerpEngine implements AutoCloseable {
         return this;
     }
 
-    /** Applies a DERP map (SPEC §5.2): new regions get a task, changed ones reconnect, removed ones close. */
+    /**
+     * Invoker mode, for embedders that own their threads: the engine starts no thread of its own, and each
+     * {@link AgentInvoker#invoke()} runs one duty cycle of the conductor (DERP map, home, connect, idle, backoff)
+     * and of the ring's stages (routes, disco, dataplane). Call {@code invoke()} from one thread, with the
+     * embedder's idle strategy backing off when it returns 0; the conductor acts only while it is invoked. Needs
+     * the ring's stage threading {@link StageThreading#INVOKED}; the transport's I/O threads are the transport's.
+     * Close the engine, not the invoker, from the invoking thread or once it has stopped invoking.
+     *
+     * @return the started invoker
+     * @throws IllegalStateException if the stage threading is not INVOKED, or the engine was started or closed
+     */
+    public synchronized AgentInvoker startInvoker() {
+        if (ring.config().threading() != StageThreading.INVOKED) {
+            throw new IllegalStateException("ring stage threading is " + ring.config().threading()
+                + ": invoker mode needs INVOKED");
+        }
+        if (started || closed) {
+            throw new IllegalStateException(closed ? "engine closed" : "engine already started");
+        }
+        started = true;
+        invoker = new AgentInvoker(error -> dutyCycleErrors.record("engine duty cycle", error), (AtomicCounter) null,
+            new CompositeAgent(conductorDuty, ring.stageAgent()));
+        invoker.start();
+        return invoker;
+    }
+
+    /**
+     * Completes when the home region first receives ServerInfo (it is connected and traffic can flow). Fails with a
+     * {@link RegionConnectTimeoutException}, whose cause is the home region's last connection error, when that has
+     * not happened within {@link DerpEngineConfig#connectTimeout()} of the first {@link #setHomeRegion} (a map and a
+     * home may come in either order; the engine does nothing before it knows its home). {@link #close()} fails it
+     * with an {@code IllegalStateException}.
+     *
+     * <p>It settles once: the engine keeps reconnecting after a failure, and {@link #awaitConnected} waits again.
+     * Each call returns a new view of the same outcome, so cancelling one does not affect the engine or other callers.
+     * Dependent stages run on {@code CompletableFuture}'s default async executor, never on the conductor thread.
+     */
+    public CompletableFuture<Void> connected() {
+        return connectWaiters.homeConnected();
+    }
+
+    /**
+     * Waits for region {@code regionId} to be connected (ServerInfo received): completes at once if it is, else when
+     * it connects, or fails with a {@link RegionConnectTimeoutException} (cause: the region's last connection error,
+     * or null) when {@code timeout}, counted from this call, passes first. Waiting does not wake a dormant region;
+     * traffic or {@link #setHomeRegion} does. Non-blocking: {@code join()} or {@code get()} the future to block.
+     * Completed on {@code CompletableFuture}'s default async executor, never on the conductor thread;
+     * {@link #close()} fails it with an {@code IllegalStateException}; before {@link #start()} nothing completes it.
+     * At most {@link ConnectWaiters#MAX_PENDING_WAITERS} may be pending: beyond that the future fails at once with a
+     * {@code RejectedExecutionException}.
+     *
+     * @param timeout in [{@link DerpEngineConfig#MIN_CONNECT_TIMEOUT}, {@link DerpEngineConfig#MAX_CONNECT_TIMEOUT}]
+     * @throws io.derpring.runtime.InvalidConfigException when {@code timeout} is null or out of range
+     */
+    public CompletableFuture<Void> awaitConnected(final int regionId, final Duration timeout) {
+        DerpEngineConfig.requireConnectTimeout("awaitConnected timeout", timeout);
+        return connectWaiters.await(regionId, timeout);
+    }
+
+    /**
+     * Applies a DERP map (SPEC §5.2): new regions get a task, changed ones reconnect, removed ones close. All or
+     * nothing: a {@link DerpMap} is validated completely when it is parsed or built (a {@code DerpMapException} there
+     * names the field), so the only map refused here is {@code null}, and a refused map changes nothing.
+     *
+     * @throws NullPointerException when {@code map} is null; the engine keeps its current map
+     */
     public void updateDerpMap(final DerpMap map) {
-        derpMap = map;
+        Objects.requireNonNull(map, "DERP map");
+        // Nothing is published before the last check: the map used to be stored first and then refused by the
+        // conductor, so the status methods described a map that was never applied (issue 13 bug 4).
         conductor.updateDerpMap(map);
+        derpMap = map;
     }
 
     /** Installs a netmap snapshot; routes of peers that left are pruned first (SPEC §5.4). Single caller thread. */
@@ -192,10 +285,12 @@ public final class DerpEngine implements AutoCloseable {
             return;
         }
         closed = true;
-        if (started) {
-            conductorRunner.close(); // runs the conductor's onClose: every connection closes
+        if (invoker != null) {
+            invoker.close(); // the conductor's onClose (every connection closes) and the stages' shutdown
+        } else if (started) {
+            conductorRunner.close(); // runs the conductor's onClose: every connection closes, waiters fail
         } else {
-            conductor.onClose();
+            conductorDuty.onClose();
         }
         ring.close();
         LOG.info("engine closed");

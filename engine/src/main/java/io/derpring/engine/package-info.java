@@ -10,5 +10,7 @@
  * ({@code derpring-regions}) for region lifecycle and {@link io.derpring.region.RegionListener} callbacks; the
  * inbound stage thread(s) for {@link io.derpring.dataplane.Dataplane} and
  * {@link io.derpring.disco.DirectPathSink} callbacks; the transport's I/O threads for reading and writing sockets.
+ * In invoker mode ({@link io.derpring.engine.DerpEngine#startInvoker()}) the conductor's and the stages' work runs
+ * on the embedder's thread that calls {@code invoke()}, and the engine starts no thread.
  */
 package io.derpring.engine;

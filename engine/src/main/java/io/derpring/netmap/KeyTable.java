@@ -1,9 +1,9 @@
 package io.derpring.netmap;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import io.derpring.keys.PublicKey;
 
@@ -38,13 +38,13 @@ final class KeyTable {
         this.positions = new int[capacity];
         java.util.Arrays.fill(positions, EMPTY);
         this.mask = capacity - 1;
-        final UnsafeBuffer view = new UnsafeBuffer(new byte[KEY_LENGTH]);
         for (int i = 0; i < keys.length; i++) {
             if (keys[i] == null || (skip != null && skip[i])) {
                 continue;
             }
-            view.wrap(keys[i].toBytes());
-            final long prefix = view.getLong(0, PREFIX_ORDER);
+            // A heap ByteBuffer, not an UnsafeBuffer: building a netmap (Netmap.EMPTY too) must not run Agrona's static
+            // initialiser, so a JVM without the flag hears about it from JvmRequirements, not from here.
+            final long prefix = ByteBuffer.wrap(keys[i].toBytes()).order(PREFIX_ORDER).getLong(0);
             int slot = slot(prefix);
             while (positions[slot] != EMPTY) {
                 slot = (slot + 1) & mask;

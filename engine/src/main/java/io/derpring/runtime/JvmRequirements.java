@@ -3,8 +3,11 @@ package io.derpring.runtime;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Start-up checks of the JVM flags derpring depends on. Engines, relays and launchers call
- * {@link #requireAgronaAccess()} before building any off-heap buffer.
+ * Start-up checks of the JVM flags derpring depends on. Every entry point calls {@link #requireAgronaAccess()} first
+ * ({@code NettyDerpEngine.builder()}, {@code DerpRelayServer.builder()}, the {@code DerpEngine} constructor, the
+ * node connection's builder, the load generator), and no class they load builds an Agrona buffer in a static
+ * initialiser, so a JVM without the flag hears about it here, once, by name: not as an {@code IllegalAccessError}
+ * from Agrona's own static initialiser.
  */
 public final class JvmRequirements {
     /** Agrona 2.x reaches {@code jdk.internal.misc.Unsafe}; the JDK only allows it with this flag. */

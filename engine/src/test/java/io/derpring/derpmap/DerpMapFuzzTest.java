@@ -49,7 +49,7 @@ class DerpMapFuzzTest {
     }
 
     private static void checkInvariants(final DerpMap map, final long seed, final int caseIndex) {
-        long previous = 0;
+        int previous = 0;
         for (final DerpRegion region : map.regions()) {
             assertThat(region.regionId()).as("seed %d case %d", seed, caseIndex).isGreaterThan(previous)
                 .isLessThanOrEqualTo(DerpRegion.MAX_REGION_ID);
@@ -227,7 +227,7 @@ class DerpMapFuzzTest {
         switch (random.nextInt(14)) {
             case 0: return NODES.numberNode(random.nextInt(-3, 70_000));
             case 1: return NODES.numberNode(new long[] {0, -1, 1, 65_535, 65_536, 3478, 443, 900, 901,
-                DerpRegion.MAX_REGION_ID, DerpRegion.MAX_REGION_ID + 1, Long.MAX_VALUE, Long.MIN_VALUE}
+                DerpRegion.MAX_REGION_ID, DerpRegion.MAX_REGION_ID + 1L, Long.MAX_VALUE, Long.MIN_VALUE}
                 [random.nextInt(13)]);
             case 2: return NODES.numberNode(new BigInteger(80, new java.util.Random(random.nextLong())));
             case 3: return NODES.numberNode(random.nextDouble(-1e6, 1e6));

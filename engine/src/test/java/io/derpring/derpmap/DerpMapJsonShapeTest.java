@@ -153,8 +153,8 @@ class DerpMapJsonShapeTest {
     }
 
     @Test
-    void largeIntegralRegionIdWithinRangeIsRead() {
-        assertThat(DerpMapParser.parse("{\"Regions\":{\"9007199254740991\":{\"RegionID\":9007199254740991}}}")
-            .regionIds()).containsExactly(9_007_199_254_740_991L);
+    void theLargestIntRegionIdIsRead() {
+        assertThat(DerpMapParser.parse("{\"Regions\":{\"2147483647\":{\"RegionID\":2147483647}}}")
+            .regionIds()).containsExactly(Integer.MAX_VALUE);
     }
 }

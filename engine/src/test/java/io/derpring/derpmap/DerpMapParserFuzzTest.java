@@ -27,7 +27,7 @@ class DerpMapParserFuzzTest {
             return;
         }
         assertThat(DerpMapParser.parse(json)).isEqualTo(map);
-        long previous = 0;
+        int previous = 0;
         for (final DerpRegion region : map.regions()) {
             assertThat(region.regionId()).isGreaterThan(previous).isBetween(DerpRegion.MIN_REGION_ID,
                 DerpRegion.MAX_REGION_ID);

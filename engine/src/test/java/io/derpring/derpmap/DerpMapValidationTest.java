@@ -21,7 +21,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Field validation of SPEC §5.10: every value limit at, below and above, and each message naming field and value. */
 class DerpMapValidationTest {
-    private static final long MAX_ID = DerpRegion.MAX_REGION_ID;
+    private static final int MAX_ID = DerpRegion.MAX_REGION_ID;
+    /** SPEC §5.10's own limit, 2^53-1: above derpring's int limit (README, "Divergences from SPEC"). */
+    private static final long SPEC_MAX_ID = (1L << 53) - 1;
 
     private static ObjectNode mapWithRegionId(final long id) {
         final ObjectNode map = JSON.createObjectNode();
@@ -31,27 +33,51 @@ class DerpMapValidationTest {
         return map;
     }
 
-    // ---- region IDs: > 0 and <= 2^53-1 ----
+    // ---- region IDs: > 0 and <= Integer.MAX_VALUE (SPEC: 2^53-1; derpring keeps them in an int) ----
 
     @ParameterizedTest(name = "region ID {0} is accepted")
-    @ValueSource(longs = {1, 2, 900, MAX_ID - 1, MAX_ID})
-    void regionIdInRangeIsAccepted(final long id) {
+    @ValueSource(ints = {1, 2, 900, MAX_ID - 1, MAX_ID})
+    void regionIdInRangeIsAccepted(final int id) {
         final DerpMap map = parse(mapWithRegionId(id));
         assertThat(map.regionIds()).containsExactly(id);
         assertThat(onlyNode(map).regionId()).isEqualTo(id);
     }
 
     @ParameterizedTest(name = "region ID {0} is rejected")
-    @ValueSource(longs = {0, -1, MAX_ID + 1, MAX_ID + 2, Long.MAX_VALUE})
+    @ValueSource(longs = {0, -1, MAX_ID + 1L, MAX_ID + 2L, SPEC_MAX_ID, SPEC_MAX_ID + 1, Long.MAX_VALUE})
     void regionIdOutOfRangeIsRejected(final long id) {
         final ObjectNode map = mapWithRegionId(id);
         assertThatThrownBy(() -> parse(map)).isInstanceOf(DerpMapException.class).hasMessageContaining("Regions");
     }
 
     @Test
-    void regionIdAboveTwoToThe53IsRejectedNamingTheValue() {
-        assertThatThrownBy(() -> parse(mapWithRegionId(MAX_ID + 1)))
-            .isInstanceOf(DerpMapException.class).hasMessageContaining(Long.toString(MAX_ID + 1));
+    void regionIdJustAboveTheIntRangeIsRejectedNamingTheRegion() {
+        assertThatThrownBy(() -> parse(mapWithRegionId(MAX_ID + 1L)))
+            .isInstanceOf(DerpMapException.class)
+            .hasMessageContaining("Regions[\"" + (MAX_ID + 1L) + "\"]")
+            .hasMessageContaining("1.." + MAX_ID);
+    }
+
+    @Test
+    void regionIdAboveTheIntRangeInTheValueIsRejectedNamingTheRegion() {
+        final ObjectNode map = oneNodeMap();
+        TestMaps.region(map).put("RegionID", MAX_ID + 1L);
+        assertThatThrownBy(() -> parse(map)).isInstanceOf(DerpMapException.class)
+            .hasMessageContaining("Regions[\"900\"]").hasMessageContaining("RegionID " + (MAX_ID + 1L));
+    }
+
+    @Test
+    void nodeRegionIdAboveTheIntRangeIsRejectedNamingTheNode() {
+        assertThatThrownBy(() -> parse(withNodeField("RegionID", MAX_ID + 1L))).isInstanceOf(DerpMapException.class)
+            .hasMessageContaining("Nodes[0].RegionID " + (MAX_ID + 1L));
+    }
+
+    @Test
+    void regionScoreKeyAboveTheIntRangeIsRejected() {
+        final ObjectNode map = oneNodeMap();
+        map.putObject("HomeParams").putObject("RegionScore").put(Long.toString(MAX_ID + 1L), 1);
+        assertThatThrownBy(() -> parse(map)).isInstanceOf(DerpMapException.class)
+            .hasMessageContaining("HomeParams.RegionScore[\"" + (MAX_ID + 1L) + "\"]");
     }
 
     @Test
@@ -449,8 +475,8 @@ class DerpMapValidationTest {
         final ObjectNode map = oneNodeMap();
         map.putObject("HomeParams").putObject("RegionScore").put("901", 2).put("900", 0.5).put("5", 0);
         final HomeParams params = parse(map).homeParams().orElseThrow();
-        assertThat(params.regionScore()).containsExactly(java.util.Map.entry(5L, 0.0),
-            java.util.Map.entry(900L, 0.5), java.util.Map.entry(901L, 2.0));
+        assertThat(params.regionScore()).containsExactly(java.util.Map.entry(5, 0.0),
+            java.util.Map.entry(900, 0.5), java.util.Map.entry(901, 2.0));
     }
 
     @Test

@@ -53,11 +53,11 @@ class DerpMapVectorsTest {
 
     @Test
     void regionIdsAreSortedAsRegionIdsSorted() {
-        final long[] expected = StreamSupport.stream(VECTORS.get("region_ids_sorted").spliterator(), false)
-            .mapToLong(JsonNode::asLong).toArray();
+        final int[] expected = StreamSupport.stream(VECTORS.get("region_ids_sorted").spliterator(), false)
+            .mapToInt(JsonNode::asInt).toArray();
         assertThat(MAP.regionIds()).containsExactly(expected);
         assertThat(MAP.regions().stream().map(DerpRegion::regionId).toList())
-            .containsExactly(900L, 901L, 902L, 903L);
+            .containsExactly(900, 901, 902, 903);
     }
 
     static Stream<Arguments> perNode() {

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -36,10 +39,10 @@ import org.junit.jupiter.api.Timeout;
 /** Two engines wired through an in-memory relay: the whole engine on real threads, without sockets. */
 @Timeout(60)
 class DerpEngineTest {
-    private static final DerpMap MAP = DerpMapParser.parse("{\"Regions\":{\"900\":{\"RegionID\":900,\"RegionCode\":"
-        + "\"a\",\"Nodes\":[{\"Name\":\"900a\",\"RegionID\":900,\"HostName\":\"relay.example.test\"}]},"
-        + "\"901\":{\"RegionID\":901,\"RegionCode\":\"b\",\"Nodes\":[{\"Name\":\"901a\",\"RegionID\":901,"
-        + "\"HostName\":\"relay2.example.test\",\"IPv4\":\"127.0.0.1\"}]}}}");
+    private static final DerpMap MAP = DerpMap.builder()
+        .region(900, "a", r -> r.node("900a", "relay.example.test", 0))
+        .region(901, "b", r -> r.node("901a", "relay2.example.test", 0).ipv4("127.0.0.1"))
+        .build();
 
     /** Delivers SendPacket to the destination engine's ring as RecvPacket(src || packet), per region. */
     static final class InMemoryRelay {
@@ -52,7 +55,7 @@ class DerpEngineTest {
                                      final LinkListener listener) {
                     clients.put(self.publicKey(), ring);
                     listener.onConnected();
-                    return new Link(self.publicKey(), (int) region.regionId(), listener);
+                    return new Link(self.publicKey(), region.regionId(), listener);
                 }
             };
         }
@@ -205,6 +208,42 @@ class DerpEngineTest {
             .isInstanceOf(InvalidConfigException.class).hasMessageContaining("disco key cache = 15");
         assertThat(new DerpEngineConfig(DerpEngineConfig.defaults().regions(), DerpEngineConfig.defaults().ring(),
             false, DerpEngineConfig.MIN_DISCO_KEY_CACHE).discoKeyCache()).isEqualTo(16);
+    }
+
+    @Test
+    void connectedCompletesOnceTheHomeRegionIsConnected() throws Exception {
+        a = engine(keyA, discoA, dataplaneA);
+
+        a.connected().get(20, TimeUnit.SECONDS);
+
+        assertThat(connected(a, 900)).isTrue();
+    }
+
+    @Test
+    void awaitConnectedCompletesForTheConnectedHomeRegion() throws Exception {
+        a = engine(keyA, discoA, dataplaneA);
+        a.connected().get(20, TimeUnit.SECONDS);
+
+        a.awaitConnected(900, Duration.ofSeconds(20)).get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void awaitConnectedRefusesATimeoutOutOfRange() {
+        a = engine(keyA, discoA, dataplaneA);
+
+        assertThatThrownBy(() -> a.awaitConnected(900, Duration.ZERO)).isInstanceOf(InvalidConfigException.class)
+            .hasMessageContaining("awaitConnected timeout = PT0S");
+    }
+
+    @Test
+    void closeFailsTheConnectedFuture() {
+        final DerpEngine engine = new DerpEngine(DerpEngineConfig.defaults(), keyA, discoA, dataplaneA,
+            relay.dialerFor(), null).start();
+        final CompletableFuture<Void> connected = engine.connected();
+        engine.close();
+
+        assertThatThrownBy(() -> connected.get(20, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+            .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("engine closed");
     }
 
     @Test

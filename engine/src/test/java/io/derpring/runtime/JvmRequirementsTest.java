@@ -2,16 +2,20 @@ package io.derpring.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
+import io.derpring.engine.DerpEngine;
+import io.derpring.internal.engine.DerpEngineConfig;
+import io.derpring.keys.DiscoPrivateKey;
+import io.derpring.keys.NodePrivateKey;
+import io.derpring.testing.ForkedJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(120)
 class JvmRequirementsTest {
+    private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(60);
+    private static final String UNCAUGHT = "Exception in thread \"main\" ";
 
     @Test
     void passesInAJvmStartedWithTheFlag() {
@@ -20,29 +24,45 @@ class JvmRequirementsTest {
 
     @Test
     void aJvmWithoutTheFlagGetsAnErrorNamingIt() throws Exception {
-        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        final Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-            Probe.class.getName()))
-            .redirectErrorStream(true).start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("probe JVM finished").isTrue();
-        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(output).contains(MissingJvmFlagProbeResult.PREFIX)
-            .contains("--add-exports java.base/jdk.internal.misc=ALL-UNNAMED");
+        final ForkedJvm.Result result = ForkedJvm.run(Probe.class, CHILD_TIMEOUT);
+        assertThat(result.stdout()).contains(Probe.PREFIX).contains(JvmRequirements.AGRONA_FLAG);
+    }
+
+    @Test
+    void engineConstructorWithoutTheFlagEndsWithOneErrorNamingIt() throws Exception {
+        final ForkedJvm.Result result = ForkedJvm.run(EngineProbe.class, CHILD_TIMEOUT);
+
+        assertThat(result.exitCode()).as("exit code; stderr:%n%s", result.stderr()).isEqualTo(1);
+        assertThat(result.stderr().lines().filter(l -> l.startsWith(UNCAUGHT)).findFirst().orElse(""))
+            .as("stderr:%n%s", result.stderr())
+            .startsWith(UNCAUGHT + JvmRequirements.MissingJvmFlagException.class.getName())
+            .contains(JvmRequirements.AGRONA_FLAG);
     }
 
     /** Runs in a JVM without the flag and prints what {@link JvmRequirements} reports. */
     public static final class Probe {
+        static final String PREFIX = "missing-flag: ";
+
         public static void main(final String[] args) {
             try {
                 JvmRequirements.requireAgronaAccess();
                 System.out.println("no error");
             } catch (final JvmRequirements.MissingJvmFlagException e) {
-                System.out.println(MissingJvmFlagProbeResult.PREFIX + e.getMessage());
+                System.out.println(PREFIX + e.getMessage());
             }
         }
     }
 
-    static final class MissingJvmFlagProbeResult {
-        static final String PREFIX = "missing-flag: ";
+    /** Runs in a JVM without the flag: an engine built from defaults, as an embedding without Netty would. */
+    public static final class EngineProbe {
+        public static void main(final String[] args) {
+            try (DerpEngine engine = new DerpEngine(DerpEngineConfig.defaults(), NodePrivateKey.generate(),
+                    DiscoPrivateKey.generate(), (peer, regionId, buffer, offset, length) -> { },
+                    (ring, self) -> (region, node, ideal, listener) -> {
+                        throw new IllegalStateException("never dialed");
+                    }, null)) {
+                System.out.println("built " + engine.status());
+            }
+        }
     }
 }

@@ -49,7 +49,7 @@ public record RelayUrl(boolean tls, String host, int port) {
     }
 
     /** The DERP map node for this relay in region {@code regionId}. */
-    public DerpNode node(final long regionId, final boolean insecure) {
+    public DerpNode node(final int regionId, final boolean insecure) {
         final boolean ipv6 = host.indexOf(':') >= 0;
         final boolean ipv4 = !ipv6 && isIpv4Literal(host);
         final String hostName = ipv6 ? IPV6_LITERAL_HOST_NAME : host;

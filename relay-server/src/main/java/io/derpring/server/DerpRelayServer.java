@@ -116,7 +116,14 @@ public final class DerpRelayServer implements AutoCloseable {
             settings.clock), caps, tracker.counters);
     }
 
+    /**
+     * A builder with every default.
+     *
+     * @throws JvmRequirements.MissingJvmFlagException naming {@link JvmRequirements#AGRONA_FLAG} when the JVM was
+     *         started without it: checked here, before any default touches Agrona
+     */
     public static Builder builder() {
+        JvmRequirements.requireAgronaAccess();
         return new Builder();
     }
 

@@ -31,6 +31,8 @@ public final class PinningFallbackProbe {
                 .start()) {
             System.out.println("engineStarted=true");
         }
+        final long afterEngine = ThreadPinning.unpinnedRequests();
+        System.out.println("engineUnpinnedRequests=" + afterEngine);
         final EventLoopGroup group = EventLoops.create(Transport.NIO, LOOP_THREADS, "probe-pinned", true);
         try {
             final String thread = group.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
@@ -40,7 +42,7 @@ public final class PinningFallbackProbe {
         }
         System.out.println("status=" + ThreadPinning.status());
         System.out.println("missingLibrary=" + ThreadPinning.missingLibrary());
-        System.out.println("unpinnedRequests=" + ThreadPinning.unpinnedRequests());
+        System.out.println("groupUnpinnedRequests=" + (ThreadPinning.unpinnedRequests() - afterEngine));
     }
 
     private static boolean loadable(final String className) {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 import io.derpring.derpmap.DerpMap;
-import io.derpring.derpmap.DerpMapParser;
+import io.derpring.derpmap.DerpMapBuilder;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.internal.relay.RelayClient;
@@ -30,6 +30,8 @@ final class LoopbackRegions implements AutoCloseable {
     static final int R901 = 901;
     static final int R902 = 902;
     private static final int[] IDS = {R900, R901, R902};
+    /** Not a region id: {@link #mapWithout} with it leaves no region out. */
+    private static final int NO_REGION = 0;
     /** How long a restart keeps retrying a bind the kernel still holds (TIME_WAIT on the old listener's port). */
     private static final Duration REBIND_TIMEOUT = Duration.ofSeconds(10);
 
@@ -121,38 +123,31 @@ final class LoopbackRegions implements AutoCloseable {
 
     /** Regions 900–902 at their relays. */
     DerpMap map() {
-        return mapOf(node(R900, "900a", port(R900)), node(R901, "901a", port(R901)), node(R902, "902a", port(R902)));
+        return mapWithout(NO_REGION);
     }
 
-    /** Regions 900–902, but without {@code removed}. */
+    /**
+     * Regions 900–902, but without {@code removed}. Each has one loopback node: a node named by an IPv4 literal is
+     * dialed there and never asks DNS.
+     */
     DerpMap mapWithout(final int removed) {
-        final List<String> regions = new ArrayList<>();
+        final DerpMapBuilder map = DerpMap.builder();
         for (final int id : IDS) {
             if (id != removed) {
-                regions.add(node(id, id + "a", port(id)));
+                map.region(id, "r" + id, r -> r.node(id + "a", "127.0.0.1", port(id)));
             }
         }
-        return mapOf(regions.toArray(new String[0]));
+        return map.build();
     }
 
     /** Regions 900–902, but region {@code changed}'s only node is {@code name} at {@code port}. */
     DerpMap mapWithNode(final int changed, final String name, final int port) {
-        final List<String> regions = new ArrayList<>();
+        final DerpMapBuilder map = DerpMap.builder();
         for (final int id : IDS) {
-            regions.add(id == changed ? node(id, name, port) : node(id, id + "a", port(id)));
+            map.region(id, "r" + id, r -> r.node(id == changed ? name : id + "a", "127.0.0.1",
+                id == changed ? port : port(id)));
         }
-        return mapOf(regions.toArray(new String[0]));
-    }
-
-    private static DerpMap mapOf(final String... regions) {
-        return DerpMapParser.parse("{\"Regions\":{" + String.join(",", regions) + "}}");
-    }
-
-    /** A region with one loopback node; IPv6 "none" so the dialer never asks DNS. */
-    private static String node(final int region, final String name, final int port) {
-        return "\"" + region + "\":{\"RegionID\":" + region + ",\"RegionCode\":\"r" + region + "\",\"Nodes\":[{"
-            + "\"Name\":\"" + name + "\",\"RegionID\":" + region + ",\"HostName\":\"127.0.0.1\",\"IPv4\":\"127.0.0.1\","
-            + "\"IPv6\":\"none\",\"DERPPort\":" + port + "}]}";
+        return map.build();
     }
 
     // ---- what a relay saw ----

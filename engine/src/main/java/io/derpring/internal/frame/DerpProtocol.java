@@ -12,8 +12,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class DerpProtocol {
     /** derp.go {@code Magic = "DERP🔑"}: the first 8 bytes of the ServerKey payload. */
     private static final byte[] MAGIC_BYTES = {0x44, 0x45, 0x52, 0x50, (byte) 0xf0, (byte) 0x9f, (byte) 0x94, (byte) 0x91};
-    /** The magic as a read-only view; never write through it. */
-    public static final DirectBuffer MAGIC = new UnsafeBuffer(MAGIC_BYTES);
     /** derp.go {@code len(Magic)}. */
     public static final int MAGIC_LENGTH = 8;
     /** The magic read as one big-endian long, so checking it is a single compare. */
@@ -41,5 +39,19 @@ public final class DerpProtocol {
     public static final long HANDSHAKE_DEADLINE_NS = TimeUnit.SECONDS.toNanos(10);
 
     private DerpProtocol() {
+    }
+
+    /**
+     * The magic as a read-only view; never write through it. Built on first use, not when this class loads: an
+     * {@code UnsafeBuffer} runs Agrona's static initialiser, which needs the JVM flag, and builders read this class's
+     * timers before {@link io.derpring.runtime.JvmRequirements#requireAgronaAccess()} can name the missing flag.
+     */
+    public static DirectBuffer magic() {
+        return MagicHolder.MAGIC;
+    }
+
+    /** Lazy holder (JLS §12.4.1: initialised on the first {@link #magic()} call). */
+    private static final class MagicHolder {
+        static final DirectBuffer MAGIC = new UnsafeBuffer(MAGIC_BYTES);
     }
 }

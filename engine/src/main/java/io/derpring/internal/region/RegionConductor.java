@@ -14,7 +14,6 @@ import io.derpring.derpmap.DerpRegion;
 import io.derpring.keys.NodeKey;
 import io.derpring.internal.metrics.Counters;
 import io.derpring.internal.route.ObservedRoutes;
-import io.derpring.runtime.InvalidConfigException;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.slf4j.Logger;
@@ -63,12 +62,6 @@ public final class RegionConductor implements Agent {
 
     /** Applies a new DERP map: new regions get a task, changed ones reconnect, removed ones close (SPEC §5.2). */
     public void updateDerpMap(final DerpMap map) {
-        for (final DerpRegion region : map.regions()) {
-            if (region.regionId() > Integer.MAX_VALUE) {
-                throw new InvalidConfigException("region id " + region.regionId() + " is above the engine's limit "
-                    + Integer.MAX_VALUE);
-            }
-        }
         commands.add(() -> applyDerpMap(map));
     }
 
@@ -142,7 +135,7 @@ public final class RegionConductor implements Agent {
         final Int2ObjectHashMap<RegionRunner> next = new Int2ObjectHashMap<>();
         final List<RegionRunner> ordered = new ArrayList<>();
         for (final DerpRegion region : map.regions()) {
-            final int id = (int) region.regionId();
+            final int id = region.regionId();
             RegionRunner runner = runnersById.get(id);
             if (runner == null) {
                 runner = new RegionRunner(this, region,

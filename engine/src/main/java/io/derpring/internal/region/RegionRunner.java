@@ -121,6 +121,7 @@ final class RegionRunner {
         final long dialGeneration = ++generation;
         nodeName = node.name();
         state = RegionState.CONNECTING;
+        conductor.routes().regionDialled(regionId()); // before any frame of the new connection can be offered
         try {
             link = conductor.dialer().dial(region, node, ideal, conductor.linkListener(this, dialGeneration));
         } catch (final RuntimeException e) {

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
@@ -20,6 +21,7 @@ import io.derpring.netmap.Netmap;
 import io.derpring.internal.netmap.NetmapHolder;
 import io.derpring.runtime.JvmRequirements;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,7 @@ import org.slf4j.LoggerFactory;
  *                                  |
  *       FUSED:   one thread:  routes -> disco demux -> dataplane -> release
  *       CHAINED: three threads, each gated on the one before
+ *       INVOKED: as FUSED, on the embedder's thread through stageAgent()
  * </pre>
  */
 public final class InboundRing implements AutoCloseable {
@@ -54,6 +57,8 @@ public final class InboundRing implements AutoCloseable {
     private final PausedConnections paused;
     private final Disruptor<FrameSlot> disruptor;
     private final RingBuffer<FrameSlot> ringBuffer;
+    /** The stages as an agent under {@link StageThreading#INVOKED}, else null. */
+    private final InvokedStages invokedStages;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -77,7 +82,8 @@ public final class InboundRing implements AutoCloseable {
         final ByteBuffer slab = ByteBuffer.allocateDirect(config.ringSize * config.slotCapacity); // <= MAX_SLAB_BYTES
         final AtomicInteger nextSlot = new AtomicInteger();
         this.paused = new PausedConnections(Math.max(1, config.ringSize / 4), counters);
-        final ThreadFactory threads = namedDaemonThreads(config.threading);
+        final ThreadFactory threads = config.stageThreads != null
+            ? config.stageThreads : namedDaemonThreads(config.threading);
         this.disruptor = new Disruptor<>(
             () -> new FrameSlot(new UnsafeBuffer(slab, nextSlot.getAndIncrement() * config.slotCapacity,
                 config.slotCapacity)),
@@ -88,7 +94,13 @@ public final class InboundRing implements AutoCloseable {
 
         final CountingExceptionHandler failures = new CountingExceptionHandler();
         final SlotRelease release = new SlotRelease(spillPool, counters);
-        if (config.threading == StageThreading.FUSED) {
+        InvokedStages invoked = null;
+        if (config.threading == StageThreading.INVOKED) {
+            final EventPoller<FrameSlot> poller = ringBuffer.newPoller();
+            ringBuffer.addGatingSequences(poller.getSequence());
+            invoked = new InvokedStages(ringBuffer, poller,
+                new StageSequence(failures, release, routeLearning, discoDemux, dataplaneHandoff), release, paused);
+        } else if (config.threading == StageThreading.FUSED) {
             disruptor.handleEventsWith(
                 new StageSequence(failures, release, routeLearning, discoDemux, dataplaneHandoff));
         } else {
@@ -97,10 +109,14 @@ public final class InboundRing implements AutoCloseable {
                 .then(new StageSequence(failures, release, dataplaneHandoff));
         }
         disruptor.setDefaultExceptionHandler(failures);
+        this.invokedStages = invoked;
     }
 
-    /** Starts the stage threads. Idempotent. */
+    /** Starts the stage threads. Idempotent. An {@link StageThreading#INVOKED} ring has none: see {@link #stageAgent()}. */
     public synchronized void start() {
+        if (invokedStages != null) {
+            throw new IllegalStateException("stage threading INVOKED: the caller runs stageAgent(), no threads start");
+        }
         if (!started && !closed) {
             disruptor.start();
             started = true;
@@ -206,7 +222,21 @@ public final class InboundRing implements AutoCloseable {
         return paused.size();
     }
 
-    /** Processes what is published, then stops the stage threads (bounded wait). Idempotent. */
+    /**
+     * The fused stages as an agent, for {@link StageThreading#INVOKED}: the embedder's duty cycle calls its
+     * {@code doWork()} (from one thread at a time), after {@code onStart()} and before {@code onClose()}.
+     */
+    public Agent stageAgent() {
+        if (invokedStages == null) {
+            throw new IllegalStateException("stage threading " + config.threading + " runs its own threads");
+        }
+        return invokedStages;
+    }
+
+    /**
+     * Processes what is published, then stops the stage threads (bounded wait). Idempotent. An invoked ring has no
+     * thread to drain it: frames still in it when it closes are not processed.
+     */
     @Override
     public synchronized void close() {
         if (closed) {

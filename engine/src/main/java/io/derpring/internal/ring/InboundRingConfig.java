@@ -3,6 +3,8 @@ package io.derpring.internal.ring;
 import static io.derpring.runtime.InvalidConfigException.requireInRange;
 import static io.derpring.runtime.InvalidConfigException.requirePowerOfTwo;
 
+import java.util.concurrent.ThreadFactory;
+
 import io.derpring.engine.RingFullPolicy;
 import io.derpring.engine.StageThreading;
 import io.derpring.engine.WaitStrategyChoice;
@@ -38,6 +40,8 @@ public final class InboundRingConfig {
     final StageThreading threading;
     final WaitStrategyChoice waitStrategy;
     final boolean singleProducer;
+    /** Null: the ring's own named daemon threads. */
+    final ThreadFactory stageThreads;
 
     private InboundRingConfig(final Builder b) {
         this.ringSize = requirePowerOfTwo("ring size", b.ringSize, MIN_RING_SIZE, MAX_RING_SIZE);
@@ -54,10 +58,18 @@ public final class InboundRingConfig {
         this.threading = java.util.Objects.requireNonNull(b.threading, "stage threading");
         this.waitStrategy = java.util.Objects.requireNonNull(b.waitStrategy, "wait strategy");
         this.singleProducer = b.singleProducer;
+        this.stageThreads = b.stageThreads;
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder holding this config's values, to change one of them. */
+    public Builder toBuilder() {
+        return new Builder().ringSize(ringSize).slotCapacity(slotCapacity).spillBuffers(spillBuffers)
+            .fullPolicy(fullPolicy).threading(threading).waitStrategy(waitStrategy).singleProducer(singleProducer)
+            .stageThreadFactory(stageThreads);
     }
 
     public static InboundRingConfig defaults() {
@@ -93,6 +105,11 @@ public final class InboundRingConfig {
         return singleProducer;
     }
 
+    /** Where the stage threads come from, or null for the ring's own named daemon threads. */
+    public ThreadFactory stageThreadFactory() {
+        return stageThreads;
+    }
+
     /** Off-heap bytes the ring allocates up front. */
     public long memoryBytes() {
         return (long) ringSize * slotCapacity + (long) spillBuffers * MAX_PACKET_LENGTH;
@@ -102,7 +119,8 @@ public final class InboundRingConfig {
     public String toString() {
         return "InboundRingConfig{ringSize=" + ringSize + ", slotCapacity=" + slotCapacity + ", spillBuffers="
             + spillBuffers + ", fullPolicy=" + fullPolicy + ", threading=" + threading + ", waitStrategy="
-            + waitStrategy + ", singleProducer=" + singleProducer + ", memoryBytes=" + memoryBytes() + '}';
+            + waitStrategy + ", singleProducer=" + singleProducer + ", stageThreads=" + (stageThreads == null ? "own"
+            : "supplied") + ", memoryBytes=" + memoryBytes() + '}';
     }
 
     /** Validation happens in {@link #build()}: a bad value fails fast with the setting's name and range. */
@@ -114,6 +132,7 @@ public final class InboundRingConfig {
         private StageThreading threading = StageThreading.FUSED;
         private WaitStrategyChoice waitStrategy = WaitStrategyChoice.BLOCKING;
         private boolean singleProducer;
+        private ThreadFactory stageThreads;
 
         public Builder ringSize(final int slots) {
             this.ringSize = slots;
@@ -152,6 +171,18 @@ public final class InboundRingConfig {
          */
         public Builder singleProducer(final boolean singleProducer) {
             this.singleProducer = singleProducer;
+            return this;
+        }
+
+        /**
+         * Makes the stage threads: one for {@link StageThreading#FUSED}, three for {@link StageThreading#CHAINED}.
+         * This is how the stage thread is pinned: the transport, which owns the affinity code, supplies a factory
+         * that binds each thread to a core when it starts (as it does for its I/O loops); the engine stays free of
+         * affinity libraries. The factory should make daemon threads. Null (the default) uses the ring's own
+         * named daemon threads.
+         */
+        public Builder stageThreadFactory(final ThreadFactory factory) {
+            this.stageThreads = factory;
             return this;
         }
 

@@ -10,7 +10,8 @@ import com.lmax.disruptor.WaitStrategy;
  * Wraps the chosen wait strategy so that a stage thread, each time it finishes a batch and looks for the next one,
  * first resumes connections paused by a full ring. This is the one moment the processor's sequence has been
  * advanced (so the freed slots are really free), and the producer re-checks after registering: between the two, a
- * paused connection is never forgotten while the ring is empty.
+ * paused connection is never forgotten while the ring is empty. Both sides fence between their store and their load
+ * ({@link PausedConnections}).
  */
 final class ResumingWaitStrategy implements WaitStrategy {
     private final WaitStrategy delegate;
@@ -25,7 +26,7 @@ final class ResumingWaitStrategy implements WaitStrategy {
     public long waitFor(final long sequence, final Sequence cursor, final Sequence dependentSequence,
                         final SequenceBarrier barrier)
         throws AlertException, InterruptedException, TimeoutException {
-        paused.resumeIfDrained();
+        paused.onSlotsReleased();
         return delegate.waitFor(sequence, cursor, dependentSequence, barrier);
     }
 

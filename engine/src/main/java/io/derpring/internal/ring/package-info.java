@@ -5,7 +5,10 @@
  * <p>Producers are I/O threads: {@link io.derpring.internal.ring.InboundRing#offer} resolves the sender in the current
  * {@code Netmap}, claims a slot with {@code tryNext()} (never blocking), copies the packet once and publishes in
  * {@code finally}. Consumers are the stages — observed-route learning, disco demux, dataplane hand-off — run fused on
- * one thread or chained on three ({@link io.derpring.engine.StageThreading}). The ring owns the slab; stages only
+ * one thread, chained on three, or fused on the caller's thread through an Agrona agent
+ * ({@link io.derpring.engine.StageThreading}). The ring owns the slab; stages only
  * read slots between their {@code onEvent} call and its return.
  */
 package io.derpring.internal.ring;
+
+import io.derpring.engine.StageThreading;

@@ -31,7 +31,7 @@ class ClientRulesTest {
         final byte[] payload = new byte[payloadLength];
         final UnsafeBuffer b = new UnsafeBuffer(payload);
         if (payloadLength >= DerpProtocol.MAGIC_LENGTH) {
-            b.putBytes(0, DerpProtocol.MAGIC, 0, DerpProtocol.MAGIC_LENGTH);
+            b.putBytes(0, DerpProtocol.magic(), 0, DerpProtocol.MAGIC_LENGTH);
         }
         if (payloadLength >= ServerKeyFlyweight.PAYLOAD_LENGTH) {
             SERVER.writeTo(b, ServerKeyFlyweight.SERVER_KEY_OFFSET);

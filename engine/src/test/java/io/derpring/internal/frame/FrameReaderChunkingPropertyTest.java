@@ -182,7 +182,7 @@ class FrameReaderChunkingPropertyTest {
 
     private static byte[] greeting(final SplittableRandom rnd) {
         final byte[] payload = FrameCodecPropertyTest.randomBytes(rnd, 40 + (rnd.nextBoolean() ? 0 : rnd.nextInt(20)));
-        new UnsafeBuffer(payload).putBytes(0, DerpProtocol.MAGIC, 0, DerpProtocol.MAGIC_LENGTH);
+        new UnsafeBuffer(payload).putBytes(0, DerpProtocol.magic(), 0, DerpProtocol.MAGIC_LENGTH);
         return Readers.frame(FrameType.SERVER_KEY, payload);
     }
 

@@ -104,7 +104,7 @@ final class RegionHarness {
         @Override
         public DerpLink dial(final DerpRegion region, final DerpNode node, final String idealNodeName,
                              final LinkListener listener) {
-            final FakeLink link = new FakeLink((int) region.regionId(), node.name(), idealNodeName, listener);
+            final FakeLink link = new FakeLink(region.regionId(), node.name(), idealNodeName, listener);
             dials.add(link);
             return link;
         }

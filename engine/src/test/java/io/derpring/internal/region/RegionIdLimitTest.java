@@ -1,27 +1,21 @@
 package io.derpring.internal.region;
 
 import io.derpring.region.RegionState;
-import io.derpring.region.RegionStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.derpring.derpmap.DerpMap;
-import io.derpring.derpmap.DerpMapParser;
-import io.derpring.runtime.InvalidConfigException;
 import org.junit.jupiter.api.Test;
 
 /**
- * A DERP map may carry region ids up to 2^53 - 1, the engine addresses regions by int: a map with a larger id is
- * refused whole, at the call, before anything changes.
+ * The engine addresses regions by int, and a DERP map refuses any larger id when it is parsed or built
+ * ({@code DerpMapValidationTest}): the largest id a map can carry runs like any other.
  */
 class RegionIdLimitTest {
     private final RegionHarness h = new RegionHarness();
 
-    private static DerpMap mapWithRegion(final long id) {
-        return DerpMapParser.parse("{\"Regions\":{\"" + id + "\":{\"RegionID\":" + id + ",\"RegionCode\":\"x\","
-            + "\"Nodes\":[{\"Name\":\"n\",\"RegionID\":" + id + ",\"HostName\":\"derp.example.test\","
-            + "\"IPv4\":\"127.0.0.1\",\"DERPPort\":3340}]}}}");
+    private static DerpMap mapWithRegion(final int id) {
+        return DerpMap.builder().region(id, "x", r -> r.node("n", "127.0.0.1", 3340)).build();
     }
 
     @Test
@@ -32,13 +26,12 @@ class RegionIdLimitTest {
     }
 
     @Test
-    void aRegionIdAboveTheIntRangeIsRefusedAndChangesNothing() {
-        h.conductor.updateDerpMap(RegionHarness.map(1));
+    void theLargestIntRegionIdConnectsAsHome() {
+        h.conductor.updateDerpMap(mapWithRegion(Integer.MAX_VALUE));
+        h.conductor.selectHome(Integer.MAX_VALUE);
         h.work();
-        assertThatThrownBy(() -> h.conductor.updateDerpMap(mapWithRegion(Integer.MAX_VALUE + 1L)))
-            .isInstanceOf(InvalidConfigException.class)
-            .hasMessageContaining(Long.toString(Integer.MAX_VALUE + 1L));
+        h.dialer.last(Integer.MAX_VALUE).connect();
         h.work();
-        assertThat(h.conductor.status()).extracting(RegionStatus::regionId).containsExactly(900);
+        assertThat(h.status(Integer.MAX_VALUE).state()).isEqualTo(RegionState.CONNECTED);
     }
 }

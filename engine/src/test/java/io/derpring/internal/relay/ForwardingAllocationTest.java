@@ -96,14 +96,17 @@ class ForwardingAllocationTest {
         final RelayClient<byte[]> b = s1.register(sinkB, NodePrivateKey.generate().publicKey(), null, false, null);
         final UnsafeBuffer payload = RelayTestbed.sendPayload(b.key(), new byte[PACKET]);
         final int offset = RelayTestbed.PAYLOAD_OFFSET;
+        final long[] runs = {0};
         final Runnable forward = () -> {
+            runs[0]++;
             a.noteActivity();
             a.onSendPacket(payload, offset, 32 + PACKET);
             s1.runPass();
             s0.runPass();
         };
         final long bytes = Allocations.measure(ITERATIONS, forward);
-        assertThat(sinkB.written).isEqualTo(2L * ITERATIONS);
+        // Every forwarded packet is written once: measure() runs warm-up plus one to three rounds.
+        assertThat(sinkB.written).isEqualTo(runs[0]);
         assertThat(bytes).as("bytes allocated for %d packets", ITERATIONS).isLessThan(ITERATIONS / 10);
     }
 }

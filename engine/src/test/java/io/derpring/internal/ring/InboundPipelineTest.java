@@ -45,7 +45,7 @@ class InboundPipelineTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(StageThreading.class)
+    @EnumSource(value = StageThreading.class, names = {"FUSED", "CHAINED"}) // INVOKED: InvokedStagesTest
     @DisplayName("B64: WireGuard data reaches the dataplane byte-identical, tagged with sender key and region")
     void wireGuardDataReachesTheDataplaneByteIdenticalTaggedWithSenderAndRegion(final StageThreading threading) {
         final PipelineFixture p = pipeline(threading);
@@ -82,7 +82,7 @@ class InboundPipelineTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(StageThreading.class)
+    @EnumSource(value = StageThreading.class, names = {"FUSED", "CHAINED"}) // INVOKED: InvokedStagesTest
     @DisplayName("B54: a relayed CallMeMaybe interleaved with data is demuxed; only the data goes on")
     void relayedCallMeMaybeInterleavedWithWireGuardDataIsDemuxed(final StageThreading threading) {
         final PipelineFixture p = pipeline(threading);

@@ -32,6 +32,17 @@ class InboundRingConfigTest {
     }
 
     @Test
+    void aConfigRebuiltFromItsBuilderKeepsEverySetting() {
+        final java.util.concurrent.ThreadFactory stageThreads = Thread::new;
+        final InboundRingConfig c = InboundRingConfig.builder().ringSize(64).slotCapacity(512).spillBuffers(2)
+            .fullPolicy(RingFullPolicy.DROP_NEWEST).threading(StageThreading.INVOKED)
+            .waitStrategy(WaitStrategyChoice.SLEEPING).singleProducer(true).stageThreadFactory(stageThreads).build();
+        final InboundRingConfig copy = c.toBuilder().build();
+        assertThat(copy.toString()).isEqualTo(c.toString());
+        assertThat(copy.stageThreadFactory()).isSameAs(stageThreads);
+    }
+
+    @Test
     void theDescriptionNamesEverySettingAndTheMemory() {
         final InboundRingConfig c = InboundRingConfig.builder().ringSize(64).slotCapacity(512).spillBuffers(2).build();
         assertThat(c.toString()).contains("ringSize=64", "slotCapacity=512", "spillBuffers=2",

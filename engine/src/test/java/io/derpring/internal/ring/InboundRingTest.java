@@ -189,7 +189,7 @@ class InboundRingTest {
      */
     @Tag(STRESS) // tens of thousands of frames through real threads
     @ParameterizedTest(name = "{0}")
-    @EnumSource(StageThreading.class)
+    @EnumSource(value = StageThreading.class, names = {"FUSED", "CHAINED"}) // INVOKED: InvokedStagesTest
     void twoProducersUnderBackpressureDeliverEveryFrameExactlyOnce(final StageThreading threading)
         throws InterruptedException {
         final int perProducer = 20_000;

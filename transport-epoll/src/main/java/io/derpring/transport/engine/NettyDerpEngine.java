@@ -1,8 +1,11 @@
 package io.derpring.transport.engine;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.derpring.dataplane.Dataplane;
+import org.agrona.concurrent.AgentInvoker;
 import io.derpring.engine.DerpEngine;
 import io.derpring.engine.DialerFactory;
 import io.derpring.internal.engine.DerpEngineConfig;
@@ -11,6 +14,7 @@ import io.derpring.keys.NodePrivateKey;
 import io.derpring.internal.metrics.Counters;
 import io.derpring.metrics.EngineMetrics;
 import io.derpring.region.RegionListener;
+import io.derpring.runtime.JvmRequirements;
 import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.internal.client.ClientCounter;
 import io.derpring.transport.internal.client.NettyDerpDialer;
@@ -46,6 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NettyDerpEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NettyDerpEngine.class);
+    /** The name the ring gives its own fused stage thread, kept when the transport makes it. */
+    static final String STAGE_THREAD_NAME = "derpring-inbound-stages";
 
     private final DerpEngineConfig config;
     private final NettyTransportSettings settings;
@@ -69,7 +75,8 @@ public final class NettyDerpEngine implements AutoCloseable {
             settings.securityOverride(), settings.trust(), clientCounters);
         DerpEngine built = null;
         try {
-            built = new DerpEngine(config, nodeKey, discoKey, dataplane, dialers, listener);
+            built = new DerpEngine(withPinnedStages(config, settings.pinThreads()), nodeKey, discoKey, dataplane,
+                dialers, listener);
         } finally {
             if (built == null) {
                 shutdownGroup(); // the engine refused its inputs: leave no threads behind
@@ -78,9 +85,37 @@ public final class NettyDerpEngine implements AutoCloseable {
         this.engine = built;
     }
 
-    /** Every setting, with its default and range: see {@link NettyDerpEngineBuilder}. */
+    /**
+     * Every setting, with its default and range: see {@link NettyDerpEngineBuilder}.
+     *
+     * @throws io.derpring.runtime.JvmRequirements.MissingJvmFlagException naming
+     *         {@link JvmRequirements#AGRONA_FLAG} when the JVM was started without it: checked here, before any
+     *         default touches Agrona
+     */
     public static NettyDerpEngineBuilder builder() {
+        JvmRequirements.requireAgronaAccess();
         return new NettyDerpEngineBuilder();
+    }
+
+    /**
+     * With pinning on, the ring's stage thread is pinned like the I/O loops: the engine has no affinity code of its
+     * own, so the transport supplies the thread factory. A factory already in the config is kept.
+     */
+    static DerpEngineConfig withPinnedStages(final DerpEngineConfig config, final boolean pinThreads) {
+        if (!pinThreads || config.ring().stageThreadFactory() != null) {
+            return config;
+        }
+        return config.withRing(config.ring().toBuilder()
+            .stageThreadFactory(EventLoops.threadFactory(STAGE_THREAD_NAME, true)).build());
+    }
+
+    /**
+     * Invoker mode ({@code stageThreading(StageThreading.INVOKED)}): starts no conductor or stage thread and returns
+     * the started invoker whose {@code invoke()} runs one duty cycle of both; see {@link DerpEngine#startInvoker()}.
+     * The I/O loops still run on the event loop group.
+     */
+    public AgentInvoker startInvoker() {
+        return engine.startInvoker();
     }
 
     /** Starts the engine's threads; connections start when a DERP map and home arrive. Returns this. */
@@ -92,6 +127,16 @@ public final class NettyDerpEngine implements AutoCloseable {
     /** The engine: DERP map, netmap and home updates, send, status. */
     public DerpEngine engine() {
         return engine;
+    }
+
+    /** {@link DerpEngine#connected()}: completes on the home region's first ServerInfo, fails after the timeout. */
+    public CompletableFuture<Void> connected() {
+        return engine.connected();
+    }
+
+    /** {@link DerpEngine#awaitConnected(int, Duration)}: completes once {@code regionId} is connected. */
+    public CompletableFuture<Void> awaitConnected(final int regionId, final Duration timeout) {
+        return engine.awaitConnected(regionId, timeout);
     }
 
     /** The engine's settings as built (for tests of the builder). */

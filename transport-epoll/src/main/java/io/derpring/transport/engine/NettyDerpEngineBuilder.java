@@ -5,6 +5,7 @@ import static io.derpring.runtime.InvalidConfigException.requirePowerOfTwo;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -49,6 +50,8 @@ public final class NettyDerpEngineBuilder {
 
     private boolean ipv6Candidates;
     private int discoKeyCache = DerpEngineConfig.DEFAULT_DISCO_KEY_CACHE;
+    private Duration conductorIdlePark = DerpEngineConfig.DEFAULT_CONDUCTOR_IDLE_PARK;
+    private Duration connectedTimeout = DerpEngineConfig.DEFAULT_CONNECT_TIMEOUT;
 
     private Duration idleTimeout = RegionSettings.DEFAULT_IDLE_TIMEOUT;
     private ReconnectSchedule reconnectSchedule = ReconnectSchedule.GO;
@@ -107,6 +110,28 @@ public final class NettyDerpEngineBuilder {
     public NettyDerpEngineBuilder discoKeyCache(final int peers) {
         this.discoKeyCache = requirePowerOfTwo("discoKeyCache", peers, DerpEngineConfig.MIN_DISCO_KEY_CACHE,
             DerpEngineConfig.MAX_DISCO_KEY_CACHE);
+        return this;
+    }
+
+    /**
+     * The longest the idle conductor parks between duty cycles: the worst-case delay before a woken region dials or a
+     * map or home change applies, traded against idle CPU (1.75% / 0.33% / 0.04% of a core at 1 / 10 / 100 ms,
+     * perf-results/2026-11-30-conductor-idle-park-jdk17). Default 1 ms; range [1 µs, 1 s].
+     */
+    public NettyDerpEngineBuilder conductorIdlePark(final Duration park) {
+        this.conductorIdlePark = requireDuration("conductorIdlePark", park, DerpEngineConfig.MIN_CONDUCTOR_IDLE_PARK,
+            DerpEngineConfig.MAX_CONDUCTOR_IDLE_PARK);
+        return this;
+    }
+
+    /**
+     * How long {@link NettyDerpEngine#connected()} waits for the home region's first ServerInfo, counted from the
+     * first home region selected; then it fails with the last connection error. Not the TCP connect timeout of one
+     * dial ({@link #connectTimeout}). Default 10 s; range [1 ms, 24 h].
+     */
+    public NettyDerpEngineBuilder connectedTimeout(final Duration timeout) {
+        this.connectedTimeout = requireDuration("connectedTimeout", timeout, DerpEngineConfig.MIN_CONNECT_TIMEOUT,
+            DerpEngineConfig.MAX_CONNECT_TIMEOUT);
         return this;
     }
 
@@ -177,9 +202,23 @@ public final class NettyDerpEngineBuilder {
         return this;
     }
 
-    /** How the three inbound stages map onto threads. Default {@link StageThreading#FUSED} (one thread). */
+    /**
+     * How the three inbound stages map onto threads. Default {@link StageThreading#FUSED} (one thread).
+     * {@link StageThreading#INVOKED} starts no stage or conductor thread: start the engine with
+     * {@link NettyDerpEngine#startInvoker()} and call the returned invoker from your own duty cycle.
+     */
     public NettyDerpEngineBuilder stageThreading(final StageThreading threading) {
         ring.threading(Objects.requireNonNull(threading, "stageThreading"));
+        return this;
+    }
+
+    /**
+     * Makes the ring's stage thread(s), e.g. to pin them or put them in a thread group. Default: the ring's own daemon
+     * threads, or with {@link #pinIoThreads} on, the transport's pinning factory (the stage thread is pinned like the
+     * I/O loops).
+     */
+    public NettyDerpEngineBuilder stageThreadFactory(final ThreadFactory factory) {
+        ring.stageThreadFactory(Objects.requireNonNull(factory, "stageThreadFactory"));
         return this;
     }
 
@@ -408,7 +447,8 @@ public final class NettyDerpEngineBuilder {
         final Transport resolved = resolveTransport();
         final DerpEngineConfig config = new DerpEngineConfig(
             new RegionSettings(idleTimeout.toNanos(), reconnectSchedule, connectingQueueDepth, discoQueueDepth),
-            ring.ringSize(ringSize).slotCapacity(ringSlotCapacity).build(), ipv6Candidates, discoKeyCache);
+            ring.ringSize(ringSize).slotCapacity(ringSlotCapacity).build(), ipv6Candidates, discoKeyCache,
+            conductorIdlePark.toNanos(), connectedTimeout);
         final NettyTransportSettings settings = transportSettings.transport(resolved).tls(tls).trust(trust)
             .client(client.build()).build();
         return new NettyDerpEngine(config, settings, eventLoopGroup, nodeKey, discoKey, dataplane, listener);

@@ -67,7 +67,12 @@ public final class EventLoops {
         }
     }
 
-    private static ThreadFactory threadFactory(final String name, final boolean pinThreads) {
+    /**
+     * Daemon threads named {@code name}, each bound to its own core when {@code pinThreads} is on and pinning
+     * works here (else unpinned, logged once; see {@link ThreadPinning}). Also makes the ring's stage thread when the
+     * I/O loops are pinned.
+     */
+    public static ThreadFactory threadFactory(final String name, final boolean pinThreads) {
         return ThreadPinning.threadFactory(name, pinThreads);
     }
 }

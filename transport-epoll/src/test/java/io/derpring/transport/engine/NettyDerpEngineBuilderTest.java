@@ -87,12 +87,39 @@ class NettyDerpEngineBuilderTest {
     void engineAndRegionSettingsReachTheEngine() {
         try (NettyDerpEngine built = minimal().ipv6Candidates(true).discoKeyCache(64)
             .idleTimeout(Duration.ofSeconds(7)).reconnectSchedule(ReconnectSchedule.FLAT_500MS)
-            .connectingQueueDepth(5).discoQueueDepth(3).build()) {
+            .connectingQueueDepth(5).discoQueueDepth(3).conductorIdlePark(Duration.ofMillis(20)).connectedTimeout(Duration.ofSeconds(3)).build()) {
             final DerpEngineConfig config = built.config();
             assertThat(config.ipv6Candidates()).isTrue();
+            assertThat(config.conductorIdleParkNs()).isEqualTo(Duration.ofMillis(20).toNanos());
+            assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
             assertThat(config.discoKeyCache()).isEqualTo(64);
             assertThat(config.regions()).isEqualTo(new RegionSettings(Duration.ofSeconds(7).toNanos(),
                 ReconnectSchedule.FLAT_500MS, 5, 3));
+        }
+    }
+
+    @Test
+    void aStageThreadFactoryReachesTheRingAndMakesItsThread() {
+        final java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.ThreadFactory factory = r -> {
+            made.incrementAndGet();
+            final Thread t = new Thread(r, "embedder-stage");
+            t.setDaemon(true);
+            return t;
+        };
+        try (NettyDerpEngine built = minimal().stageThreadFactory(factory).build().start()) {
+            assertThat(built.config().ring().stageThreadFactory()).isSameAs(factory);
+            assertThat(made.get()).isPositive();
+        }
+    }
+
+    @Test
+    void invokedStageThreadingStartsThroughTheInvokerNotStart() {
+        try (NettyDerpEngine built = minimal().stageThreading(StageThreading.INVOKED).build()) {
+            assertThatThrownBy(built::start).isInstanceOf(IllegalStateException.class);
+            final org.agrona.concurrent.AgentInvoker invoker = built.startInvoker();
+            assertThat(invoker.isStarted()).isTrue();
+            invoker.invoke();
         }
     }
 
@@ -163,6 +190,14 @@ class NettyDerpEngineBuilderTest {
             invalid("discoKeyCache", b -> b.discoKeyCache(DerpEngineConfig.MIN_DISCO_KEY_CACHE / 2)),
             invalid("idleTimeout", b -> b.idleTimeout(RegionSettings.MIN_IDLE_TIMEOUT.minusNanos(1))),
             invalid("idleTimeout", b -> b.idleTimeout(RegionSettings.MAX_IDLE_TIMEOUT.plusNanos(1))),
+            invalid("conductorIdlePark", b -> b.conductorIdlePark(
+                DerpEngineConfig.MIN_CONDUCTOR_IDLE_PARK.minusNanos(1))),
+            invalid("conductorIdlePark", b -> b.conductorIdlePark(
+                DerpEngineConfig.MAX_CONDUCTOR_IDLE_PARK.plusNanos(1))),
+            invalid("connectedTimeout", b -> b.connectedTimeout(
+                DerpEngineConfig.MIN_CONNECT_TIMEOUT.minusNanos(1))),
+            invalid("connectedTimeout", b -> b.connectedTimeout(
+                DerpEngineConfig.MAX_CONNECT_TIMEOUT.plusNanos(1))),
             invalid("connectingQueueDepth", b -> b.connectingQueueDepth(0)),
             invalid("connectingQueueDepth", b -> b.connectingQueueDepth(RegionSettings.MAX_QUEUE_DEPTH + 1)),
             invalid("discoQueueDepth", b -> b.discoQueueDepth(0)),
@@ -218,6 +253,9 @@ class NettyDerpEngineBuilderTest {
         final NettyDerpEngineBuilder b = NettyDerpEngine.builder();
         b.discoKeyCache(DerpEngineConfig.MIN_DISCO_KEY_CACHE).discoKeyCache(DerpEngineConfig.MAX_DISCO_KEY_CACHE)
             .idleTimeout(RegionSettings.MIN_IDLE_TIMEOUT).idleTimeout(RegionSettings.MAX_IDLE_TIMEOUT)
+            .conductorIdlePark(DerpEngineConfig.MIN_CONDUCTOR_IDLE_PARK)
+            .conductorIdlePark(DerpEngineConfig.MAX_CONDUCTOR_IDLE_PARK)
+            .connectedTimeout(DerpEngineConfig.MIN_CONNECT_TIMEOUT).connectedTimeout(DerpEngineConfig.MAX_CONNECT_TIMEOUT)
             .connectingQueueDepth(1).connectingQueueDepth(RegionSettings.MAX_QUEUE_DEPTH)
             .discoQueueDepth(1).discoQueueDepth(RegionSettings.MAX_QUEUE_DEPTH)
             .ringSize(InboundRingConfig.MIN_RING_SIZE).ringSize(InboundRingConfig.MAX_RING_SIZE)

@@ -114,7 +114,6 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
     private ScheduledFuture<?> tick;
 
     private DerpNodeConnection(final Builder b) {
-        JvmRequirements.requireAgronaAccess();
         this.transport = Objects.requireNonNull(b.transport, "transport");
         this.loop = Objects.requireNonNull(b.group, "event loop group").next();
         this.node = Objects.requireNonNull(b.node, "node");
@@ -137,7 +136,9 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
             + ':' + port + (tls ? "" : ", plain HTTP") + ')';
     }
 
+    /** A builder; fails with the missing flag's name before any default touches Agrona. */
     public static Builder builder() {
+        JvmRequirements.requireAgronaAccess();
         return new Builder();
     }
 

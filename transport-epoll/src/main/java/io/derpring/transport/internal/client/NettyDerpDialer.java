@@ -83,7 +83,7 @@ public final class NettyDerpDialer implements DerpDialer {
             .security(securityOverride)
             .trust(trust)
             .privateKey(self)
-            .ring(ring, Math.toIntExact(region.regionId()))
+            .ring(ring, region.regionId())
             .listener(new LinkEvents(listener))
             .settings(settings.toBuilder().idealNodeName(idealNodeName).build())
             .counters(counters)
