@@ -220,14 +220,25 @@ public final class DerpEngine implements AutoCloseable {
         demux.directPath(sink);
     }
 
-    /** Sends a packet to a netmap peer from any thread; {@link OutboundRouter#SENT}, QUEUED or DROPPED. */
-    public int send(final NodeKey peer, final DirectBuffer buffer, final int offset, final int length) {
+    /**
+     * Sends a packet to a netmap peer from any thread, without blocking or allocating. The bytes are copied before
+     * this returns, so the buffer may be reused at once. Never throws for bad arguments: they are
+     * {@link SendResult#REJECTED} and counted.
+     *
+     * @return {@link SendResult#ACCEPTED} or {@link SendResult#QUEUED} when taken; {@link SendResult#BACK_PRESSURED}
+     *         when the region's queue is full (retry after an idle step: nothing was dropped);
+     *         {@link SendResult#NO_ROUTE} or {@link SendResult#REJECTED} otherwise
+     */
+    public SendResult send(final NodeKey peer, final DirectBuffer buffer, final int offset, final int length) {
         return router.send(peer, buffer, offset, length);
     }
 
-    /** Sends a sealed disco frame to {@code peer} through {@code regionId} (SPEC §5.8). */
-    public int sendDisco(final NodeKey peer, final int regionId, final DirectBuffer frame, final int offset,
-                         final int length) {
+    /**
+     * Sends a sealed disco frame to {@code peer} through {@code regionId} (SPEC §5.8), with the same results as
+     * {@link #send}. Disco frames have their own smaller queue per region and connection, so data never starves them.
+     */
+    public SendResult sendDisco(final NodeKey peer, final int regionId, final DirectBuffer frame, final int offset,
+                                final int length) {
         return router.sendDisco(peer, regionId, frame, offset, length);
     }
 

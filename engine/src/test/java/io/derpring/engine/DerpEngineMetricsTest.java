@@ -264,15 +264,15 @@ class DerpEngineMetricsTest {
     /** A link that takes nothing and reports a fixed queue depth. */
     private record QuietLink(int queuedPackets) implements DerpLink {
         @Override
-        public boolean send(final NodeKey destination, final DirectBuffer buffer, final int offset,
-                            final int length) {
-            return false;
+        public SendResult send(final NodeKey destination, final DirectBuffer buffer, final int offset,
+                               final int length) {
+            return SendResult.BACK_PRESSURED;
         }
 
         @Override
-        public boolean sendDisco(final NodeKey destination, final DirectBuffer buffer, final int offset,
-                                 final int length) {
-            return false;
+        public SendResult sendDisco(final NodeKey destination, final DirectBuffer buffer, final int offset,
+                                    final int length) {
+            return SendResult.BACK_PRESSURED;
         }
 
         @Override

@@ -73,21 +73,22 @@ class DerpEngineTest {
             }
 
             @Override
-            public boolean send(final NodeKey destination, final DirectBuffer buffer, final int offset,
-                                final int length) {
+            public SendResult send(final NodeKey destination, final DirectBuffer buffer, final int offset,
+                                   final int length) {
                 final InboundRing ring = clients.get(destination);
                 if (closed || ring == null) {
-                    return false;
+                    return SendResult.NO_ROUTE;
                 }
                 final UnsafeBuffer frame = new UnsafeBuffer(new byte[32 + length]);
                 self.writeTo(frame, 0);
                 frame.putBytes(32, buffer, offset, length);
-                return ring.offer(region, frame, 0, 32, length, System.nanoTime(), null) == InboundRing.PUBLISHED;
+                return ring.offer(region, frame, 0, 32, length, System.nanoTime(), null) == InboundRing.PUBLISHED
+                    ? SendResult.ACCEPTED : SendResult.BACK_PRESSURED;
             }
 
             @Override
-            public boolean sendDisco(final NodeKey destination, final DirectBuffer buffer, final int offset,
-                                     final int length) {
+            public SendResult sendDisco(final NodeKey destination, final DirectBuffer buffer, final int offset,
+                                        final int length) {
                 return send(destination, buffer, offset, length);
             }
 
@@ -251,7 +252,7 @@ class DerpEngineTest {
         a = engine(keyA, discoA, dataplaneA);
         a.close();
         a.close();
-        assertThat(a.send(keyB.publicKey(), new UnsafeBuffer(new byte[8]), 0, 8)).isEqualTo(2);
+        assertThat(a.send(keyB.publicKey(), new UnsafeBuffer(new byte[8]), 0, 8)).isEqualTo(SendResult.NO_ROUTE);
     }
 
     private static boolean connected(final DerpEngine engine, final int region) {

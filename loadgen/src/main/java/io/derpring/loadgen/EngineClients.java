@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import io.derpring.engine.SendResult;
 import io.derpring.derpmap.DerpMap;
 import io.derpring.derpmap.DerpRegion;
 import io.derpring.derpmap.TransportSecurity;
@@ -19,7 +20,6 @@ import io.derpring.keys.NodePrivateKey;
 import io.derpring.metrics.EngineMetrics;
 import io.derpring.internal.metrics.Counters;
 import io.derpring.netmap.Netmap;
-import io.derpring.internal.region.OutboundRouter;
 import io.derpring.internal.region.RegionSettings;
 import io.derpring.region.RegionState;
 import io.derpring.region.RegionStatus;
@@ -149,13 +149,13 @@ final class EngineClients implements LoadClients {
     }
 
     @Override
-    public boolean sendData(final int pair, final DirectBuffer packet, final int length) {
-        return senders[pair].send(receiverKeys[pair], packet, 0, length) != OutboundRouter.DROPPED;
+    public SendResult sendData(final int pair, final DirectBuffer packet, final int length) {
+        return senders[pair].send(receiverKeys[pair], packet, 0, length);
     }
 
     @Override
-    public void sendAck(final int pair, final DirectBuffer ack, final int length) {
-        receivers[pair].send(senderKeys[pair], ack, 0, length);
+    public SendResult sendAck(final int pair, final DirectBuffer ack, final int length) {
+        return receivers[pair].send(senderKeys[pair], ack, 0, length);
     }
 
     /** The engine does not expose its connections' queues; the drain relies on the packet balance instead. */

@@ -2,6 +2,7 @@ package io.derpring.loadgen;
 
 import java.util.Map;
 
+import io.derpring.engine.SendResult;
 import io.derpring.internal.metrics.Counters;
 import io.derpring.transport.internal.client.ClientCounter;
 import org.agrona.DirectBuffer;
@@ -14,8 +15,11 @@ interface LoadClients extends AckPath, AutoCloseable {
     /** Connects every node; returns when all are connected. */
     void connect(long timeoutNs) throws InterruptedException;
 
-    /** Sender thread: hands one data packet of pair {@code pair} to its sender node. False if refused (counted). */
-    boolean sendData(int pair, DirectBuffer packet, int length);
+    /**
+     * Sender thread: hands one data packet of pair {@code pair} to its sender node. {@link SendResult#BACK_PRESSURED}
+     * means nothing was taken or dropped (the sender retries); NO_ROUTE and REJECTED are counted by the client.
+     */
+    SendResult sendData(int pair, DirectBuffer packet, int length);
 
     /** Packets still waiting in client-side queues; -1 when the client kind can't tell. */
     long queuedPackets();

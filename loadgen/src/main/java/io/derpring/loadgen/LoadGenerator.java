@@ -209,7 +209,8 @@ public final class LoadGenerator {
                 run.acksReceived(), run.windowStalls(), round3(pps), round3(pps * options.sizeBytes() * 8 / 1e6),
                 round3((cpuMeasureEnd - cpuMeasureStart) / 1e9), round3((processCpuNs() - cpuRunStart) / 1e9),
                 LoadReport.Latency.of(latency.measuredTotal()), lostInTransit, transitDetail(run, proxies),
-                run.connectionsLost(), faults(injector, clients), memoryReport(memory, memoryThread));
+                run.connectionsLost(), faults(injector, clients), memoryReport(memory, memoryThread),
+                run.backPressuredRetries());
             if (options.jsonFile() != null) {
                 report.writeJson(options.jsonFile());
             }

@@ -34,7 +34,7 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
                          long acksReceived, long windowStalls, double throughputPps, double throughputMbps,
                          double cpuS, double cpuTotalS, Latency latencyUs, long lostInTransit,
                          Map<String, Long> lostInTransitDetail, long connectionsLost, Faults faults,
-                         Map<String, Object> memory) {
+                         Map<String, Object> memory, long backPressuredRetries) {
 
     /**
      * What a fault soak injected and how the clients recovered; null in a run without {@code --fault-proxy}.
@@ -133,6 +133,7 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
         m.put("acks_sent", acksSent);
         m.put("acks_received", acksReceived);
         m.put("window_stalls", windowStalls);
+        m.put("back_pressured_retries", backPressuredRetries);
         m.put("cpu_total_s", cpuTotalS);
         m.put("lost_in_transit", lostInTransit);
         m.put("lost_in_transit_detail", lostInTransitDetail);
@@ -199,7 +200,9 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
         }
         b.append("  memory      ").append(memoryText()).append('\n');
         b.append("  integrity   ").append(fmt("duplicated %,d  reordered %,d  corrupted %,d", duplicated, reordered,
-            corrupted)).append(windowStalls > 0 ? fmt("  window stalls %,d", windowStalls) : "").append('\n');
+            corrupted)).append(windowStalls > 0 ? fmt("  window stalls %,d", windowStalls) : "")
+            .append(backPressuredRetries > 0 ? fmt("  back-pressured retries %,d", backPressuredRetries) : "")
+            .append('\n');
         b.append("  cpu         ").append(fmt("%.2f s process CPU in the measured phase (%.0f%% of one core), "
             + "%.2f s in total", cpuS, durationS > 0 ? 100 * cpuS / durationS : 0.0, cpuTotalS)).append('\n');
         b.append("  jdk         ").append(jdk).append('\n');

@@ -89,6 +89,10 @@ final class LoadRun {
         return sum(p -> p.acksReceived.get());
     }
 
+    long backPressuredRetries() {
+        return sum(p -> p.backPressuredRetries.get());
+    }
+
     long windowStalls() {
         return sum(p -> p.windowStalls.get());
     }

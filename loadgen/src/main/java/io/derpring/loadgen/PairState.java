@@ -23,6 +23,8 @@ final class PairState {
     long blockedSinceNs;
     final AtomicLong sent = new AtomicLong();
     final AtomicLong windowStalls = new AtomicLong();
+    /** Sends the client answered BACK_PRESSURED and the sender retried (the same packet, after an idle step). */
+    final AtomicLong backPressuredRetries = new AtomicLong();
 
     // ---- the sender node's receiving thread (acks) ----
     final AtomicLong ackedSeq = new AtomicLong();

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.lmax.disruptor.EventHandler;
+import io.derpring.engine.SendResult;
 import io.derpring.internal.dataplane.DataplaneHandoff;
 import io.derpring.derpmap.DerpNode;
 import io.derpring.keys.NodeKey;
@@ -112,13 +113,13 @@ final class RawClients implements LoadClients {
     }
 
     @Override
-    public boolean sendData(final int pair, final DirectBuffer packet, final int length) {
+    public SendResult sendData(final int pair, final DirectBuffer packet, final int length) {
         return senders[pair].send(receiverKeys[pair], packet, 0, length);
     }
 
     @Override
-    public void sendAck(final int pair, final DirectBuffer ack, final int length) {
-        receivers[pair].send(senderKeys[pair], ack, 0, length);
+    public SendResult sendAck(final int pair, final DirectBuffer ack, final int length) {
+        return receivers[pair].send(senderKeys[pair], ack, 0, length);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.derpring.loadgen;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
+import io.derpring.engine.SendResult;
 import io.derpring.dataplane.Dataplane;
 import io.derpring.keys.NodeKey;
 import io.derpring.loadgen.fault.DataplaneStall;
@@ -152,11 +153,15 @@ final class TrafficSink implements Dataplane {
     }
 
     private void sendAck(final PairState pair, final long nowNs) {
-        pair.unacked = 0;
         PayloadFlyweight.writeHeader(ackView, 0, PayloadFlyweight.KIND_ACK, false, pair.pair, pair.cumulativeAck(),
             nowNs);
         PayloadFlyweight.seal(crc, ack, PayloadFlyweight.ACK_LENGTH, ackView);
-        PairState.increment(pair.acksSent);
-        acks.sendAck(pair.pair, ackView, PayloadFlyweight.ACK_LENGTH);
+        if (acks.sendAck(pair.pair, ackView, PayloadFlyweight.ACK_LENGTH) == SendResult.BACK_PRESSURED) {
+            // Not taken and not dropped: this thread is the receiving stage and must not wait, so the next data
+            // packet carries a later cumulative ack instead.
+            return;
+        }
+        pair.unacked = 0;
+        PairState.increment(pair.acksSent); // other refusals are counted as drops by the client
     }
 }

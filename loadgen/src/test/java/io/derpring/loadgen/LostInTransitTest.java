@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.derpring.engine.SendResult;
 import io.derpring.internal.metrics.Counters;
 import io.derpring.transport.internal.client.ClientCounter;
 import org.agrona.DirectBuffer;
@@ -24,12 +25,13 @@ class LostInTransitTest {
         }
 
         @Override
-        public boolean sendData(final int pair, final DirectBuffer packet, final int length) {
-            return true;
+        public SendResult sendData(final int pair, final DirectBuffer packet, final int length) {
+            return SendResult.ACCEPTED;
         }
 
         @Override
-        public void sendAck(final int pair, final DirectBuffer ack, final int length) {
+        public SendResult sendAck(final int pair, final DirectBuffer ack, final int length) {
+            return SendResult.ACCEPTED;
         }
 
         @Override

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
+import io.derpring.engine.SendResult;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.testing.Allocations;
 import org.agrona.DirectBuffer;
@@ -25,7 +26,10 @@ class TrafficSinkTest {
     TrafficSink sink(final int window) {
         final TrafficSink sink = new TrafficSink(pairs, SIZE, window, new LatencyRecorder(), corrupted,
             new SenderWakeup());
-        sink.ackPath((pair, ack, length) -> acks.add(new long[] {pair, PayloadFlyweight.seq(ack, 0)}));
+        sink.ackPath((pair, ack, length) -> {
+            acks.add(new long[] {pair, PayloadFlyweight.seq(ack, 0)});
+            return SendResult.ACCEPTED;
+        });
         return sink;
     }
 
@@ -128,7 +132,7 @@ class TrafficSinkTest {
     @Test
     void receivingAndAcknowledgingAllocateNothingOnceWarm() {
         final TrafficSink s = new TrafficSink(pairs, SIZE, 8, new LatencyRecorder(), corrupted, new SenderWakeup());
-        s.ackPath((pair, ack, length) -> { });
+        s.ackPath((pair, ack, length) -> SendResult.ACCEPTED);
         final byte[] b = new byte[SIZE];
         final UnsafeBuffer v = new UnsafeBuffer(b);
         PayloadFlyweight.writeFill(b, SIZE, 0);

@@ -12,6 +12,7 @@ import io.derpring.derpmap.DerpMapParser;
 import io.derpring.engine.DerpEngine;
 import io.derpring.internal.engine.DerpEngineConfig;
 import io.derpring.engine.DialerFactory;
+import io.derpring.engine.SendResult;
 import io.derpring.internal.region.DerpLink;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodeKey;
@@ -196,15 +197,15 @@ class DerpEngineMetricsTest {
             listener.onConnected();
             return new DerpLink() {
                 @Override
-                public boolean send(final NodeKey destination, final DirectBuffer buffer, final int offset,
-                                    final int length) {
-                    return true;
+                public SendResult send(final NodeKey destination, final DirectBuffer buffer, final int offset,
+                                       final int length) {
+                    return SendResult.ACCEPTED;
                 }
 
                 @Override
-                public boolean sendDisco(final NodeKey destination, final DirectBuffer buffer, final int offset,
-                                         final int length) {
-                    return true;
+                public SendResult sendDisco(final NodeKey destination, final DirectBuffer buffer, final int offset,
+                                            final int length) {
+                    return SendResult.ACCEPTED;
                 }
 
                 @Override

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import io.derpring.dataplane.Dataplane;
 import io.derpring.derpmap.DerpMap;
 import io.derpring.engine.DerpEngine;
+import io.derpring.engine.SendResult;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
@@ -88,7 +89,7 @@ final class LoopbackPeer implements AutoCloseable, Dataplane, RegionListener {
     }
 
     /** Sends a packet whose first 4 bytes are {@code seq}; returns the router's outcome. */
-    int send(final LoopbackPeer to, final int seq, final int length) {
+    SendResult send(final LoopbackPeer to, final int seq, final int length) {
         final UnsafeBuffer packet = new UnsafeBuffer(new byte[length]);
         packet.putInt(0, seq);
         return engine().send(to.key(), packet, 0, length);

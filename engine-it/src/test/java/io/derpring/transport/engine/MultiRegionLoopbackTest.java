@@ -1,5 +1,6 @@
 package io.derpring.transport.engine;
 
+import io.derpring.engine.SendResult;
 import static io.derpring.server.Await.awaitTrue;
 import static io.derpring.transport.engine.LoopbackRegions.R900;
 import static io.derpring.transport.engine.LoopbackRegions.R901;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 import io.derpring.netmap.Netmap;
-import io.derpring.internal.region.OutboundRouter;
 import io.derpring.region.RegionState;
 import io.derpring.internal.relay.RelayCounter;
 import io.derpring.server.DerpRelayServer;
@@ -102,17 +102,18 @@ class MultiRegionLoopbackTest {
         assertThat(a.state(R901)).isEqualTo(RegionState.DORMANT);
 
         assertThat(a.send(b, 1, LENGTH)).as("region 901 is dormant: the waking packet is queued")
-            .isEqualTo(OutboundRouter.QUEUED);
+            .isEqualTo(SendResult.QUEUED);
         awaitTrue("the waking packet reached b through 901", () -> b.receivedFrom(a, R901, 1), WAIT);
-        assertThat(a.connected(R901)).isTrue();
+        // The waking packet goes out before the region reports CONNECTED (B46), so it may arrive first.
+        awaitTrue("a reports 901 connected", () -> a.connected(R901), WAIT);
 
-        assertThat(a.send(b, 2, LENGTH)).isEqualTo(OutboundRouter.SENT);
+        assertThat(a.send(b, 2, LENGTH)).isEqualTo(SendResult.ACCEPTED);
         awaitTrue("the second packet reached b", () -> b.receivedFrom(a, R901, 2), WAIT);
         assertThat(regions.accepted(R901)).as("one connection per region: b's and a's").isEqualTo(2);
         assertThat(a.metric("derpring_engine_region_wakes")).isEqualTo(1);
         assertThat(b.received).allSatisfy(r -> assertThat(r.bytes()).hasSize(LENGTH));
 
-        assertThat(b.send(a, 3, LENGTH)).as("b's netmap has a homed on 900").isEqualTo(OutboundRouter.QUEUED);
+        assertThat(b.send(a, 3, LENGTH)).as("b's netmap has a homed on 900").isEqualTo(SendResult.QUEUED);
         awaitTrue("b's reply reached a through 900", () -> a.receivedFrom(b, R900, 3), WAIT);
     }
 
@@ -185,7 +186,7 @@ class MultiRegionLoopbackTest {
         a.netmap(b, R902).join(regions.map(), R900);
         awaitHome(a, R900);
 
-        assertThat(a.send(b, 1, LENGTH)).isEqualTo(OutboundRouter.QUEUED);
+        assertThat(a.send(b, 1, LENGTH)).isEqualTo(SendResult.QUEUED);
         awaitTrue("902 is retried while the packet is fresh", () -> a.status(R902).consecutiveFailures() >= 2, WAIT);
         awaitTrue("then it gives up and drops the stale packet", () -> a.state(R902) == RegionState.DORMANT
             && a.metric("derpring_engine_region_dropped_unreachable") == 1, WAIT);
@@ -266,9 +267,9 @@ class MultiRegionLoopbackTest {
         final UnsafeBuffer frame = discoLooking(80);
         for (int i = 0; i < 8; i++) {
             assertThat(a.engine().sendDisco(b.key(), R902, frame, 0, 80)).as("frame %d", i)
-                .isEqualTo(OutboundRouter.QUEUED);
+                .isEqualTo(SendResult.QUEUED);
         }
-        assertThat(a.engine().sendDisco(b.key(), R902, frame, 0, 80)).isEqualTo(OutboundRouter.DROPPED);
+        assertThat(a.engine().sendDisco(b.key(), R902, frame, 0, 80)).isEqualTo(SendResult.BACK_PRESSURED);
         assertThat(a.metric("derpring_engine_region_disco_dropped_queue_full")).isEqualTo(1);
         awaitTrue("902 is being tried (the queued frames woke it)",
             () -> a.status(R902).consecutiveFailures() >= 1, WAIT);
@@ -303,7 +304,7 @@ class MultiRegionLoopbackTest {
         assertThat(a.metric("derpring_engine_region_map_closes")).isEqualTo(1);
         assertThat(a.events).as("the listener hears the removed region's end").contains("disconnected 901");
         assertThat(a.connected(R900)).isTrue();
-        assertThat(a.send(b, 2, LENGTH)).as("no live region for b").isEqualTo(OutboundRouter.DROPPED);
+        assertThat(a.send(b, 2, LENGTH)).as("no live region for b").isEqualTo(SendResult.NO_ROUTE);
     }
 
     @Test

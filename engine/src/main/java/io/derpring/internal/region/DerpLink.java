@@ -1,19 +1,23 @@
 package io.derpring.internal.region;
 
+import io.derpring.engine.SendResult;
 import io.derpring.keys.NodeKey;
 import org.agrona.DirectBuffer;
 
 /**
  * One DERP connection as the region conductor sees it; implemented by a transport (transport-epoll's client
  * connection). {@code send*} are called from any thread and must not block or allocate: they enqueue into the
- * connection's own bounded queue and report whether the packet was taken.
+ * connection's own bounded queue and report what became of the packet. The engine has checked the arguments.
  */
 public interface DerpLink {
-    /** Queues a SendPacket to {@code destination}; false if the connection dropped it (closed, queue policy). */
-    boolean send(NodeKey destination, DirectBuffer buffer, int offset, int length);
+    /**
+     * Queues a SendPacket to {@code destination}: {@link SendResult#ACCEPTED}, {@link SendResult#BACK_PRESSURED}
+     * (queue full, nothing dropped) or {@link SendResult#NO_ROUTE} (the connection closed; counted).
+     */
+    SendResult send(NodeKey destination, DirectBuffer buffer, int offset, int length);
 
-    /** Queues a sealed disco frame to {@code destination} (addressed by node key, SPEC §5.8). */
-    boolean sendDisco(NodeKey destination, DirectBuffer buffer, int offset, int length);
+    /** Queues a sealed disco frame to {@code destination} (SPEC §5.8) in its own smaller queue; results as send. */
+    SendResult sendDisco(NodeKey destination, DirectBuffer buffer, int offset, int length);
 
     /** Sends NotePreferred: whether this connection's region is our home (SPEC §5.3). */
     void notePreferred(boolean home);

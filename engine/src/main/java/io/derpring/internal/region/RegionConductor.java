@@ -124,10 +124,10 @@ public final class RegionConductor implements Agent {
     @Override
     public void onClose() {
         closed = true;
+        table = RegionTable.EMPTY; // first, as for removed regions (see applyDerpMap)
         for (final RegionRunner r : runners) {
             r.retire();
         }
-        table = RegionTable.EMPTY;
     }
 
     private void applyDerpMap(final DerpMap map) {
@@ -139,7 +139,7 @@ public final class RegionConductor implements Agent {
             RegionRunner runner = runnersById.get(id);
             if (runner == null) {
                 runner = new RegionRunner(this, region,
-                    new RegionSlot(id, settings.outboundQueueDepth(), settings.discoQueueDepth()),
+                    new RegionSlot(id, settings),
                     new ReconnectBackoff(settings.backoff(), jitter), counters);
             } else if (runner.redefine(region)) {
                 LOG.info("region {} changed in the DERP map; reconnecting to its new nodes", id);
@@ -150,15 +150,23 @@ public final class RegionConductor implements Agent {
             slots.put(id, runner.slot);
             ordered.add(runner);
         }
+        // Senders stop seeing removed regions before their queues are cleared: a sender that still offers into a
+        // removed region's queue then sees the new table and takes the packet back (OutboundRouter), so nothing is
+        // left behind uncounted.
+        final List<RegionRunner> removed = new ArrayList<>();
         for (final RegionRunner old : runners) {
             if (!next.containsKey(old.regionId())) {
-                LOG.info("region {} removed from the DERP map; closing it", old.regionId());
-                old.retire();
-                if (old.regionId() == home) {
-                    final int previous = home;
-                    home = HomeTransition.NONE; // Go clears myDerp when its region leaves the map
-                    listener.onHomeChanged(previous, HomeTransition.NONE);
-                }
+                removed.add(old);
+            }
+        }
+        table = new RegionTable(slots);
+        for (final RegionRunner old : removed) {
+            LOG.info("region {} removed from the DERP map; closing it", old.regionId());
+            old.retire();
+            if (old.regionId() == home) {
+                final int previous = home;
+                home = HomeTransition.NONE; // Go clears myDerp when its region leaves the map
+                listener.onHomeChanged(previous, HomeTransition.NONE);
             }
         }
         runnersById.clear();
@@ -167,7 +175,6 @@ public final class RegionConductor implements Agent {
             runners.clear();
             runners.addAll(ordered);
         }
-        table = new RegionTable(slots);
     }
 
     private void applyHome(final int selected) {

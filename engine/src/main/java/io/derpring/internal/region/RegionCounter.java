@@ -7,19 +7,24 @@ public enum RegionCounter implements CounterDescriptor {
     SENT(1, "packets handed to a connected region's connection"),
     QUEUED_UNTIL_CONNECTED(2, "packets queued while their region connects"),
     DROPPED_NO_REGION(3, "packets dropped: no live region for the peer (netmap home, observed route, own home)"),
-    DROPPED_QUEUE_OLDEST(4, "packets dropped: oldest in a full per-region queue"),
-    DROPPED_BY_CONNECTION(5, "packets refused by the connection (its queue policy, or it closed)"),
+    DROPPED_QUEUE_OLDEST(4, "packets dropped: oldest in a full per-region queue (drop-oldest policy)"),
+    DROPPED_BY_CONNECTION(5, "packets refused by the connection: it closed under the send"),
     DROPPED_REGION_GONE(6, "queued packets dropped: their region was removed or the engine closed"),
     DISCO_SENT(7, "disco frames handed to a connection"),
     DISCO_DROPPED_UNKNOWN_REGION(8, "disco frames dropped: region not in the DERP map"),
-    DISCO_DROPPED_QUEUE_FULL(9, "disco frames dropped: the region's disco queue (8) was full"),
+    DISCO_DROPPED_QUEUE_FULL(9, "disco frames refused: the region's or the connection's disco queue was full"),
     CONNECTS(10, "regions connected (ServerInfo received)"),
     CONNECT_FAILURES(11, "connection attempts or connections that failed"),
     IDLE_CLOSES(12, "non-home regions closed after the idle grace period"),
     MAP_CLOSES(13, "connections closed because the DERP map changed or removed their region"),
     WAKES(14, "dormant regions woken by traffic"),
     DROPPED_UNREACHABLE(15, "queued packets and disco frames dropped: their non-home region stayed unreachable past "
-        + "the idle grace, so it stopped retrying");
+        + "the idle grace, so it stopped retrying"),
+    BACK_PRESSURED(16, "sends refused with BACK_PRESSURED: the region's or its connection's queue was full; "
+        + "nothing dropped"),
+    REJECTED_INVALID(17, "sends and disco sends rejected: null key or buffer, length over 64 KiB, or offset and "
+        + "length outside the buffer"),
+    REJECTED_NOT_A_PEER(18, "sends rejected: the destination is not a netmap peer");
 
     private final int id;
     private final String label;

@@ -7,6 +7,8 @@ import java.util.List;
 
 import io.derpring.derpmap.DerpNode;
 import io.derpring.derpmap.DerpRegion;
+import io.derpring.engine.SendResult;
+import io.derpring.internal.queue.OutboundQueue;
 import io.derpring.keys.NodeKey;
 import io.derpring.internal.metrics.Counters;
 
@@ -101,12 +103,12 @@ final class RegionRunner {
     private void giveUpUntilNewTraffic() {
         slot.wake.set(false);
         state = RegionState.DORMANT;
-        counters.add(RegionCounter.DROPPED_UNREACHABLE, slot.pending.clear() + slot.disco.clear());
+        counters.add(RegionCounter.DROPPED_UNREACHABLE, clearQueued());
     }
 
     private boolean wantsConnection() {
         final boolean woken = slot.wake.getAndSet(false);
-        return woken || !slot.pending.isEmpty() || !slot.disco.isEmpty();
+        return woken || !slot.pending.isEmpty() || !slot.disco.isEmpty() || slot.heldPending != null;
     }
 
     private long lastActivityNs() {
@@ -129,24 +131,72 @@ final class RegionRunner {
         }
     }
 
-    /** Sends what was queued while connecting, straight into the connection's queue. */
+    /**
+     * Moves what was queued while connecting into the connection's queues, disco first. A packet the connection
+     * back-pressures is held and goes first next time (the tick of a connected region calls this again), so the
+     * order holds and nothing is dropped; a slot goes back in {@code finally} whatever the link does.
+     */
     private int flushQueued() {
         final DerpLink live = link;
         int n = 0;
-        OutboundQueue.Packet p;
+        OutboundQueue.Slot p;
         while ((p = slot.disco.poll()) != null) {
-            live.sendDisco(p.destination, p.bytes, 0, p.length);
-            slot.disco.release(p);
-            counters.increment(RegionCounter.DISCO_SENT);
+            try {
+                countDisco(live.sendDisco(p.destination(), p.bytes(), 0, p.length()));
+            } finally {
+                slot.disco.release(p);
+            }
             n++;
         }
-        while ((p = slot.pending.poll()) != null) {
-            counters.increment(live.send(p.destination, p.bytes, 0, p.length)
-                ? RegionCounter.SENT : RegionCounter.DROPPED_BY_CONNECTION);
-            slot.pending.release(p);
-            n++;
+        while ((p = nextPending()) != null) {
+            boolean hold = false;
+            try {
+                final SendResult result = live.send(p.destination(), p.bytes(), 0, p.length());
+                hold = result == SendResult.BACK_PRESSURED;
+                if (!hold) {
+                    counters.increment(result == SendResult.ACCEPTED
+                        ? RegionCounter.SENT : RegionCounter.DROPPED_BY_CONNECTION);
+                    n++;
+                }
+            } finally {
+                if (hold) {
+                    slot.heldPending = p;
+                } else {
+                    slot.pending.release(p);
+                }
+            }
+            if (hold) {
+                return n; // the connection is full: the rest waits for the next tick, in order
+            }
         }
         slot.wake.set(false);
+        return n;
+    }
+
+    private OutboundQueue.Slot nextPending() {
+        final OutboundQueue.Slot held = slot.heldPending;
+        if (held != null) {
+            slot.heldPending = null;
+            return held;
+        }
+        return slot.pending.poll();
+    }
+
+    private void countDisco(final SendResult result) {
+        counters.increment(result == SendResult.ACCEPTED ? RegionCounter.DISCO_SENT
+            : result == SendResult.BACK_PRESSURED ? RegionCounter.DISCO_DROPPED_QUEUE_FULL
+            : RegionCounter.DROPPED_BY_CONNECTION);
+    }
+
+    /** Drops everything queued for this region, the held packet included; returns how many. */
+    private int clearQueued() {
+        int n = slot.pending.clear() + slot.disco.clear();
+        final OutboundQueue.Slot held = slot.heldPending;
+        if (held != null) {
+            slot.heldPending = null;
+            slot.pending.release(held);
+            n++;
+        }
         return n;
     }
 
@@ -154,7 +204,6 @@ final class RegionRunner {
         if (eventGeneration != generation || state != RegionState.CONNECTING) {
             return;
         }
-        state = RegionState.CONNECTED;
         connectedSinceNs = nowNs;
         lastError = null;
         health = ""; // GO runDerpReader: ServerInfo => connected, health cleared (SPEC §5.11)
@@ -162,9 +211,15 @@ final class RegionRunner {
         link.notePreferred(home);
         // What waited for the connection goes first; only then do senders see the link and send directly, and a
         // second flush takes what they queued meanwhile. Publishing first would let a sender on another thread
-        // overtake the waking packet (B46).
-        flushQueued();
-        slot.link = link;
+        // overtake the waking packet (B46). The link is published even if the flush fails: a region left CONNECTED
+        // with no link would queue every later send forever (issue 13, bug 1). The state follows the link, so whoever
+        // sees CONNECTED in status() also sees sends go to the connection.
+        try {
+            flushQueued();
+        } finally {
+            slot.link = link;
+            state = RegionState.CONNECTED;
+        }
         flushQueued();
         counters.increment(RegionCounter.CONNECTS);
         conductor.listener().onConnected(regionId(), nodeName);
@@ -240,7 +295,7 @@ final class RegionRunner {
             counters.increment(RegionCounter.MAP_CLOSES);
         }
         closeOnPurpose(RegionState.CLOSED);
-        counters.add(RegionCounter.DROPPED_REGION_GONE, slot.pending.clear() + slot.disco.clear());
+        counters.add(RegionCounter.DROPPED_REGION_GONE, clearQueued());
     }
 
     /**

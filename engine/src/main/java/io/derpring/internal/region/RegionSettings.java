@@ -4,6 +4,7 @@ import static io.derpring.runtime.InvalidConfigException.requireInRange;
 
 import java.time.Duration;
 
+import io.derpring.engine.OutboundOverflow;
 import io.derpring.engine.ReconnectSchedule;
 import io.derpring.runtime.InvalidConfigException;
 
@@ -15,15 +16,19 @@ import io.derpring.runtime.InvalidConfigException;
  * @param backoff            reconnect schedule (default Go's)
  * @param outboundQueueDepth packets queued per region while it connects (Go derpWriteQueueDepth: 32)
  * @param discoQueueDepth    disco frames queued per region (RS: 8, drop-newest)
+ * @param outboundOverflow   what a full outbound queue does, here and on each connection: refuse with
+ *                           backpressure (default) or drop the oldest (Go, SPEC B65)
  */
 public record RegionSettings(long idleTimeoutNs, ReconnectSchedule backoff, int outboundQueueDepth,
-                             int discoQueueDepth) {
+                             int discoQueueDepth, OutboundOverflow outboundOverflow) {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMillis(100);
     public static final Duration MAX_IDLE_TIMEOUT = Duration.ofHours(24);
     public static final int DEFAULT_OUTBOUND_QUEUE_DEPTH = 32;
     public static final int DEFAULT_DISCO_QUEUE_DEPTH = 8;
     public static final int MAX_QUEUE_DEPTH = 4096;
+    /** derpring's default; Go drops the oldest (SPEC B65, see engine/README.md "Divergences from SPEC"). */
+    public static final OutboundOverflow DEFAULT_OUTBOUND_OVERFLOW = OutboundOverflow.BACK_PRESSURE;
 
     public RegionSettings {
         if (idleTimeoutNs < MIN_IDLE_TIMEOUT.toNanos() || idleTimeoutNs > MAX_IDLE_TIMEOUT.toNanos()) {
@@ -35,6 +40,20 @@ public record RegionSettings(long idleTimeoutNs, ReconnectSchedule backoff, int 
         }
         requireInRange("outbound queue depth", outboundQueueDepth, 1, MAX_QUEUE_DEPTH);
         requireInRange("disco queue depth", discoQueueDepth, 1, MAX_QUEUE_DEPTH);
+        if (outboundOverflow == null) {
+            throw new InvalidConfigException("outbound overflow policy is required");
+        }
+    }
+
+    /** With the default overflow policy, {@link OutboundOverflow#BACK_PRESSURE}. */
+    public RegionSettings(final long idleTimeoutNs, final ReconnectSchedule backoff,
+                          final int outboundQueueDepth, final int discoQueueDepth) {
+        this(idleTimeoutNs, backoff, outboundQueueDepth, discoQueueDepth, DEFAULT_OUTBOUND_OVERFLOW);
+    }
+
+    /** The same settings with another overflow policy. */
+    public RegionSettings withOutboundOverflow(final OutboundOverflow overflow) {
+        return new RegionSettings(idleTimeoutNs, backoff, outboundQueueDepth, discoQueueDepth, overflow);
     }
 
     public static RegionSettings defaults() {

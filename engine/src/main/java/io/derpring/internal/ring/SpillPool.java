@@ -2,6 +2,7 @@ package io.derpring.internal.ring;
 
 import java.nio.ByteBuffer;
 
+import io.derpring.internal.queue.SpinOffer;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -33,9 +34,7 @@ final class SpillPool {
     }
 
     void giveBack(final UnsafeBuffer buffer) {
-        while (!free.offer(buffer)) { // see OutboundQueue.offerWithoutLoss: a buffer must never be lost
-            Thread.onSpinWait();
-        }
+        SpinOffer.offerWithoutLoss(free, buffer);
     }
 
     /** True when a buffer is free or the pool is configured empty (then no offer ever waits for one). */

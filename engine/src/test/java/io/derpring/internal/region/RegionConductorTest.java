@@ -1,6 +1,8 @@
 package io.derpring.internal.region;
 
+import io.derpring.engine.OutboundOverflow;
 import io.derpring.engine.ReconnectSchedule;
+import io.derpring.engine.SendResult;
 import io.derpring.region.RegionState;
 
 import static io.derpring.internal.region.RegionHarness.packet;
@@ -49,7 +51,7 @@ class RegionConductorTest {
         connectHome(900);
         final UnsafeBuffer first = packet(100, 1);
 
-        assertThat(h.router.send(h.peerHomedOn901, first, 0, 100)).isEqualTo(OutboundRouter.QUEUED);
+        assertThat(h.router.send(h.peerHomedOn901, first, 0, 100)).isEqualTo(SendResult.QUEUED);
         h.work();
         final RegionHarness.FakeLink link = h.dialer.last(901);
         assertThat(link.sent).isEmpty();
@@ -57,7 +59,7 @@ class RegionConductorTest {
         h.work();
 
         assertThat(link.sent).containsExactly(first.byteArray());
-        assertThat(h.router.send(h.peerHomedOn901, packet(10, 2), 0, 10)).isEqualTo(OutboundRouter.SENT);
+        assertThat(h.router.send(h.peerHomedOn901, packet(10, 2), 0, 10)).isEqualTo(SendResult.ACCEPTED);
         assertThat(link.sent).hasSize(2);
     }
 
@@ -67,7 +69,7 @@ class RegionConductorTest {
         connectHome(900);
         final UnsafeBuffer frame = packet(80, 3);
 
-        assertThat(h.router.sendDisco(h.peerWithoutHome, 902, frame, 0, 80)).isEqualTo(OutboundRouter.QUEUED);
+        assertThat(h.router.sendDisco(h.peerWithoutHome, 902, frame, 0, 80)).isEqualTo(SendResult.QUEUED);
         h.work();
         final RegionHarness.FakeLink link = h.dialer.last(902);
         link.connect();
@@ -285,14 +287,14 @@ class RegionConductorTest {
         h.work();
         assertThat(home.closed).isTrue();
         assertThat(h.conductor.home()).isEqualTo(HomeTransition.NONE);
-        assertThat(h.router.sendDisco(h.peerWithoutHome, 902, packet(70, 1), 0, 70)).isEqualTo(OutboundRouter.DROPPED);
+        assertThat(h.router.sendDisco(h.peerWithoutHome, 902, packet(70, 1), 0, 70)).isEqualTo(SendResult.NO_ROUTE);
     }
 
     @Test
     @DisplayName("B60: send_disco to a region not in the DERP map drops it and opens nothing")
     void discoToARegionNotInTheMapIsDroppedAndOpensNothing() {
         connectHome(900);
-        assertThat(h.router.sendDisco(h.peerWithoutHome, 999, packet(70, 1), 0, 70)).isEqualTo(OutboundRouter.DROPPED);
+        assertThat(h.router.sendDisco(h.peerWithoutHome, 999, packet(70, 1), 0, 70)).isEqualTo(SendResult.NO_ROUTE);
         h.work();
         assertThat(h.dialer.to(999)).isEmpty();
         assertThat(h.conductor.counters().get(RegionCounter.DISCO_DROPPED_UNKNOWN_REGION)).isEqualTo(1);
@@ -303,9 +305,9 @@ class RegionConductorTest {
     void discoQueueHoldsEightThenDropsTheNewest() {
         connectHome(900);
         for (int i = 0; i < 8; i++) {
-            assertThat(h.router.sendDisco(h.peerWithoutHome, 902, packet(70, i), 0, 70)).isEqualTo(OutboundRouter.QUEUED);
+            assertThat(h.router.sendDisco(h.peerWithoutHome, 902, packet(70, i), 0, 70)).isEqualTo(SendResult.QUEUED);
         }
-        assertThat(h.router.sendDisco(h.peerWithoutHome, 902, packet(70, 8), 0, 70)).isEqualTo(OutboundRouter.DROPPED);
+        assertThat(h.router.sendDisco(h.peerWithoutHome, 902, packet(70, 8), 0, 70)).isEqualTo(SendResult.BACK_PRESSURED);
         assertThat(h.conductor.counters().get(RegionCounter.DISCO_DROPPED_QUEUE_FULL)).isEqualTo(1);
         h.work();
         h.dialer.last(902).connect();
@@ -315,17 +317,23 @@ class RegionConductorTest {
     }
 
     @Test
-    @DisplayName("B65: the per-region queue is bounded (32); on overflow the oldest is dropped and counted")
+    @DisplayName("B65 (drop-oldest option): the per-region queue is bounded (32); on overflow the oldest is dropped and counted")
     void outboundQueueIsBoundedAndDropsTheOldest() {
-        connectHome(900);
+        final RegionHarness go = new RegionHarness(
+            RegionSettings.defaults().withOutboundOverflow(OutboundOverflow.DROP_OLDEST));
+        go.conductor.updateDerpMap(RegionHarness.map(3));
+        go.conductor.selectHome(900);
+        go.work();
+        go.dialer.last(900).connect();
+        go.work();
         for (int i = 0; i < 40; i++) {
-            h.router.send(h.peerHomedOn901, packet(20, i), 0, 20);
+            assertThat(go.router.send(go.peerHomedOn901, packet(20, i), 0, 20)).isEqualTo(SendResult.QUEUED);
         }
-        assertThat(h.conductor.counters().get(RegionCounter.DROPPED_QUEUE_OLDEST)).isEqualTo(8);
-        h.work();
-        h.dialer.last(901).connect();
-        h.work();
-        final RegionHarness.FakeLink link = h.dialer.last(901);
+        assertThat(go.conductor.counters().get(RegionCounter.DROPPED_QUEUE_OLDEST)).isEqualTo(8);
+        go.work();
+        go.dialer.last(901).connect();
+        go.work();
+        final RegionHarness.FakeLink link = go.dialer.last(901);
         assertThat(link.sent).hasSize(32);
         assertThat(link.sent.get(0)).isEqualTo(packet(20, 8).byteArray());
         assertThat(link.sent.get(31)).isEqualTo(packet(20, 39).byteArray());
@@ -388,6 +396,6 @@ class RegionConductorTest {
         h.conductor.onClose();
         assertThat(home.closed).isTrue();
         assertThat(h.conductor.counters().get(RegionCounter.DROPPED_REGION_GONE)).isEqualTo(1);
-        assertThat(h.router.send(h.peerHomedOn901, packet(10, 1), 0, 10)).isEqualTo(OutboundRouter.DROPPED);
+        assertThat(h.router.send(h.peerHomedOn901, packet(10, 1), 0, 10)).isEqualTo(SendResult.NO_ROUTE);
     }
 }

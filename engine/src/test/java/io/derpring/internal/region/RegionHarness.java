@@ -11,6 +11,7 @@ import io.derpring.derpmap.DerpMap;
 import io.derpring.derpmap.DerpMapParser;
 import io.derpring.derpmap.DerpNode;
 import io.derpring.derpmap.DerpRegion;
+import io.derpring.engine.SendResult;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
@@ -140,6 +141,8 @@ final class RegionHarness {
         long lastReceiveNs;
         /** Runs inside the next {@link #send}, before it records: a sender racing the conductor's flush. */
         Runnable duringNextSend;
+        /** Sends (data) this link still takes before it answers BACK_PRESSURED, as a full connection queue does. */
+        int room = Integer.MAX_VALUE;
 
         FakeLink(final int region, final String node, final String idealNode, final LinkListener listener) {
             this.region = region;
@@ -149,25 +152,36 @@ final class RegionHarness {
         }
 
         @Override
-        public boolean send(final NodeKey destination, final DirectBuffer buffer, final int offset, final int length) {
+        public SendResult send(final NodeKey destination, final DirectBuffer buffer, final int offset,
+                               final int length) {
             final Runnable racing = duringNextSend;
             duringNextSend = null;
             if (racing != null) {
                 racing.run();
             }
+            if (closed) {
+                return SendResult.NO_ROUTE;
+            }
+            if (room == 0) {
+                return SendResult.BACK_PRESSURED;
+            }
+            room--;
             final byte[] copy = new byte[length];
             buffer.getBytes(offset, copy);
             sent.add(copy);
-            return !closed;
+            return SendResult.ACCEPTED;
         }
 
         @Override
-        public boolean sendDisco(final NodeKey destination, final DirectBuffer buffer, final int offset,
-                                 final int length) {
+        public SendResult sendDisco(final NodeKey destination, final DirectBuffer buffer, final int offset,
+                                    final int length) {
+            if (closed) {
+                return SendResult.NO_ROUTE;
+            }
             final byte[] copy = new byte[length];
             buffer.getBytes(offset, copy);
             discoSent.add(copy);
-            return !closed;
+            return SendResult.ACCEPTED;
         }
 
         @Override

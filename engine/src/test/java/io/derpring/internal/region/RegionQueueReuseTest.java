@@ -1,5 +1,6 @@
 package io.derpring.internal.region;
 
+import io.derpring.engine.SendResult;
 import static io.derpring.internal.region.RegionHarness.packet;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,7 +49,7 @@ class RegionQueueReuseTest {
             }
             for (int i = 0; i < depth; i++) {
                 assertThat(h.router.send(h.peerHomedOn901, packet(20, sent + i), 0, 20))
-                    .isEqualTo(OutboundRouter.QUEUED);
+                    .isEqualTo(SendResult.QUEUED);
             }
             connect901();
             sent += depth;
@@ -68,7 +69,7 @@ class RegionQueueReuseTest {
             }
             for (int i = 0; i < depth; i++) {
                 assertThat(h.router.sendDisco(h.peerWithoutHome, 901, packet(70, i), 0, 70))
-                    .isEqualTo(OutboundRouter.QUEUED);
+                    .isEqualTo(SendResult.QUEUED);
             }
             connect901();
             assertThat(h.dialer.last(901).discoSent).as("round %d", round).hasSize(depth);

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.derpring.engine.OutboundOverflow;
 import io.derpring.engine.ReconnectSchedule;
 import io.derpring.internal.route.OutboundRegionChoice;
 import io.derpring.runtime.InvalidConfigException;
@@ -157,6 +158,9 @@ class RegionRulesVectorsTest {
             RegionSettings.MAX_QUEUE_DEPTH).discoQueueDepth()).isEqualTo(4096);
         assertThatThrownBy(() -> new RegionSettings(min, ReconnectSchedule.GO, 1, 4097))
             .isInstanceOf(InvalidConfigException.class).hasMessageContaining("disco queue depth");
+        assertThat(RegionSettings.defaults().outboundOverflow()).isEqualTo(OutboundOverflow.BACK_PRESSURE);
+        assertThatThrownBy(() -> new RegionSettings(min, ReconnectSchedule.GO, 1, 1, null))
+            .isInstanceOf(InvalidConfigException.class).hasMessageContaining("overflow");
         assertThatThrownBy(() -> new RegionSettings(min, null, 1, 1)).isInstanceOf(InvalidConfigException.class);
     }
 }

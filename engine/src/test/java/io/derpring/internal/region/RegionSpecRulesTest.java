@@ -1,5 +1,6 @@
 package io.derpring.internal.region;
 
+import io.derpring.engine.SendResult;
 import static io.derpring.internal.region.RegionHarness.packet;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,7 +52,7 @@ class RegionSpecRulesTest {
         h.conductor.selectHome(900);
         h.work();
 
-        assertThat(h.router.send(h.peerHomedOn901, packet(10, 1), 0, 10)).isEqualTo(OutboundRouter.DROPPED);
+        assertThat(h.router.send(h.peerHomedOn901, packet(10, 1), 0, 10)).isEqualTo(SendResult.NO_ROUTE);
         h.work();
         assertThat(h.dialer.to(901)).isEmpty();
         assertThat(h.conductor.counters().get(RegionCounter.DROPPED_NO_REGION)).isEqualTo(1);
@@ -97,14 +98,14 @@ class RegionSpecRulesTest {
     }
 
     @Test
-    @DisplayName("§5.5: a key not in the netmap has no region; a packet to it is dropped and counted")
+    @DisplayName("§5.5: a key not in the netmap has no region; a packet to it is rejected and counted")
     void aKeyNotInTheNetmapHasNoRegion() {
         connectHome(900);
         final NodeKey stranger = NodePrivateKey.generate().publicKey();
 
         assertThat(h.router.regionFor(stranger)).isEqualTo(OutboundRegionChoice.NONE);
-        assertThat(h.router.send(stranger, packet(10, 1), 0, 10)).isEqualTo(OutboundRouter.DROPPED);
-        assertThat(h.conductor.counters().get(RegionCounter.DROPPED_NO_REGION)).isEqualTo(1);
+        assertThat(h.router.send(stranger, packet(10, 1), 0, 10)).isEqualTo(SendResult.REJECTED);
+        assertThat(h.conductor.counters().get(RegionCounter.REJECTED_NOT_A_PEER)).isEqualTo(1);
     }
 
     @Test
@@ -136,7 +137,7 @@ class RegionSpecRulesTest {
         final RegionHarness.FakeLink home = connectHome(900);
         final NodeKey stranger = NodePrivateKey.generate().publicKey();
 
-        assertThat(h.router.sendDisco(stranger, 900, packet(70, 1), 0, 70)).isEqualTo(OutboundRouter.SENT);
+        assertThat(h.router.sendDisco(stranger, 900, packet(70, 1), 0, 70)).isEqualTo(SendResult.ACCEPTED);
         assertThat(home.discoSent).containsExactly(packet(70, 1).byteArray());
     }
 

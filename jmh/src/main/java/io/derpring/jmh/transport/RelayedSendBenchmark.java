@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
+import io.derpring.engine.SendResult;
 import io.derpring.dataplane.Dataplane;
 import io.derpring.internal.dataplane.DataplaneHandoff;
 import io.derpring.derpmap.DerpNode;
@@ -165,8 +166,9 @@ public class RelayedSendBenchmark {
         while (sent - dataplane.received >= WINDOW) {
             Thread.yield(); // window full: give the core to the event loops (2 cores)
         }
-        if (!sender.send(receiverKey, packet, 0, size)) {
-            throw new IllegalStateException("send refused");
+        final SendResult result = sender.send(receiverKey, packet, 0, size);
+        if (result != SendResult.ACCEPTED) {
+            throw new IllegalStateException("send refused: " + result);
         }
         return ++sent;
     }

@@ -17,6 +17,7 @@ import io.derpring.region.RegionListener;
 import io.derpring.runtime.JvmRequirements;
 import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.internal.client.ClientCounter;
+import io.derpring.transport.internal.client.DerpClientSettings;
 import io.derpring.transport.internal.client.NettyDerpDialer;
 import io.derpring.transport.internal.engine.NettyTransportSettings;
 import io.netty.channel.EventLoopGroup;
@@ -71,7 +72,10 @@ public final class NettyDerpEngine implements AutoCloseable {
         this.ownsGroup = givenGroup == null;
         this.group = ownsGroup ? EventLoops.create(settings.transport(), settings.ioThreads(),
             NettyTransportSettings.IO_THREAD_NAME, settings.pinThreads()) : givenGroup;
-        final DialerFactory dialers = NettyDerpDialer.factory(settings.transport(), group, settings.client(),
+        // One overflow policy for the whole send path: the connections take the engine's.
+        final DerpClientSettings client = settings.client().toBuilder()
+            .outboundOverflow(config.regions().outboundOverflow()).build();
+        final DialerFactory dialers = NettyDerpDialer.factory(settings.transport(), group, client,
             settings.securityOverride(), settings.trust(), clientCounters);
         DerpEngine built = null;
         try {

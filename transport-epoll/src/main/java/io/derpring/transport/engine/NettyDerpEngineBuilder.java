@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
 import javax.net.ssl.TrustManagerFactory;
 
 import io.derpring.dataplane.Dataplane;
+import io.derpring.engine.OutboundOverflow;
 import io.derpring.engine.ReconnectSchedule;
 import io.derpring.engine.RingFullPolicy;
 import io.derpring.engine.StageThreading;
@@ -57,6 +58,7 @@ public final class NettyDerpEngineBuilder {
     private ReconnectSchedule reconnectSchedule = ReconnectSchedule.GO;
     private int connectingQueueDepth = RegionSettings.DEFAULT_OUTBOUND_QUEUE_DEPTH;
     private int discoQueueDepth = RegionSettings.DEFAULT_DISCO_QUEUE_DEPTH;
+    private OutboundOverflow outboundOverflow = RegionSettings.DEFAULT_OUTBOUND_OVERFLOW;
 
     private final InboundRingConfig.Builder ring = InboundRingConfig.builder();
     private int ringSize = InboundRingConfig.DEFAULT_RING_SIZE;
@@ -161,9 +163,24 @@ public final class NettyDerpEngineBuilder {
         return this;
     }
 
-    /** Disco frames queued per region while it connects. Default 8; range [1, 4096]. */
+    /**
+     * Disco frames queued per region while it connects, and in each connection's own disco queue (drained before
+     * data, so a data burst never starves disco). Default 8; range [1, 4096].
+     */
     public NettyDerpEngineBuilder discoQueueDepth(final int frames) {
         this.discoQueueDepth = requireInRange("discoQueueDepth", frames, 1, RegionSettings.MAX_QUEUE_DEPTH);
+        client.discoQueueDepth(frames);
+        return this;
+    }
+
+    /**
+     * What a full outbound queue does, the region's pending queue and each connection's data queue alike:
+     * {@link OutboundOverflow#BACK_PRESSURE} (default) refuses the packet with {@code SendResult.BACK_PRESSURED} and
+     * drops nothing; {@link OutboundOverflow#DROP_OLDEST} is Go magicsock's rule (SPEC B65): the oldest queued packet
+     * is dropped and counted, and the send is accepted.
+     */
+    public NettyDerpEngineBuilder outboundOverflow(final OutboundOverflow overflow) {
+        this.outboundOverflow = Objects.requireNonNull(overflow, "outboundOverflow");
         return this;
     }
 
@@ -446,7 +463,8 @@ public final class NettyDerpEngineBuilder {
         }
         final Transport resolved = resolveTransport();
         final DerpEngineConfig config = new DerpEngineConfig(
-            new RegionSettings(idleTimeout.toNanos(), reconnectSchedule, connectingQueueDepth, discoQueueDepth),
+            new RegionSettings(idleTimeout.toNanos(), reconnectSchedule, connectingQueueDepth, discoQueueDepth,
+                outboundOverflow),
             ring.ringSize(ringSize).slotCapacity(ringSlotCapacity).build(), ipv6Candidates, discoKeyCache,
             conductorIdlePark.toNanos(), connectedTimeout);
         final NettyTransportSettings settings = transportSettings.transport(resolved).tls(tls).trust(trust)

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import javax.net.ssl.TrustManagerFactory;
 
 import io.derpring.derpmap.TransportSecurity;
+import io.derpring.engine.OutboundOverflow;
 import io.derpring.engine.ReconnectSchedule;
 import io.derpring.engine.RingFullPolicy;
 import io.derpring.engine.StageThreading;
@@ -87,14 +88,15 @@ class NettyDerpEngineBuilderTest {
     void engineAndRegionSettingsReachTheEngine() {
         try (NettyDerpEngine built = minimal().ipv6Candidates(true).discoKeyCache(64)
             .idleTimeout(Duration.ofSeconds(7)).reconnectSchedule(ReconnectSchedule.FLAT_500MS)
-            .connectingQueueDepth(5).discoQueueDepth(3).conductorIdlePark(Duration.ofMillis(20)).connectedTimeout(Duration.ofSeconds(3)).build()) {
+            .connectingQueueDepth(5).discoQueueDepth(3).outboundOverflow(OutboundOverflow.DROP_OLDEST).conductorIdlePark(Duration.ofMillis(20)).connectedTimeout(Duration.ofSeconds(3)).build()) {
             final DerpEngineConfig config = built.config();
             assertThat(config.ipv6Candidates()).isTrue();
             assertThat(config.conductorIdleParkNs()).isEqualTo(Duration.ofMillis(20).toNanos());
             assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
             assertThat(config.discoKeyCache()).isEqualTo(64);
             assertThat(config.regions()).isEqualTo(new RegionSettings(Duration.ofSeconds(7).toNanos(),
-                ReconnectSchedule.FLAT_500MS, 5, 3));
+                ReconnectSchedule.FLAT_500MS, 5, 3, OutboundOverflow.DROP_OLDEST));
+            assertThat(built.settings().client().discoQueueDepth()).isEqualTo(3);
         }
     }
 

@@ -10,7 +10,7 @@ public enum ClientCounter implements CounterDescriptor {
     PACKETS_SENT(1, "SendPacket frames written to the channel"),
     BYTES_SENT(2, "bytes of DERP frames written to the channel (all types)"),
     DROPPED_QUEUE_OLDEST(3, "packets dropped: outbound queue full, the oldest queued packet made room (SPEC §5.1, B65)"),
-    DROPPED_QUEUE_FULL(4, "packets dropped: outbound queue still full after 3 tries (Go errDropDerpPacket)"),
+    DROPPED_QUEUE_FULL(4, "packets refused under drop-oldest: outbound queue still full after 3 tries (Go errDropDerpPacket)"),
     DROPPED_RATE_LIMITED(5, "packets dropped silently: over the server's token bucket (SPEC §2.5, B10)"),
     DROPPED_NOT_CONNECTED(6, "packets dropped: connection closed (or never opened)"),
     DROPPED_UNSENT_AT_CLOSE(7, "packets still queued when the connection closed"),
@@ -36,7 +36,11 @@ public enum ClientCounter implements CounterDescriptor {
     FLUSHES(27, "channel flushes by the outbound drain (one per loop pass with output)"),
     CONNECTS(28, "connections that reached ServerInfo"),
     CONNECT_FAILURES(29, "connections that failed before ServerInfo"),
-    DISCONNECTS(30, "connections that closed after ServerInfo");
+    DISCONNECTS(30, "connections that closed after ServerInfo"),
+    BACK_PRESSURED(31, "packets refused: outbound queue full under backpressure; nothing dropped, the caller may retry"),
+    DISCO_QUEUE_FULL(32, "disco frames refused: the connection's disco queue was full"),
+    REJECTED_INVALID(33, "packets refused: length over 64 KiB, or offset and length outside the buffer"),
+    DISCO_SENT(34, "disco frames written to the channel (also counted in PACKETS_SENT)");
 
     private final int id;
     private final String label;

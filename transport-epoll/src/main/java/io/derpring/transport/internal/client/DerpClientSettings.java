@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
+import io.derpring.engine.OutboundOverflow;
 import io.derpring.internal.frame.DerpProtocol;
 import io.derpring.internal.frame.FrameLimits;
 import io.derpring.internal.frame.PacketFlyweight;
@@ -29,12 +30,21 @@ public final class DerpClientSettings {
     public static final long DEFAULT_WRITE_DEADLINE_NS = TimeUnit.SECONDS.toNanos(10);
     /** How often the deadlines above are checked on the event loop; a deadline fires at most this late. */
     public static final long DEFAULT_DEADLINE_CHECK_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
-    /** SPEC §5.1 / magicsock derpWriteQueueDepth: 32 packets per connection, drop-oldest. */
+    /** SPEC §5.1 / magicsock derpWriteQueueDepth: 32 packets per connection. */
     public static final int DEFAULT_OUTBOUND_QUEUE_DEPTH = 32;
     public static final int MAX_OUTBOUND_QUEUE_DEPTH = 4096;
+    /** derpring default: refuse with backpressure; Go drops the oldest (SPEC B65, engine/README.md divergences). */
+    public static final OutboundOverflow DEFAULT_OUTBOUND_OVERFLOW = OutboundOverflow.BACK_PRESSURE;
     /**
-     * Initial bytes per outbound slot: a whole SendPacket frame. 2 KiB holds any WireGuard packet at the usual MTU; a
-     * slot grows once (kept) for a larger packet, so the queue's memory stays within depth × max frame.
+     * Disco frames queued per connection, apart from data so a data burst never starves them; RS's per-region disco
+     * channel holds 8 (SPEC §5.8, B61). Always refuse-newest.
+     */
+    public static final int DEFAULT_DISCO_QUEUE_DEPTH = 8;
+    public static final int MAX_DISCO_QUEUE_DEPTH = 4096;
+    /**
+     * Initial bytes per outbound slot (the packet; the frame header is written as it drains). 2 KiB holds any
+     * WireGuard packet at the usual MTU; a slot grows once (kept) for a larger packet, so the queue's memory stays
+     * within depth × 64 KiB.
      */
     public static final int DEFAULT_OUTBOUND_SLOT_CAPACITY = 2048;
     public static final int MIN_OUTBOUND_SLOT_CAPACITY = 64;
@@ -56,6 +66,8 @@ public final class DerpClientSettings {
     final long writeDeadlineNs;
     final long deadlineCheckIntervalNs;
     final int outboundQueueDepth;
+    final OutboundOverflow outboundOverflow;
+    final int discoQueueDepth;
     final int outboundSlotCapacity;
     final int writeBufferLowWaterMark;
     final int writeBufferHighWaterMark;
@@ -73,6 +85,8 @@ public final class DerpClientSettings {
         this.deadlineCheckIntervalNs = positive("deadline check interval (ns)", b.deadlineCheckIntervalNs);
         this.outboundQueueDepth = requireInRange("outbound queue depth", b.outboundQueueDepth, 1,
             MAX_OUTBOUND_QUEUE_DEPTH);
+        this.outboundOverflow = Objects.requireNonNull(b.outboundOverflow, "outbound overflow");
+        this.discoQueueDepth = requireInRange("disco queue depth", b.discoQueueDepth, 1, MAX_DISCO_QUEUE_DEPTH);
         this.outboundSlotCapacity = requireInRange("outbound slot capacity (bytes)", b.outboundSlotCapacity,
             MIN_OUTBOUND_SLOT_CAPACITY, MAX_SEND_FRAME_LENGTH);
         this.writeBufferLowWaterMark = requireInRange("write buffer low water mark (bytes)",
@@ -100,6 +114,8 @@ public final class DerpClientSettings {
         b.writeDeadlineNs = writeDeadlineNs;
         b.deadlineCheckIntervalNs = deadlineCheckIntervalNs;
         b.outboundQueueDepth = outboundQueueDepth;
+        b.outboundOverflow = outboundOverflow;
+        b.discoQueueDepth = discoQueueDepth;
         b.outboundSlotCapacity = outboundSlotCapacity;
         b.writeBufferLowWaterMark = writeBufferLowWaterMark;
         b.writeBufferHighWaterMark = writeBufferHighWaterMark;
@@ -134,6 +150,14 @@ public final class DerpClientSettings {
 
     public int outboundQueueDepth() {
         return outboundQueueDepth;
+    }
+
+    public OutboundOverflow outboundOverflow() {
+        return outboundOverflow;
+    }
+
+    public int discoQueueDepth() {
+        return discoQueueDepth;
     }
 
     public int outboundSlotCapacity() {
@@ -201,6 +225,8 @@ public final class DerpClientSettings {
         private long writeDeadlineNs = DEFAULT_WRITE_DEADLINE_NS;
         private long deadlineCheckIntervalNs = DEFAULT_DEADLINE_CHECK_INTERVAL_NS;
         private int outboundQueueDepth = DEFAULT_OUTBOUND_QUEUE_DEPTH;
+        private OutboundOverflow outboundOverflow = DEFAULT_OUTBOUND_OVERFLOW;
+        private int discoQueueDepth = DEFAULT_DISCO_QUEUE_DEPTH;
         private int outboundSlotCapacity = DEFAULT_OUTBOUND_SLOT_CAPACITY;
         private int writeBufferLowWaterMark = DEFAULT_WRITE_BUFFER_LOW_WATER_MARK;
         private int writeBufferHighWaterMark = DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
@@ -233,6 +259,17 @@ public final class DerpClientSettings {
 
         public Builder outboundQueueDepth(final int packets) {
             this.outboundQueueDepth = packets;
+            return this;
+        }
+
+        /** What a full outbound queue does: refuse with backpressure (default) or drop the oldest (Go, B65). */
+        public Builder outboundOverflow(final OutboundOverflow overflow) {
+            this.outboundOverflow = overflow;
+            return this;
+        }
+
+        public Builder discoQueueDepth(final int frames) {
+            this.discoQueueDepth = frames;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.derpring.transport.internal.client;
 
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -11,11 +12,14 @@ import javax.net.ssl.TrustManagerFactory;
 
 import io.derpring.derpmap.DerpNode;
 import io.derpring.derpmap.TransportSecurity;
+import io.derpring.engine.OutboundOverflow;
+import io.derpring.engine.SendResult;
 import io.derpring.internal.frame.FrameLimits;
 import io.derpring.internal.frame.ServerInfo;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.internal.metrics.Counters;
+import io.derpring.internal.queue.OutboundQueue;
 import io.derpring.internal.region.DerpLink;
 import io.derpring.internal.ring.InboundRing;
 import io.derpring.runtime.JvmRequirements;
@@ -40,9 +44,10 @@ import org.slf4j.LoggerFactory;
  * replaces (SPEC §1.4, §2, §5.10, §5.11). It dials the node ({@link NodeDialer}), secures it ({@link DerpClientTls}),
  * upgrades HTTP to DERP, runs the handshake, then moves packets both ways:
  * <ul>
- *   <li><b>out</b>: {@link #send} encodes into a bounded, lock-free, drop-oldest queue of off-heap slots from any
- *       thread (never blocks, never allocates in steady state); the event loop drains it while the channel is
- *       writable and flushes once per pass ({@link OutboundDrain});</li>
+ *   <li><b>out</b>: {@link #send} copies into a bounded, lock-free queue of off-heap slots from any thread (never
+ *       blocks, never allocates in steady state; a full queue back-pressures, or drops its oldest under
+ *       {@link OutboundOverflow#DROP_OLDEST}); disco frames have a smaller queue of their own. The event loop drains
+ *       both while the channel is writable, disco first, and flushes once per pass ({@link OutboundDrain});</li>
  *   <li><b>in</b>: RecvPacket goes from Netty's buffer straight into an {@link InboundRing} slot; a full ring pauses
  *       reading until it drains. Other frames become {@link DerpNodeListener} events and {@link ClientCounter}s.</li>
  * </ul>
@@ -88,7 +93,8 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
     private final DerpClientSettings settings;
     private final Counters<ClientCounter> counters;
     private final Executor dnsExecutor;
-    private final OutboundPacketQueue outbound;
+    private final OutboundQueue outbound;
+    private final OutboundQueue discoOutbound;
     private final OutboundDrain drain;
     private final int port;
     private final String hostHeader;
@@ -126,8 +132,12 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
         this.settings = b.settings != null ? b.settings : DerpClientSettings.defaults();
         this.counters = b.counters != null ? b.counters : new Counters<>(ClientCounter.class);
         this.dnsExecutor = b.dnsExecutor != null ? b.dnsExecutor : GlobalEventExecutor.INSTANCE;
-        this.outbound = new OutboundPacketQueue(settings.outboundQueueDepth, settings.outboundSlotCapacity, counters);
-        this.drain = new OutboundDrain(outbound, counters, settings.nanoClock, loop,
+        this.outbound = new OutboundQueue(settings.outboundQueueDepth, settings.outboundSlotCapacity,
+            settings.outboundOverflow == OutboundOverflow.DROP_OLDEST
+                ? OutboundQueue.Overflow.DROP_OLDEST : OutboundQueue.Overflow.REFUSE_NEWEST);
+        this.discoOutbound = new OutboundQueue(settings.discoQueueDepth, settings.outboundSlotCapacity,
+            OutboundQueue.Overflow.REFUSE_NEWEST);
+        this.drain = new OutboundDrain(outbound, discoOutbound, counters, settings.nanoClock, loop,
             settings.writeBufferHighWaterMark);
         final boolean tls = !(security instanceof TransportSecurity.PlainHttp);
         this.port = tls ? node.effectiveDerpPort() : (node.derpPort() != 0 ? node.derpPort() : DEFAULT_PLAIN_HTTP_PORT);
@@ -159,36 +169,65 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
 
     /**
      * Queues one packet for {@code destination}. Any thread; never blocks; allocates nothing in steady state. When
-     * the queue is full the oldest queued packet is dropped and counted (SPEC §5.1, B65). Packets queued before the
-     * handshake are sent right after ClientInfo.
+     * the queue is full the packet is refused ({@link SendResult#BACK_PRESSURED}, nothing dropped), or under
+     * {@link OutboundOverflow#DROP_OLDEST} the oldest queued packet is dropped and counted (SPEC §5.1, B65). Packets
+     * queued before the handshake are sent right after ClientInfo. Never throws: bad arguments are
+     * {@link SendResult#REJECTED} and counted.
      *
-     * @return false if the packet was dropped (connection closed, or the queue stayed full)
-     * @throws IllegalArgumentException if {@code length} is above {@link FrameLimits#MAX_PACKET_SIZE} (a caller bug)
+     * @return {@link SendResult#ACCEPTED}, {@link SendResult#BACK_PRESSURED}, {@link SendResult#NO_ROUTE} (closed,
+     *         counted) or {@link SendResult#REJECTED}
      */
     @Override
-    public boolean send(final NodeKey destination, final DirectBuffer packet, final int offset, final int length) {
-        if (length < 0 || length > FrameLimits.MAX_PACKET_SIZE) {
-            throw new IllegalArgumentException("packet too big: " + length + " bytes, max " + FrameLimits.MAX_PACKET_SIZE);
-        }
-        if (state == CLOSED) {
-            counters.increment(ClientCounter.DROPPED_NOT_CONNECTED);
-            return false;
-        }
-        if (!outbound.offer(destination, packet, offset, length)) {
-            return false;
-        }
-        drain.wake();
-        return true;
+    public SendResult send(final NodeKey destination, final DirectBuffer packet, final int offset, final int length) {
+        return enqueue(outbound, destination, packet, offset, length, ClientCounter.BACK_PRESSURED);
     }
 
     /**
-     * A sealed disco frame is a SendPacket like any other on the wire (SPEC §5.8); it shares the connection's queue.
-     * The engine keeps its own 8-deep drop-newest disco queue for regions that are not connected yet.
+     * A sealed disco frame is a SendPacket like any other on the wire (SPEC §5.8), but it waits in its own smaller
+     * queue, drained first, so a burst of data cannot starve it. A full disco queue refuses the frame.
      */
     @Override
-    public boolean sendDisco(final NodeKey destination, final DirectBuffer buffer, final int offset,
-                             final int length) {
-        return send(destination, buffer, offset, length);
+    public SendResult sendDisco(final NodeKey destination, final DirectBuffer buffer, final int offset,
+                                final int length) {
+        return enqueue(discoOutbound, destination, buffer, offset, length, ClientCounter.DISCO_QUEUE_FULL);
+    }
+
+    private SendResult enqueue(final OutboundQueue queue, final NodeKey destination, final DirectBuffer packet,
+                               final int offset, final int length, final ClientCounter refused) {
+        if (destination == null || packet == null || length < 0 || length > FrameLimits.MAX_PACKET_SIZE
+            || offset < 0 || offset > packet.capacity() - length) {
+            counters.increment(ClientCounter.REJECTED_INVALID);
+            return SendResult.REJECTED;
+        }
+        if (state == CLOSED) {
+            counters.increment(ClientCounter.DROPPED_NOT_CONNECTED);
+            return SendResult.NO_ROUTE;
+        }
+        final int offered = queue.offer(destination, packet, offset, length);
+        if (offered == OutboundQueue.REFUSED) {
+            counters.increment(queue == outbound && settings.outboundOverflow == OutboundOverflow.DROP_OLDEST
+                ? ClientCounter.DROPPED_QUEUE_FULL : refused);
+            return SendResult.BACK_PRESSURED;
+        }
+        if (offered == OutboundQueue.OFFERED_DROPPED_OLDEST) {
+            counters.increment(ClientCounter.DROPPED_QUEUE_OLDEST);
+        }
+        // The close may have cleared the queues between the state check above and the offer: then nothing will
+        // ever drain this packet. closed() writes the state (volatile) before it clears; here the offer publishes,
+        // a full fence keeps that store ahead of the state read (an ordered store may otherwise pass a later load),
+        // and the state is read again. So one side sees the other: close's clear took the packet, or this clears
+        // it here. Both count what they clear; the caller hears NO_ROUTE. (Issue 13: a send racing close was lost
+        // uncounted while send returned true.)
+        VarHandle.fullFence();
+        if (state == CLOSED) {
+            final int unsent = queue.clear();
+            if (unsent > 0) {
+                counters.add(ClientCounter.DROPPED_UNSENT_AT_CLOSE, unsent);
+            }
+            return SendResult.NO_ROUTE;
+        }
+        drain.wake();
+        return SendResult.ACCEPTED;
     }
 
     /** When bytes last arrived, on {@link DerpClientSettings#nanoClock()}; the connect time until the first read. */
@@ -265,9 +304,9 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
         return regionId;
     }
 
-    /** Packets queued and not yet written (a snapshot). */
+    /** Packets and disco frames queued and not yet written (a snapshot). */
     public int queuedPackets() {
-        return outbound.size();
+        return outbound.size() + discoOutbound.size();
     }
 
     @Override
@@ -345,7 +384,7 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
             tick.cancel(false);
         }
         counters.increment(wasConnected ? ClientCounter.DISCONNECTS : ClientCounter.CONNECT_FAILURES);
-        final int unsent = outbound.clear();
+        final int unsent = outbound.clear() + discoOutbound.clear();
         if (unsent > 0) {
             counters.add(ClientCounter.DROPPED_UNSENT_AT_CLOSE, unsent);
         }

@@ -4,8 +4,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 import io.derpring.internal.frame.NotePreferredFlyweight;
+import io.derpring.internal.frame.PacketFlyweight;
 import io.derpring.internal.frame.PingFlyweight;
 import io.derpring.internal.metrics.Counters;
+import io.derpring.internal.queue.OutboundQueue;
 import io.derpring.transport.internal.ByteBufViews;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,9 +19,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * write path lock-free: callers never touch the channel).
  *
  * <p>One pass ({@link #run()}): control frames first (Pongs owed to the server, a requested Ping, a changed
- * NotePreferred; all small and unlimited by the rate limiter), then queued SendPackets while the channel is writable
- * and the pass budget lasts, copied back to back into pooled direct buffers of {@link #BATCH_CAPACITY}; then one
- * flush. The budget (the write-buffer high-water mark) bounds what a pass can add even where writability lags
+ * NotePreferred; all small and unlimited by the rate limiter), then queued disco frames and packets (disco first, so
+ * a data burst cannot starve them) while the channel is writable and the pass budget lasts, each encoded as a
+ * SendPacket straight into pooled direct buffers of {@link #BATCH_CAPACITY}; then one flush. The budget (the
+ * write-buffer high-water mark) bounds what a pass can add even where writability lags
  * (TLS holds unencrypted writes until the flush); leftovers get another pass, or wait for
  * {@code channelWritabilityChanged}. Go's server writer batches the same way: flush only when no input is ready
  * (SPEC §3.3).
@@ -37,7 +40,8 @@ final class OutboundDrain implements Runnable {
      */
     static final int MAX_OWED_PONGS = 8;
 
-    private final OutboundPacketQueue queue;
+    private final OutboundQueue queue;
+    private final OutboundQueue disco;
     private final Counters<ClientCounter> counters;
     private final LongSupplier clock;
     private final EventLoop loop;
@@ -59,10 +63,13 @@ final class OutboundDrain implements Runnable {
     private int owedPongHead;
     private int owedPongCount;
     private ByteBuf batch;
+    private int drainedPackets;
+    private int rateLimitedPackets;
 
-    OutboundDrain(final OutboundPacketQueue queue, final Counters<ClientCounter> counters, final LongSupplier clock,
-                  final EventLoop loop, final int passBudgetBytes) {
+    OutboundDrain(final OutboundQueue queue, final OutboundQueue disco, final Counters<ClientCounter> counters,
+                  final LongSupplier clock, final EventLoop loop, final int passBudgetBytes) {
         this.queue = queue;
+        this.disco = disco;
         this.counters = counters;
         this.clock = clock;
         this.loop = loop;
@@ -120,7 +127,7 @@ final class OutboundDrain implements Runnable {
     int disable() {
         ctx = null;
         releaseBatch();
-        return queue.clear();
+        return queue.clear() + disco.clear();
     }
 
     @Override
@@ -128,11 +135,9 @@ final class OutboundDrain implements Runnable {
         scheduled.set(false);
         final ChannelHandlerContext ctx = this.ctx;
         if (ctx == null) {
-            return; // before ClientInfo, or closed: packets wait in the queue (bounded, drop-oldest)
+            return; // before ClientInfo, or closed: packets wait in the bounded queues
         }
         int bytes = 0;
-        int packets = 0;
-        int rateLimited = 0;
         while (owedPongCount > 0) {
             bytes += putPong(ctx, owedPongs[owedPongHead]);
             owedPongHead = (owedPongHead + 1) % MAX_OWED_PONGS;
@@ -147,22 +152,14 @@ final class OutboundDrain implements Runnable {
             bytes += putNotePreferred(ctx, preferred == 1);
         }
         final long nowNs = limiter == null ? 0 : clock.getAsLong();
-        while (bytes < passBudgetBytes && ctx.channel().isWritable()) {
-            final OutboundPacketQueue.Slot slot = queue.poll();
-            if (slot == null) {
-                break;
-            }
-            if (limiter != null && !limiter.tryAcquire(slot.frameLength, nowNs)) {
-                rateLimited++;
-                queue.release(slot);
-                continue;
-            }
-            reserve(ctx, slot.frameLength);
-            batchView.putBytes(0, slot.frame, 0, slot.frameLength);
-            commit(slot.frameLength);
-            queue.release(slot);
-            bytes += slot.frameLength;
-            packets++;
+        rateLimitedPackets = 0;
+        bytes = drainQueue(ctx, disco, bytes, nowNs);
+        final int discoFrames = drainedPackets;
+        bytes = drainQueue(ctx, queue, bytes, nowNs);
+        final int packets = discoFrames + drainedPackets;
+        final int rateLimited = rateLimitedPackets;
+        if (discoFrames > 0) {
+            counters.add(ClientCounter.DISCO_SENT, discoFrames);
         }
         if (batch != null) {
             ctx.write(batch, ctx.voidPromise());
@@ -179,9 +176,41 @@ final class OutboundDrain implements Runnable {
         if (rateLimited > 0) {
             counters.add(ClientCounter.DROPPED_RATE_LIMITED, rateLimited);
         }
-        if (!queue.isEmpty() && ctx.channel().isWritable()) {
+        if ((!queue.isEmpty() || !disco.isEmpty()) && ctx.channel().isWritable()) {
             wake(); // the pass budget ran out: continue on the next loop pass, after other channels had theirs
         }
+    }
+
+    /**
+     * Encodes packets of {@code from} as SendPackets into the batch while the channel is writable and the pass
+     * budget lasts; returns the pass's bytes so far and leaves the counts in {@link #drainedPackets} and
+     * {@link #rateLimitedPackets} (fields, so a pass allocates nothing).
+     */
+    private int drainQueue(final ChannelHandlerContext ctx, final OutboundQueue from, final int bytesSoFar,
+                           final long nowNs) {
+        int bytes = bytesSoFar;
+        drainedPackets = 0;
+        while (bytes < passBudgetBytes && ctx.channel().isWritable()) {
+            final OutboundQueue.Slot slot = from.poll();
+            if (slot == null) {
+                break;
+            }
+            try {
+                final int frameLength = PacketFlyweight.frameLength(slot.length());
+                if (limiter != null && !limiter.tryAcquire(frameLength, nowNs)) {
+                    rateLimitedPackets++;
+                    continue;
+                }
+                reserve(ctx, frameLength);
+                commit(PacketFlyweight.encodeSendPacket(batchView, 0, slot.destination(), slot.bytes(), 0,
+                    slot.length()));
+                bytes += frameLength;
+                drainedPackets++;
+            } finally {
+                from.release(slot);
+            }
+        }
+        return bytes;
     }
 
     private int putPong(final ChannelHandlerContext ctx, final long data) {

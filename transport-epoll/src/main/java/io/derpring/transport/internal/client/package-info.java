@@ -2,7 +2,8 @@
  * One DERP client connection on Netty ({@link io.derpring.transport.internal.client.DerpNodeConnection}): dial (IPv6/IPv4 race,
  * DNS off the loop), TLS, the HTTP upgrade and fast start (SPEC §2.6), the handshake (§2.2–§2.4), the client receive
  * rules (§1.4, through the engine's {@code FrameReader}), the client send limiter (§2.5), keepalive and write
- * deadlines, and backpressure in both directions: a bounded drop-oldest outbound queue (§5.1, B65) and a pause of
+ * deadlines, and backpressure in both directions: a bounded outbound queue that back-pressures
+ * the sender (or drops its oldest, Go's §5.1 / B65, as an option) with a smaller one for disco frames, and a pause of
  * reading while the inbound ring is full (§5.11). {@link io.derpring.transport.internal.client.NettyDerpDialer} plugs it into
  * the engine's region conductor: a connection is the engine's {@code DerpLink}.
  *

@@ -6,16 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.derpring.engine.OutboundOverflow;
 import io.derpring.internal.frame.FrameHeaderFlyweight;
-import io.derpring.internal.frame.FrameLimits;
-import io.derpring.internal.frame.PacketFlyweight;
 import io.derpring.internal.frame.ServerInfo;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
@@ -27,115 +23,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The connection's socket-free parts: queue, limiter, frame boundaries, HTTP head, meta-certificate, settings. */
+/** The connection's socket-free parts: limiter, frame boundaries, HTTP head, meta-certificate, settings. */
 @Timeout(60)
 class ClientPartsTest {
     final Counters<ClientCounter> counters = new Counters<>(ClientCounter.class);
     final NodeKey dst = NodePrivateKey.generate().publicKey();
-
-    // ---- OutboundPacketQueue (SPEC §5.1, B65) ----
-
-    private static UnsafeBuffer packet(final int marker, final int length) {
-        final UnsafeBuffer p = new UnsafeBuffer(new byte[Math.max(4, length)]);
-        p.putInt(0, marker);
-        return p;
-    }
-
-    private static int marker(final OutboundPacketQueue.Slot slot) {
-        return slot.frame.getInt(PacketFlyweight.frameLength(0));
-    }
-
-    @Test
-    @DisplayName("B65: at depth nothing is dropped; one more drops the oldest and counts it")
-    void queueDropsTheOldestAboveItsDepth() {
-        final OutboundPacketQueue q = new OutboundPacketQueue(32, 256, counters);
-        for (int i = 0; i < 32; i++) {
-            assertThat(q.offer(dst, packet(i, 8), 0, 8)).isTrue();
-        }
-        assertThat(counters.get(ClientCounter.DROPPED_QUEUE_OLDEST)).isZero();
-        assertThat(q.offer(dst, packet(32, 8), 0, 8)).isTrue();
-        assertThat(counters.get(ClientCounter.DROPPED_QUEUE_OLDEST)).isEqualTo(1);
-        assertThat(q.size()).isEqualTo(32);
-        final OutboundPacketQueue.Slot first = q.poll();
-        assertThat(marker(first)).as("packet 0 was dropped, 1 is now the oldest").isEqualTo(1);
-        q.release(first);
-    }
-
-    @Test
-    void queuedFrameIsAWholeSendPacket() {
-        final OutboundPacketQueue q = new OutboundPacketQueue(2, 64, counters);
-        q.offer(dst, packet(7, 10), 0, 10);
-        final OutboundPacketQueue.Slot s = q.poll();
-        assertThat(s.frameLength).isEqualTo(5 + 32 + 10);
-        assertThat(FrameHeaderFlyweight.type(s.frame, 0)).isEqualTo(io.derpring.internal.frame.FrameType.SEND_PACKET);
-        assertThat(FrameHeaderFlyweight.payloadLength(s.frame, 0)).isEqualTo(42);
-        assertThat(dst.matches(s.frame, 5)).isTrue();
-    }
-
-    @Test
-    void aSlotGrowsOnceForAMaximumPacket() {
-        final OutboundPacketQueue q = new OutboundPacketQueue(1, 64, counters);
-        final UnsafeBuffer big = new UnsafeBuffer(new byte[FrameLimits.MAX_PACKET_SIZE]);
-        big.putByte(FrameLimits.MAX_PACKET_SIZE - 1, (byte) 0x7e);
-        assertThat(q.offer(dst, big, 0, big.capacity())).isTrue();
-        final OutboundPacketQueue.Slot s = q.poll();
-        assertThat(s.frameLength).isEqualTo(DerpClientSettings.MAX_SEND_FRAME_LENGTH);
-        assertThat(s.frame.getByte(s.frameLength - 1)).isEqualTo((byte) 0x7e);
-        q.release(s);
-        assertThat(q.offer(dst, packet(1, 8), 0, 8)).isTrue();
-        assertThat(q.poll().frame.capacity()).as("kept its grown size").isEqualTo(DerpClientSettings.MAX_SEND_FRAME_LENGTH);
-    }
-
-    @Test
-    @DisplayName("B65: four producers overrun the queue; every packet is delivered or counted, never lost silently")
-    void concurrentProducersAccountForEveryPacket() throws Exception {
-        final OutboundPacketQueue q = new OutboundPacketQueue(32, 64, counters);
-        final int producers = 4;
-        final int perProducer = 50_000;
-        final CountDownLatch start = new CountDownLatch(1);
-        final List<Thread> threads = new ArrayList<>();
-        final long[] accepted = new long[producers];
-        for (int p = 0; p < producers; p++) {
-            final int id = p;
-            final Thread t = new Thread(() -> {
-                final UnsafeBuffer buf = new UnsafeBuffer(new byte[8]);
-                try {
-                    start.await();
-                } catch (final InterruptedException e) {
-                    return;
-                }
-                for (int i = 0; i < perProducer; i++) {
-                    buf.putInt(0, id << 24 | i);
-                    if (q.offer(dst, buf, 0, 8)) {
-                        accepted[id]++;
-                    }
-                }
-            });
-            threads.add(t);
-            t.start();
-        }
-        start.countDown();
-        long consumed = 0;
-        final Set<Integer> seen = new HashSet<>();
-        while (threads.stream().anyMatch(Thread::isAlive) || !q.isEmpty()) {
-            final OutboundPacketQueue.Slot s = q.poll();
-            if (s != null) {
-                assertThat(seen.add(marker(s))).as("no packet delivered twice").isTrue();
-                q.release(s);
-                consumed++;
-            }
-        }
-        for (final Thread t : threads) {
-            t.join(TimeUnit.SECONDS.toMillis(10));
-        }
-        long acceptedTotal = 0;
-        for (final long a : accepted) {
-            acceptedTotal += a;
-        }
-        assertThat(consumed + counters.get(ClientCounter.DROPPED_QUEUE_OLDEST)).isEqualTo(acceptedTotal);
-        assertThat(acceptedTotal + counters.get(ClientCounter.DROPPED_QUEUE_FULL))
-            .isEqualTo((long) producers * perProducer);
-    }
 
     // ---- SendRateLimiter (SPEC §2.5, B10) ----
 
@@ -288,6 +180,24 @@ class ClientPartsTest {
         assertThat(s.connectTimeoutNs()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
         assertThat(s.keepAliveDeadlineNs()).isEqualTo(TimeUnit.SECONDS.toNanos(120));
         assertThat(s.outboundQueueDepth()).isEqualTo(32);
+        assertThat(s.outboundOverflow()).isEqualTo(OutboundOverflow.BACK_PRESSURE);
+        assertThat(s.discoQueueDepth()).isEqualTo(8);
+    }
+
+    @Test
+    void discoQueueDepthAndOverflowAreValidated() {
+        assertThatThrownBy(() -> DerpClientSettings.builder().discoQueueDepth(0).build())
+            .isInstanceOf(InvalidConfigException.class).hasMessageContaining("disco queue depth");
+        assertThat(DerpClientSettings.builder().discoQueueDepth(1).build().discoQueueDepth()).isEqualTo(1);
+        assertThat(DerpClientSettings.builder().discoQueueDepth(DerpClientSettings.MAX_DISCO_QUEUE_DEPTH).build()
+            .discoQueueDepth()).isEqualTo(DerpClientSettings.MAX_DISCO_QUEUE_DEPTH);
+        assertThatThrownBy(() -> DerpClientSettings.builder()
+            .discoQueueDepth(DerpClientSettings.MAX_DISCO_QUEUE_DEPTH + 1).build())
+            .isInstanceOf(InvalidConfigException.class);
+        assertThatThrownBy(() -> DerpClientSettings.builder().outboundOverflow(null).build())
+            .isInstanceOf(NullPointerException.class).hasMessageContaining("outbound overflow");
+        assertThat(DerpClientSettings.builder().outboundOverflow(OutboundOverflow.DROP_OLDEST).build().toBuilder()
+            .build().outboundOverflow()).isEqualTo(OutboundOverflow.DROP_OLDEST);
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.TrustManagerFactory;
 
+import io.derpring.engine.OutboundOverflow;
+import io.derpring.engine.SendResult;
 import io.derpring.derpmap.DerpNode;
 import io.derpring.derpmap.TransportSecurity;
 import io.derpring.keys.NodePrivateKey;
@@ -65,7 +67,7 @@ class DerpClientLoopbackTest {
     /** Sends without overrunning the 32-deep queue, so nothing is dropped (the drop tests overrun it on purpose). */
     private static void sendPaced(final DerpNodeConnection c, final NodePrivateKey to, final byte[] packet) {
         Await.until("queue room", () -> c.queuedPackets() < 16);
-        assertThat(c.send(to.publicKey(), new UnsafeBuffer(packet), 0, packet.length)).isTrue();
+        assertThat(c.send(to.publicKey(), new UnsafeBuffer(packet), 0, packet.length)).isEqualTo(SendResult.ACCEPTED);
     }
 
     private static List<byte[]> packets(final SplittableRandom random, final int count) {
@@ -210,11 +212,18 @@ class DerpClientLoopbackTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("transports")
-    @DisplayName("B65: a slow reader makes the 32-deep queue drop its oldest packets, counted; memory stays bounded")
+    @DisplayName("B65 (drop-oldest option): a slow reader makes the 32-deep queue drop its oldest packets, counted; memory stays bounded")
     void slowReaderLeadsToCountedDropsNotUnboundedMemory(final Transport transport) throws Exception {
         try (MiniDerpServer server = new MiniDerpServer(null); TestRing ring = new TestRing(64)) {
             server.stalled.add(keyA.publicKey());
-            final DerpNodeConnection a = plainClient(transport, server, keyA, ring);
+            final DerpNodeConnection a = DerpNodeConnection.builder()
+                .transport(transport, HARNESS.group(transport))
+                .node(ClientHarness.node("derp.test", server.port()))
+                .security(new TransportSecurity.PlainHttp())
+                .privateKey(keyA)
+                .ring(ring.ring, ClientHarness.REGION)
+                .settings(DerpClientSettings.builder().outboundOverflow(OutboundOverflow.DROP_OLDEST).build())
+                .build();
             try {
                 a.connect().get(10, TimeUnit.SECONDS);
                 final UnsafeBuffer packet = new UnsafeBuffer(new byte[1024]);
@@ -318,7 +327,7 @@ class DerpClientLoopbackTest {
             final Throwable cause = events.closed.get(10, TimeUnit.SECONDS);
             assertThat(((DerpConnectionException) cause).failure())
                 .isEqualTo(DerpConnectionException.Failure.NO_ADDRESS);
-            assertThat(c.send(keyB.publicKey(), new UnsafeBuffer(new byte[1]), 0, 1)).isFalse();
+            assertThat(c.send(keyB.publicKey(), new UnsafeBuffer(new byte[1]), 0, 1)).isEqualTo(SendResult.NO_ROUTE);
             assertThat(c.counters().get(ClientCounter.DROPPED_NOT_CONNECTED)).isEqualTo(1);
         }
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.derpring.engine.SendResult;
 import io.derpring.derpmap.TransportSecurity;
 import io.derpring.internal.frame.DerpProtocolException;
 import io.derpring.internal.frame.FrameType;
@@ -155,7 +156,7 @@ class DerpClientTranscriptTest {
 
                 // B11: data may go right after ClientInfo; "connected" waits for ServerInfo.
                 assertThat(c.isConnected()).isFalse();
-                assertThat(c.send(peerKey.publicKey(), new UnsafeBuffer(new byte[] {7, 7, 7}), 0, 3)).isTrue();
+                assertThat(c.send(peerKey.publicKey(), new UnsafeBuffer(new byte[] {7, 7, 7}), 0, 3)).isEqualTo(SendResult.ACCEPTED);
                 final ScriptedServer.Frame early = peer.readFrame();
                 assertThat(early.type()).isEqualTo(FrameType.SEND_PACKET);
                 assertThat(NodeKey.read(new UnsafeBuffer(early.payload()), 0)).isEqualTo(peerKey.publicKey());

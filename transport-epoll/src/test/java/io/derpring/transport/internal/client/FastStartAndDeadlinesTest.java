@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.derpring.engine.SendResult;
 import io.derpring.derpmap.DerpNode;
 import io.derpring.derpmap.TransportSecurity;
 import io.derpring.internal.frame.FrameType;
@@ -152,7 +153,7 @@ class FastStartAndDeadlinesTest {
                 new ServerInfo(2, 1, 137))) {
                 connected.get(10, TimeUnit.SECONDS);
                 for (int i = 0; i < 3; i++) {
-                    assertThat(c.send(peerKey.publicKey(), new UnsafeBuffer(new byte[100]), 0, 100)).isTrue();
+                    assertThat(c.send(peerKey.publicKey(), new UnsafeBuffer(new byte[100]), 0, 100)).isEqualTo(SendResult.ACCEPTED);
                 }
                 Await.until("one sent, two rate-limited", () -> c.counters().get(ClientCounter.PACKETS_SENT) == 1
                     && c.counters().get(ClientCounter.DROPPED_RATE_LIMITED) == 2);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.derpring.engine.SendResult;
 import io.derpring.derpmap.DerpRegion;
 import io.derpring.derpmap.TransportSecurity;
 import io.derpring.keys.NodeKey;
@@ -75,8 +76,8 @@ class NettyDerpDialerTest {
             final Events events = new Events();
             final DerpLink link = dialer.dial(region, node, null, events);
             events.connected.get(10, TimeUnit.SECONDS);
-            assertThat(link.send(self.publicKey(), new UnsafeBuffer(new byte[] {1, 2}), 0, 2)).isTrue();
-            assertThat(link.sendDisco(self.publicKey(), new UnsafeBuffer(new byte[] {3}), 0, 1)).isTrue();
+            assertThat(link.send(self.publicKey(), new UnsafeBuffer(new byte[] {1, 2}), 0, 2)).isEqualTo(SendResult.ACCEPTED);
+            assertThat(link.sendDisco(self.publicKey(), new UnsafeBuffer(new byte[] {3}), 0, 1)).isEqualTo(SendResult.ACCEPTED);
             Await.until("both back through the relay", () -> ring.count.get() == 2);
             assertThat(ring.received.peek().regionId()).isEqualTo(ClientHarness.REGION);
             assertThat(link.lastReceiveNs()).isPositive();
