@@ -36,7 +36,7 @@ public record DerpNode(String name, int regionId, String hostName, String certNa
     public static final int MAX_PORT = 65_535;
     /** Longest DNS name (RFC 1035 §2.3.4: 255 octets on the wire = 253 characters in text). */
     public static final int MAX_HOST_NAME_CHARS = 253;
-    /** Longest free-text field (Name, RegionCode, RegionName, STUNTestIP); derpring choice, real values are < 40. */
+    /** Longest free-text field (Name, RegionCode, RegionName, STUNTestIP); derpring choice, real values are &lt; 40. */
     public static final int MAX_TEXT_CHARS = 256;
     /** {@code CertName} prefix that pins the leaf certificate's raw-DER SHA-256 (SPEC §5.10, derper's self-signed mode). */
     public static final String CERT_PIN_PREFIX = "sha256-raw:";

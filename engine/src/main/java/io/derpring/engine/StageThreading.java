@@ -8,7 +8,7 @@ public enum StageThreading {
     CHAINED,
     /**
      * The three stages run fused, with no thread of the ring's own: the embedder's duty cycle runs them through
-     * {@link InboundRing#stageAgent()} (for gateways that own their threads; Aeron's invoker mode).
+     * the invoker of {@link DerpEngine#startInvoker()} (for gateways that own their threads; Aeron's invoker mode).
      */
     INVOKED
 }

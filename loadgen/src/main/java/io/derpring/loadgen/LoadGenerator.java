@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  sender thread --sendData--> sender node --DERP--> relay (region r) --DERP--> receiver node
  *       ^                                                                           |
- *       |  window: cumulative acks <--DERP-- relay <--DERP-- (ack per batch) -------+--> TrafficSink: CRC, seq,
+ *       |  window: cumulative acks &lt;--DERP-- relay &lt;--DERP-- (ack per batch) -------+--&gt; TrafficSink: CRC, seq,
  *                                                                                         duplicates, latency
  * </pre>
  *

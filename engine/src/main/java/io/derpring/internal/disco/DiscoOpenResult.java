@@ -8,7 +8,7 @@ package io.derpring.internal.disco;
 public enum DiscoOpenResult {
     /** Shorter than 62 bytes or without the magic (SPEC §4.1): not a disco packet at all. */
     NOT_DISCO(0),
-    /** Longer than {@link DiscoOpener#MAX_SEALED_LENGTH}: no DERP frame carries it. */
+    /** Longer than {@link DiscoHeaderFlyweight#MAX_SEALED_LENGTH}: no DERP frame carries it. */
     TOO_LONG(0),
     /** The header's sender key cannot make a box key (all-zero key or a low-order point; SPEC §2.1). */
     BAD_SENDER_KEY(0),

@@ -28,7 +28,7 @@ public final class PongFlyweight extends TxIdMessageView {
     /** The Pong payload length: header and {@link #PONG_LEN}. */
     public static final int LENGTH = MESSAGE_HEADER_LEN + PONG_LEN;
 
-    /** Aims at a Pong payload; {@link DiscoOpenResult#OK_PONG} or {@link DiscoOpenResult#TOO_SHORT} (body < 30). */
+    /** Aims at a Pong payload; {@link DiscoOpenResult#OK_PONG} or {@link DiscoOpenResult#TOO_SHORT} (body &lt; 30). */
     public DiscoOpenResult wrap(final DirectBuffer buffer, final int offset, final int length) {
         aim(buffer, offset, length);
         return length < LENGTH ? DiscoOpenResult.TOO_SHORT : DiscoOpenResult.OK_PONG;

@@ -1,5 +1,6 @@
 package io.derpring.transport.internal;
 
+import io.derpring.transport.ThreadPinning;
 import io.derpring.transport.Transport;
 
 import io.derpring.runtime.InvalidConfigException;
@@ -10,21 +11,15 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.ThreadFactory;
-import net.openhft.affinity.AffinityStrategies;
-import net.openhft.affinity.AffinityThreadFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Builds event loop groups: a shared, configurable pool (default: one thread per core). With pinning on, each loop
- * thread is bound to its own core through OpenHFT affinity; where affinity can't work (no native support, fewer cores
- * than threads) binding is a logged no-op and the threads run unpinned.
+ * thread is bound to its own core through OpenHFT affinity; where affinity can't work (the optional affinity or JNA
+ * jar absent, no native support, fewer cores than threads) binding is a logged no-op and the threads run unpinned
+ * (see {@link ThreadPinning}).
  */
 public final class EventLoops {
-    private static final Logger LOG = LoggerFactory.getLogger(EventLoops.class);
-
     private EventLoops() {
     }
 
@@ -74,16 +69,10 @@ public final class EventLoops {
 
     /**
      * Daemon threads named {@code name}, each bound to its own core when {@code pinThreads} is on and pinning
-     * works here (else unpinned, logged). Also makes the ring's stage thread when the I/O loops are pinned.
+     * works here (else unpinned, logged once; see {@link ThreadPinning}). Also makes the ring's stage thread when the
+     * I/O loops are pinned.
      */
     public static ThreadFactory threadFactory(final String name, final boolean pinThreads) {
-        if (pinThreads) {
-            try {
-                return new AffinityThreadFactory(name, true, AffinityStrategies.DIFFERENT_CORE);
-            } catch (final RuntimeException | LinkageError e) {
-                LOG.warn("thread pinning unavailable ({}); event loop threads run unpinned", e.toString());
-            }
-        }
-        return new DefaultThreadFactory(name, true);
+        return ThreadPinning.threadFactory(name, pinThreads);
     }
 }
