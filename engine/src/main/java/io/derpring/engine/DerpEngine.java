@@ -285,9 +285,12 @@ public final class DerpEngine implements AutoCloseable {
         return metrics;
     }
 
-    /** The routes learned from inbound traffic (read-only use: region lookups). */
-    public ObservedRoutes observedRoutes() {
-        return routes;
+    /**
+     * The region {@code peer}'s packets last arrived through (an observed route, SPEC §5.4), or 0 if none is known or
+     * the key is not a netmap peer. For status output and tests; {@link #send} applies it itself.
+     */
+    public int observedRegionOf(final NodeKey peer) {
+        return routes.regionOf(peer);
     }
 
     @Override

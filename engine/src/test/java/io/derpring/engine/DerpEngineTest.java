@@ -168,7 +168,7 @@ class DerpEngineTest {
         assertThat(dataplaneA.received).last().isEqualTo(keyB.publicKey() + "@900:99");
         assertThat(a.metrics().value("derpring_engine_region_sent")).isEqualTo(100);
         assertThat(a.metrics().value("derpring_engine_inbound_delivered_to_dataplane")).isEqualTo(100);
-        assertThat(b.observedRoutes().regionOf(keyA.publicKey())).isEqualTo(900);
+        assertThat(b.observedRegionOf(keyA.publicKey())).isEqualTo(900);
     }
 
     @Test

@@ -242,7 +242,7 @@ class MultiRegionLoopbackTest {
 
         a.send(b, 1, LENGTH);
         awaitTrue("a's packet reached b on 901", () -> b.receivedFrom(a, R901, 1), WAIT);
-        awaitTrue("b learned a -> 901", () -> b.engine().observedRoutes().regionOf(a.key()) == R901, WAIT);
+        awaitTrue("b learned a -> 901", () -> b.engine().observedRegionOf(a.key()) == R901, WAIT);
         b.engine().setHomeRegion(R902);
         awaitHome(b, R902);
 

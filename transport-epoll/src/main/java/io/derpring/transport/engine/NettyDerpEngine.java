@@ -159,7 +159,7 @@ public final class NettyDerpEngine implements AutoCloseable {
     }
 
     /** Counters of every connection this engine opened (dials, handshakes, drops at the socket). */
-    public Counters<ClientCounter> clientCounters() {
+    Counters<ClientCounter> clientCounters() {
         return clientCounters;
     }
 
