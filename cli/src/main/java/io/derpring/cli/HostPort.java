@@ -1,8 +1,10 @@
 package io.derpring.cli;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 
-import io.derpring.server.RelayMain;
+import io.derpring.runtime.InvalidConfigException;
 import picocli.CommandLine;
 
 /**
@@ -16,7 +18,31 @@ final class HostPort implements CommandLine.ITypeConverter<InetSocketAddress> {
     }
 
     static InetSocketAddress parse(final String text) {
-        return RelayMain.hostPort(text); // one parser for `derpring relay` and the relay's own launcher
+        final int colon = text.lastIndexOf(':');
+        if (colon < 0) {
+            throw new InvalidConfigException("expected HOST:PORT, got '" + text + "'");
+        }
+        String host = text.substring(0, colon);
+        final int port;
+        try {
+            port = Integer.parseInt(text.substring(colon + 1));
+        } catch (final NumberFormatException e) {
+            throw new InvalidConfigException("bad port in '" + text + "'");
+        }
+        InvalidConfigException.requireInRange("port", port, 0, 65535);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            throw new InvalidConfigException("IPv6 addresses need brackets: [" + host + "]:" + port);
+        }
+        if (host.isEmpty()) {
+            return new InetSocketAddress(port);
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (final UnknownHostException e) {
+            throw new InvalidConfigException("unknown host '" + host + "'");
+        }
     }
 
     /** {@code HOST:PORT}, or {@code off} for none (null). */

@@ -111,6 +111,12 @@ public final class RelayCommand implements Callable<Integer> {
             + "of it; 0 = 75% of the JVM's direct-memory limit (-XX:MaxDirectMemorySize). Default: ${DEFAULT-VALUE}.")
     long directMemoryBudget;
 
+    @Option(names = "--key-file", paramLabel = "FILE",
+        description = "derper's -c: the server's private key as JSON {\"PrivateKey\":\"privkey:<hex>\"}; created "
+            + "owner-only (0600) with a new key when missing, so the key survives restarts. A bad file is an error, "
+            + "never replaced. Default: a new key per start.")
+    Path keyFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -132,6 +138,9 @@ public final class RelayCommand implements Callable<Integer> {
             .directMemoryBudgetBytes(directMemoryBudget);
         if (tlsCert != null) {
             b.tls(tlsCert, tlsKey);
+        }
+        if (keyFile != null) {
+            b.keyFile(keyFile);
         }
         return b;
     }

@@ -93,7 +93,8 @@ public final class DerpRelayServer implements AutoCloseable {
 
     private DerpRelayServer(final Settings settings) {
         this.settings = settings;
-        this.serverPrivate = settings.serverPrivateKey != null ? settings.serverPrivateKey : NodePrivateKey.generate();
+        this.serverPrivate = settings.serverPrivateKey != null ? settings.serverPrivateKey
+            : settings.keyFile != null ? ServerKeyFile.loadOrCreate(settings.keyFile) : NodePrivateKey.generate();
         this.allowList = settings.allowListFile == null ? null
             : AllowListFile.load(settings.allowListFile, settings.allowListPollIntervalNs);
     }
@@ -457,6 +458,7 @@ public final class DerpRelayServer implements AutoCloseable {
         final Path allowListFile;
         final long allowListPollIntervalNs;
         final List<ClientAdmission> clientAdmissions;
+        final Path keyFile;
 
         private Settings(final Builder b) {
             listen = Objects.requireNonNull(b.listen, "listen");
@@ -510,6 +512,10 @@ public final class DerpRelayServer implements AutoCloseable {
             allowListFile = b.allowListFile;
             allowListPollIntervalNs = positive("allowListPollIntervalNs", b.allowListPollIntervalNs);
             clientAdmissions = List.copyOf(b.clientAdmissions);
+            if (b.keyFile != null && b.serverPrivateKey != null) {
+                throw new InvalidConfigException("a server private key and a key file are alternatives: set one");
+            }
+            keyFile = b.keyFile;
             relayConfig(); // validates the relay's own ranges now, not at start()
         }
 
@@ -601,6 +607,7 @@ public final class DerpRelayServer implements AutoCloseable {
         private Path allowListFile;
         private long allowListPollIntervalNs = Settings.DEFAULT_ALLOW_LIST_POLL_INTERVAL_NS;
         private final List<ClientAdmission> clientAdmissions = new ArrayList<>();
+        private Path keyFile;
 
         private Builder() {
         }
@@ -830,6 +837,17 @@ public final class DerpRelayServer implements AutoCloseable {
         /** The relay's clock (KeepAlive, write deadline, PeerGone limiter). */
         public Builder clock(final NanoClock v) {
             clock = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /**
+         * derper {@code -c}: the server key lives in this JSON file ({@code {"PrivateKey":"privkey:<64 hex>"}}), read
+         * at {@link #build()}; a missing file is created owner-only (0600) with a new key, so the key survives
+         * restarts. An unreadable or malformed file fails {@link #build()} naming it; it is never replaced. Null (the
+         * default): a fresh key per start. Not with {@link #serverPrivateKey}.
+         */
+        public Builder keyFile(final Path file) {
+            keyFile = file;
             return this;
         }
 
