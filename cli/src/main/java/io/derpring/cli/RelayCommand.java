@@ -117,6 +117,11 @@ public final class RelayCommand implements Callable<Integer> {
             + "never replaced. Default: a new key per start.")
     Path keyFile;
 
+    @Option(names = "--http-listen", paramLabel = "HOST:PORT|off", defaultValue = "off", converter = HostPort.OrOff.class,
+        description = "derper's -http-port: plain HTTP answering /generate_204 and redirecting every other GET/HEAD to "
+            + "https:// (302); needs --tls-cert. Default: ${DEFAULT-VALUE}.")
+    InetSocketAddress httpListen;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -142,6 +147,7 @@ public final class RelayCommand implements Callable<Integer> {
         if (keyFile != null) {
             b.keyFile(keyFile);
         }
+        b.httpListen(httpListen);
         return b;
     }
 
@@ -156,6 +162,7 @@ public final class RelayCommand implements Callable<Integer> {
         out.println("derpring relay: serving DERP on " + (tlsCert != null ? "https://" : "http://") + hostPort(where)
             + (raw ? " (raw DERP)" : "/derp") + ", transport " + s.settings().transport().cliName()
             + (s.metricsAddress() != null ? ", metrics http://" + hostPort(s.metricsAddress()) + "/metrics" : "")
+            + (s.httpAddress() != null ? ", plain HTTP (redirects) http://" + hostPort(s.httpAddress()) : "")
             + ", server key " + s.publicKey() + ". Ctrl-C stops.");
         out.flush();
         stop.await();

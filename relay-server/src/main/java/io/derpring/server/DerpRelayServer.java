@@ -90,6 +90,13 @@ public final class DerpRelayServer implements AutoCloseable {
     private final IdentityHashMap<EventLoop, RelayShard<ByteBuf>> shardsByLoop = new IdentityHashMap<>();
     private final AllowListFile allowList;
     private ConnectionCaps caps;
+    /** The plain-HTTP port needs as little as the metrics port: one loop. */
+    static final int HTTP_PORT_THREADS = 1;
+    /** Its requests are GETs for a redirect; a bigger one is refused by the aggregator (413). */
+    static final int HTTP_PORT_MAX_REQUEST_BYTES = 4096;
+    private EventLoopGroup httpPortGroup;
+    private ChannelGroup httpPortChannels;
+    private Channel httpPortChannel;
 
     private DerpRelayServer(final Settings settings) {
         this.settings = settings;
@@ -218,14 +225,45 @@ public final class DerpRelayServer implements AutoCloseable {
                         metricsChannels.add(ch);
                         budget.onAccepted(ch);
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(METRICS_MAX_REQUEST_BYTES),
-                            new MetricsHandler(() -> RelayMetricsText.render(stats()), serverCounters,
-                                settings.maxHttpRequestsPerConnection, settings.metricsTimeoutNs));
+                            new BoundedHttpHandler(BoundedHttpHandler.metrics(() -> RelayMetricsText.render(stats())),
+                                serverCounters, ServerCounter.METRICS_TIMEOUTS, settings.maxHttpRequestsPerConnection,
+                                settings.metricsTimeoutNs));
                     }
                 }), settings.metricsAddress, "metrics");
+        }
+        if (settings.httpListen != null) {
+            startHttpPort(allocator, budget, serverCounters);
         }
         if (allowList != null) {
             allowList.startWatching(tracker.counters); // last: a failed start leaves no watcher thread
         }
+    }
+
+    /**
+     * derper's {@code -http-port}: {@code /generate_204} and redirects to HTTPS ({@link HttpsRedirect}), on a loop of
+     * its own as the metrics port, so a flood of plain-HTTP requests cannot take time from DERP traffic.
+     */
+    private void startHttpPort(final PooledByteBufAllocator allocator, final DirectMemoryBudget budget,
+                               final Counters<ServerCounter> serverCounters) throws InterruptedException {
+        httpPortGroup = EventLoops.create(settings.transport, HTTP_PORT_THREADS, "derp-relay-http", false);
+        httpPortChannels = new DefaultChannelGroup("derp-http-port-clients", GlobalEventExecutor.INSTANCE);
+        final HttpsRedirect redirect = new HttpsRedirect(serverCounters);
+        httpPortChannel = bind(new ServerBootstrap().group(httpPortGroup).channel(settings.transport.serverSocketChannel())
+            .childOption(ChannelOption.ALLOCATOR, allocator)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(settings.writeBufferLowBytes, settings.writeBufferHighBytes))
+            .childHandler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(final Channel ch) {
+                    httpPortChannels.add(ch);
+                    budget.onAccepted(ch);
+                    ch.pipeline().addLast(new HttpServerCodec(settings.maxHttpInitialLineBytes, settings.maxHttpHeaderBytes,
+                            8192),
+                        new HttpObjectAggregator(HTTP_PORT_MAX_REQUEST_BYTES),
+                        new BoundedHttpHandler(redirect, serverCounters, ServerCounter.HTTP_PORT_TIMEOUTS,
+                            settings.maxHttpRequestsPerConnection, settings.httpPortTimeoutNs));
+                }
+            }), settings.httpListen, "plain HTTP");
     }
 
     private static Channel bind(final ServerBootstrap bootstrap, final InetSocketAddress where, final String what)
@@ -244,12 +282,12 @@ public final class DerpRelayServer implements AutoCloseable {
         if (allowList != null) {
             allowList.close();
         }
-        for (final Channel c : new Channel[] {serverChannel, metricsChannel}) {
+        for (final Channel c : new Channel[] {serverChannel, metricsChannel, httpPortChannel}) {
             if (c != null) {
                 c.close().awaitUninterruptibly(settings.shutdownTimeoutNs, TimeUnit.NANOSECONDS);
             }
         }
-        for (final EventLoopGroup g : new EventLoopGroup[] {group, metricsGroup}) {
+        for (final EventLoopGroup g : new EventLoopGroup[] {group, metricsGroup, httpPortGroup}) {
             if (g != null) {
                 g.shutdownGracefully(0, settings.shutdownTimeoutNs, TimeUnit.NANOSECONDS)
                     .awaitUninterruptibly(settings.shutdownTimeoutNs + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
@@ -260,6 +298,11 @@ public final class DerpRelayServer implements AutoCloseable {
     /** The bound DERP address (the real port when 0 was asked for). */
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The bound plain-HTTP address ({@code --http-listen}), or null when that port is off. */
+    public InetSocketAddress httpAddress() {
+        return httpPortChannel == null ? null : (InetSocketAddress) httpPortChannel.localAddress();
     }
 
     /** The bound metrics address, or null when metrics are off. */
@@ -358,6 +401,10 @@ public final class DerpRelayServer implements AutoCloseable {
                 metricsChannel.close().awaitUninterruptibly(remainingMs(deadlineNs));
                 metricsChannels.close().awaitUninterruptibly(remainingMs(deadlineNs));
             }
+            if (httpPortChannel != null) {
+                httpPortChannel.close().awaitUninterruptibly(remainingMs(deadlineNs));
+                httpPortChannels.close().awaitUninterruptibly(remainingMs(deadlineNs));
+            }
             tracker.beginShutdown();
             relay.beginShutdown();
             for (final Map.Entry<EventLoop, RelayShard<ByteBuf>> e : shardsByLoop.entrySet()) {
@@ -377,6 +424,10 @@ public final class DerpRelayServer implements AutoCloseable {
                 .awaitUninterruptibly(remainingMs(deadlineNs) + 1000);
             if (metricsGroup != null) {
                 metricsGroup.terminationFuture().awaitUninterruptibly(remainingMs(deadlineNs) + 1000);
+            }
+            if (httpPortGroup != null) {
+                httpPortGroup.shutdownGracefully(0, Math.max(1, remainingMs(deadlineNs)), TimeUnit.MILLISECONDS)
+                    .awaitUninterruptibly(remainingMs(deadlineNs) + 1000);
             }
             LOG.info("DERP relay on {} stopped", serverChannel == null ? "?" : serverChannel.localAddress());
         }
@@ -417,6 +468,8 @@ public final class DerpRelayServer implements AutoCloseable {
         public static final int DEFAULT_ACCEPT_CONNECTION_BURST = AcceptRateLimiter.DEFAULT_BURST;
         /** derpring {@code --max-connections} / {@code --max-connections-per-ip}: 0, no cap (derper has none). */
         public static final int UNLIMITED_CONNECTIONS = ConnectionCaps.UNLIMITED;
+        /** derper's port-80 server {@code ReadTimeout}: a request and its answer must complete within this. */
+        public static final long DEFAULT_HTTP_PORT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
         /** How often the {@code --allow-list} file is checked for changes. */
         public static final long DEFAULT_ALLOW_LIST_POLL_INTERVAL_NS = AllowListFile.DEFAULT_POLL_INTERVAL_NS;
 
@@ -459,6 +512,8 @@ public final class DerpRelayServer implements AutoCloseable {
         final long allowListPollIntervalNs;
         final List<ClientAdmission> clientAdmissions;
         final Path keyFile;
+        final InetSocketAddress httpListen;
+        final long httpPortTimeoutNs;
 
         private Settings(final Builder b) {
             listen = Objects.requireNonNull(b.listen, "listen");
@@ -516,6 +571,12 @@ public final class DerpRelayServer implements AutoCloseable {
                 throw new InvalidConfigException("a server private key and a key file are alternatives: set one");
             }
             keyFile = b.keyFile;
+            if (b.httpListen != null && b.tlsCertificate == null) {
+                throw new InvalidConfigException("the plain-HTTP port redirects to HTTPS: it needs TLS (as derper's "
+                    + "-http-port, served only with TLS)");
+            }
+            httpListen = b.httpListen;
+            httpPortTimeoutNs = positive("httpPortTimeoutNs", b.httpPortTimeoutNs);
             relayConfig(); // validates the relay's own ranges now, not at start()
         }
 
@@ -608,6 +669,8 @@ public final class DerpRelayServer implements AutoCloseable {
         private long allowListPollIntervalNs = Settings.DEFAULT_ALLOW_LIST_POLL_INTERVAL_NS;
         private final List<ClientAdmission> clientAdmissions = new ArrayList<>();
         private Path keyFile;
+        private InetSocketAddress httpListen;
+        private long httpPortTimeoutNs = Settings.DEFAULT_HTTP_PORT_TIMEOUT_NS;
 
         private Builder() {
         }
@@ -848,6 +911,21 @@ public final class DerpRelayServer implements AutoCloseable {
          */
         public Builder keyFile(final Path file) {
             keyFile = file;
+            return this;
+        }
+
+        /**
+         * derper {@code -http-port}: a plain-HTTP port answering {@code /generate_204} and redirecting everything else
+         * to HTTPS (302 for GET and HEAD, 400 otherwise). Needs {@link #tls}. Null (the default): off.
+         */
+        public Builder httpListen(final InetSocketAddress v) {
+            httpListen = v;
+            return this;
+        }
+
+        /** The plain-HTTP port's per-request timeout. Default {@link Settings#DEFAULT_HTTP_PORT_TIMEOUT_NS}. */
+        public Builder httpPortTimeoutNs(final long v) {
+            httpPortTimeoutNs = v;
             return this;
         }
 

@@ -23,15 +23,24 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
- * {@code GET /metrics} on the metrics port: Prometheus text. Anything else is 404. Bounded as the DERP port's HTTP
- * stage (issue 12, D2): reading stops while answers wait above the high-water mark, at most
- * {@code maxHttpRequestsPerConnection} requests per connection (then 429 and close), and each connection must
- * complete a request and its answer within the metrics timeout of accepting it or of its previous answer leaving,
- * else it is closed and counted ({@link ServerCounter#METRICS_TIMEOUTS}): a half-sent request is not kept.
+ * The HTTP server of the side ports, the metrics port and the plain-HTTP port ({@code --http-listen}); a
+ * {@link Responder} says what each answers. Bounded as the DERP port's HTTP stage (issue 12, D2): reading stops while
+ * answers wait above the high-water mark, at most {@code maxHttpRequestsPerConnection} requests per connection (then
+ * 429 and close), and each connection must complete a request and its answer within the timeout of accepting it or
+ * of its previous answer leaving, else it is closed and counted (the port's timeout counter): a half-sent request is
+ * not kept.
  */
-final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private final Supplier<String> render;
+final class BoundedHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /** What a side port answers to one whole, well-formed request. */
+    @FunctionalInterface
+    interface Responder {
+        /** The answer to {@code request}, whose request-target's path is {@code path}; runs on the event loop. */
+        FullHttpResponse respond(FullHttpRequest request, String path);
+    }
+
+    private final Responder responder;
     private final Counters<ServerCounter> counters;
+    private final ServerCounter timeouts;
     private final int maxRequests;
     private final long timeoutNs;
     private final ChannelFutureListener answered = this::answered;
@@ -40,10 +49,11 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     /** A closing answer was sent (limit, bad request, Connection: close): requests pipelined behind it are ignored. */
     private boolean closing;
 
-    MetricsHandler(final Supplier<String> render, final Counters<ServerCounter> counters, final int maxRequests,
-                   final long timeoutNs) {
-        this.render = render;
+    BoundedHttpHandler(final Responder responder, final Counters<ServerCounter> counters, final ServerCounter timeouts,
+                       final int maxRequests, final long timeoutNs) {
+        this.responder = responder;
         this.counters = counters;
+        this.timeouts = timeouts;
         this.maxRequests = maxRequests;
         this.timeoutNs = timeoutNs;
     }
@@ -82,10 +92,8 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        final boolean found = path.equals("/metrics");
-        final FullHttpResponse r = found
-            ? response(HttpResponseStatus.OK, render.get(), PrometheusText.CONTENT_TYPE)
-            : plain(HttpResponseStatus.NOT_FOUND, "not found\n");
+        final FullHttpResponse r = responder.respond(req, path);
+        HttpUtil.setContentLength(r, r.content().readableBytes());
         if (HttpUtil.isKeepAlive(req)) {
             ctx.writeAndFlush(r).addListener(answered);
             if (!ctx.channel().isWritable()) {
@@ -116,7 +124,7 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     private void armDeadline(final ChannelHandlerContext ctx) {
         deadline = ctx.executor().schedule(() -> {
-            counters.increment(ServerCounter.METRICS_TIMEOUTS);
+            counters.increment(timeouts);
             ctx.close();
         }, timeoutNs, TimeUnit.NANOSECONDS);
     }
@@ -129,11 +137,18 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         ctx.fireChannelWritabilityChanged();
     }
 
-    private static FullHttpResponse plain(final HttpResponseStatus status, final String body) {
+    /** The metrics port: {@code /metrics} is Prometheus text, anything else 404. */
+    static Responder metrics(final Supplier<String> render) {
+        return (request, path) -> path.equals("/metrics")
+            ? response(HttpResponseStatus.OK, render.get(), PrometheusText.CONTENT_TYPE)
+            : plain(HttpResponseStatus.NOT_FOUND, "not found\n");
+    }
+
+    static FullHttpResponse plain(final HttpResponseStatus status, final String body) {
         return response(status, body, "text/plain");
     }
 
-    private static FullHttpResponse response(final HttpResponseStatus status, final String body, final String type) {
+    static FullHttpResponse response(final HttpResponseStatus status, final String body, final String type) {
         final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
             Unpooled.copiedBuffer(body, UTF_8));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
