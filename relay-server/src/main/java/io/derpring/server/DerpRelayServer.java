@@ -329,6 +329,17 @@ public final class DerpRelayServer implements AutoCloseable {
         return n;
     }
 
+    /** Plain-HTTP port connections whose reading is paused now (for tests); allocates nothing. */
+    int httpPortConnectionsNotReading() {
+        int n = 0;
+        for (final Channel c : httpPortChannels) {
+            if (!c.config().isAutoRead()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The relay, for tests and embedding (its counters, connected keys). */
     public Relay<ByteBuf> relay() {
         return relay;

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.derpring.runtime.InvalidConfigException;
 import io.derpring.transport.Transport;
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code --http-listen}: derper's {@code -http-port}, {@code /generate_204} and redirects to HTTPS (issue 14). */
 @Timeout(60)
 class HttpPortTest {
+    /** 256 requests a batch: 200,000 requests, about 6 MB, far more than the socket buffers on both sides hold. */
+    private static final int FLOOD_BATCHES = 800;
     @TempDir
     Path dir;
 
@@ -165,6 +169,35 @@ class HttpPortTest {
         final String atLimit = "y".repeat(DerpRelayServer.HTTP_PORT_MAX_REQUEST_BYTES);
         assertThat(HttpEndpointsTest.exchange(http, "POST /generate_204 HTTP/1.1\r\nHost: d\r\nContent-Length: "
             + atLimit.length() + "\r\nConnection: close\r\n\r\n" + atLimit)).startsWith("HTTP/1.1 204 ");
+    }
+
+    /** D1's rule on this port: answers nobody reads stop the reading, so they cannot pile up in memory. */
+    @Test
+    void pipelinedRequestsNeverReadPauseReadingInsteadOfQueueingAnswers() throws Exception {
+        final InetSocketAddress http = start(DerpRelayServer.Settings.MAX_HTTP_REQUESTS_PER_CONNECTION,
+            DerpRelayServer.Settings.DEFAULT_HTTP_PORT_TIMEOUT_NS);
+        final byte[] batch = "GET /x HTTP/1.1\r\nHost: d\r\n\r\n".repeat(256).getBytes(US_ASCII);
+        final AtomicBoolean wroteAll = new AtomicBoolean();
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096); // before connect: the answers back up into the relay at once
+            s.connect(http, 5000);
+            final Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < FLOOD_BATCHES; i++) {
+                        s.getOutputStream().write(batch);
+                    }
+                    wroteAll.set(true);
+                } catch (final IOException closed) {
+                    // the socket closes at the end of the test while this write is blocked
+                }
+            }, "http-port-flooder");
+            writer.setDaemon(true);
+            writer.start();
+            Await.awaitTrue("the relay paused reading", () -> server.httpPortConnectionsNotReading() == 1,
+                Duration.ofSeconds(30));
+            assertThat(wroteAll).as("the flooder is held back by TCP, not answered in full").isFalse();
+            assertThat(server.stats().server(ServerCounter.HTTP_REDIRECTS)).isLessThan(FLOOD_BATCHES * 256L);
+        }
     }
 
     @Test
