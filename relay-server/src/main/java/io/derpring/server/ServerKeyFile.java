@@ -13,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -115,8 +114,7 @@ final class ServerKeyFile {
         if (exact != null) {
             return exact;
         }
-        for (final Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            final Map.Entry<String, JsonNode> e = it.next();
+        for (final Map.Entry<String, JsonNode> e : root.properties()) {
             if (e.getKey().equalsIgnoreCase(PRIVATE_KEY_FIELD)) {
                 return e.getValue();
             }
