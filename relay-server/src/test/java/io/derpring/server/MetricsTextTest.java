@@ -74,6 +74,6 @@ class MetricsTextTest {
             admissions.put(d, n++);
         }
         return new DerpRelayServer.Stats(new Relay.Snapshot(counters, drops, gauges, (int) n++), ends, server,
-            errors, admissions);
+            errors, admissions, Map.of());
     }
 }
