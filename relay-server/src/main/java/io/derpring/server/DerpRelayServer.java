@@ -568,7 +568,7 @@ public final class DerpRelayServer implements AutoCloseable {
             verifyClientUrl = requireHttpUrl(b.verifyClientUrl);
             verifyClientUrlFailOpen = b.verifyClientUrlFailOpen;
             verifyClientUrlTimeoutNs = positive("verifyClientUrlTimeoutNs", b.verifyClientUrlTimeoutNs);
-            if (verifyClientUrlTimeoutNs >= handshakeTimeoutNs) {
+            if (verifyClientUrl != null && verifyClientUrlTimeoutNs >= handshakeTimeoutNs) {
                 // Otherwise the handshake deadline would always refuse first and fail-open could never admit.
                 throw new InvalidConfigException("verifyClientUrlTimeoutNs = " + verifyClientUrlTimeoutNs
                     + " must be < handshakeTimeoutNs = " + handshakeTimeoutNs);
