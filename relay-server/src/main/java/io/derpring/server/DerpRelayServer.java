@@ -637,6 +637,23 @@ public final class DerpRelayServer implements AutoCloseable {
         public long directMemoryBudgetBytes() {
             return directMemoryBudgetBytes;
         }
+
+        /** The admission webhook's URL, or null when it is off. */
+        public URI verifyClientUrl() {
+            return verifyClientUrl;
+        }
+
+        public boolean verifyClientUrlFailOpen() {
+            return verifyClientUrlFailOpen;
+        }
+
+        public long verifyClientUrlTimeoutNs() {
+            return verifyClientUrlTimeoutNs;
+        }
+
+        public int verifyClientUrlMaxInFlight() {
+            return verifyClientUrlMaxInFlight;
+        }
     }
 
     /** Collects settings; every one has Go's default or a documented derpring default. */
