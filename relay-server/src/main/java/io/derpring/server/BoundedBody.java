@@ -48,7 +48,11 @@ final class BoundedBody implements HttpResponse.BodySubscriber<BoundedBody> {
     @Override
     public void onSubscribe(final Flow.Subscription s) {
         subscription = s;
-        s.request(1);
+        if (bytes.length == 0) {
+            cancel(); // nothing wanted: complete at once, without waiting for the body
+        } else {
+            s.request(1);
+        }
     }
 
     @Override

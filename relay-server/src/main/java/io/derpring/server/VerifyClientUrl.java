@@ -55,6 +55,9 @@ final class VerifyClientUrl implements ClientAdmission, AutoCloseable {
     /** Largest cap accepted: each in-flight request may hold a connection to the controller. */
     static final int MAX_IN_FLIGHT_LIMIT = 1 << 16;
 
+    /** The webhook's own threads (requests, DNS, connection set-up, answers): never an event loop. */
+    static final String THREAD_NAME_PREFIX = "derp-verify-client-";
+
     private static final Logger LOG = LoggerFactory.getLogger(VerifyClientUrl.class);
     private static final int HTTP_OK = 200;
     private static final CompletionStage<Boolean> ADMIT = CompletableFuture.completedStage(Boolean.TRUE);
@@ -92,7 +95,7 @@ final class VerifyClientUrl implements ClientAdmission, AutoCloseable {
     private static ThreadFactory daemonThreads() {
         final AtomicInteger n = new AtomicInteger();
         return r -> {
-            final Thread t = new Thread(r, "derp-verify-client-" + n.incrementAndGet());
+            final Thread t = new Thread(r, THREAD_NAME_PREFIX + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };
@@ -159,8 +162,9 @@ final class VerifyClientUrl implements ClientAdmission, AutoCloseable {
         private final NodeKey key;
         private final InetAddress source;
         private final CompletableFuture<Boolean> result = new CompletableFuture<>();
-        /** Set when a 200's headers arrived: a failure after that is the body's (Go's decoder fails), not transport. */
+        /** Set when the headers arrived: a failure after that is the body's, never the transport's. */
         private volatile BoundedBody body;
+        private volatile int status;
 
         Exchange(final NodeKey key, final InetAddress source) {
             this.key = key;
@@ -182,11 +186,10 @@ final class VerifyClientUrl implements ClientAdmission, AutoCloseable {
             sent.orTimeout(timeoutNs, TimeUnit.NANOSECONDS).whenComplete(this::finish);
         }
 
+        /** Go reads no body after a non-200 (it only closes it), so neither does this: a limit of 0 bytes. */
         private HttpResponse.BodySubscriber<BoundedBody> onHeaders(final HttpResponse.ResponseInfo info) {
-            if (info.statusCode() != HTTP_OK) {
-                return HttpResponse.BodySubscribers.replacing(null); // the status decides; the body is discarded
-            }
-            final BoundedBody b = new BoundedBody(MAX_ANSWER_BYTES);
+            status = info.statusCode();
+            final BoundedBody b = new BoundedBody(status == HTTP_OK ? MAX_ANSWER_BYTES : 0);
             body = b;
             return b;
         }
@@ -200,9 +203,10 @@ final class VerifyClientUrl implements ClientAdmission, AutoCloseable {
         private boolean decide(final HttpResponse<BoundedBody> response, final Throwable failure) {
             if (failure != null) {
                 final BoundedBody started = body;
-                if (started != null) {
+                if (started != null) { // the controller answered; its body then failed or stalled
                     started.cancel();
-                    return count(VerifyClientOutcome.BODY_ERROR, false);
+                    return count(status == HTTP_OK ? VerifyClientOutcome.BODY_ERROR : VerifyClientOutcome.HTTP_ERROR,
+                        false);
                 }
                 final Throwable cause = unwrap(failure);
                 if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {

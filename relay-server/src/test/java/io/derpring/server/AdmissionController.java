@@ -37,9 +37,9 @@ final class AdmissionController implements AutoCloseable {
             return new Reply(status, "", Mode.ANSWER);
         }
 
-        /** A 200 announcing {@code body}'s length, sending its first byte, then nothing until released. */
-        static Reply stalledBody(final String body) {
-            return new Reply(200, body, Mode.STALL_BODY);
+        /** A status announcing {@code body}'s length, sending its first byte, then nothing until released. */
+        static Reply stalledBody(final int status, final String body) {
+            return new Reply(status, body, Mode.STALL_BODY);
         }
     }
 

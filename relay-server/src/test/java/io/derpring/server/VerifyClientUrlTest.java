@@ -29,8 +29,13 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class VerifyClientUrlTest {
-    /** Small, so the timeout tests are quick; generous enough that a loopback answer is never late on a busy CI. */
+    /** For the timeout tests, whose controller never answers: small, so they are quick. */
     private static final long TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(300);
+    /**
+     * For every test whose controller does answer: Go's 5 s, so that a loaded 2-core CI machine cannot turn an answer
+     * into a timeout.
+     */
+    private static final long ANSWER_TIMEOUT_NS = VerifyClientUrl.DEFAULT_TIMEOUT_NS;
     /** For requests a test holds at the controller: they must not time out while the test looks at them. */
     private static final long HELD_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -53,11 +58,13 @@ class VerifyClientUrlTest {
     }
 
     private VerifyClientUrl webhook(final boolean failOpen) {
-        return webhook(controller.url(), failOpen, VerifyClientUrl.DEFAULT_MAX_IN_FLIGHT);
+        return webhook(controller.url(), failOpen, VerifyClientUrl.DEFAULT_MAX_IN_FLIGHT, ANSWER_TIMEOUT_NS);
     }
 
-    private VerifyClientUrl webhook(final URI url, final boolean failOpen, final int maxInFlight) {
-        return webhook(url, failOpen, maxInFlight, TIMEOUT_NS);
+    /** A webhook whose controller never answers in time. */
+    private VerifyClientUrl silentWebhook(final boolean failOpen) {
+        controller.reply(Reply.HANG);
+        return webhook(controller.url(), failOpen, VerifyClientUrl.DEFAULT_MAX_IN_FLIGHT, TIMEOUT_NS);
     }
 
     private VerifyClientUrl webhook(final URI url, final boolean failOpen, final int maxInFlight, final long timeoutNs) {
@@ -122,8 +129,7 @@ class VerifyClientUrlTest {
     @Test
     @DisplayName("no answer within the timeout, fail-open: admitted and counted")
     void timeoutFailOpenAdmits() throws Exception {
-        controller.reply(Reply.HANG);
-        final VerifyClientUrl w = webhook(true);
+        final VerifyClientUrl w = silentWebhook(true);
         assertThat(ask(w, newKey())).isTrue();
         assertThat(w.outcome(VerifyClientOutcome.TIMEOUT_FAIL_OPEN)).isEqualTo(1);
     }
@@ -131,8 +137,7 @@ class VerifyClientUrlTest {
     @Test
     @DisplayName("no answer within the timeout, fail-closed: refused and counted")
     void timeoutFailClosedRefuses() throws Exception {
-        controller.reply(Reply.HANG);
-        final VerifyClientUrl w = webhook(false);
+        final VerifyClientUrl w = silentWebhook(false);
         assertThat(ask(w, newKey())).isFalse();
         assertThat(w.outcome(VerifyClientOutcome.TIMEOUT_FAIL_CLOSED)).isEqualTo(1);
     }
@@ -140,10 +145,19 @@ class VerifyClientUrlTest {
     @Test
     @DisplayName("a 200 whose body stalls refuses even with fail-open, as Go's decoder fails on the cut body")
     void stalledBodyRefusesEvenFailOpen() throws Exception {
-        controller.reply(Reply.stalledBody(ALLOW));
+        controller.reply(Reply.stalledBody(200, ALLOW));
         final VerifyClientUrl w = webhook(true);
         assertThat(ask(w, newKey())).isFalse();
         assertThat(w.outcome(VerifyClientOutcome.BODY_ERROR)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a 500 whose body stalls refuses at once even with fail-open: Go reads no body after a non-200")
+    void serverErrorWithStalledBodyRefusesAtOnce() throws Exception {
+        controller.reply(Reply.stalledBody(500, "{\"error\":\"down\"}"));
+        final VerifyClientUrl w = webhook(controller.url(), true, 1, HELD_TIMEOUT_NS);
+        assertThat(ask(w, newKey())).isFalse(); // within WAIT, long before the 30 s timeout
+        assertThat(w.outcome(VerifyClientOutcome.HTTP_ERROR)).isEqualTo(1);
     }
 
     private static URI closedPort() throws IOException {
@@ -155,7 +169,7 @@ class VerifyClientUrlTest {
     @Test
     @DisplayName("connection refused, fail-open: admitted and counted as a transport error")
     void transportErrorFailOpenAdmits() throws Exception {
-        final VerifyClientUrl w = webhook(closedPort(), true, VerifyClientUrl.DEFAULT_MAX_IN_FLIGHT);
+        final VerifyClientUrl w = webhook(closedPort(), true, 1, ANSWER_TIMEOUT_NS);
         assertThat(ask(w, newKey())).isTrue();
         assertThat(w.outcome(VerifyClientOutcome.TRANSPORT_ERROR_FAIL_OPEN)).isEqualTo(1);
     }
@@ -163,7 +177,7 @@ class VerifyClientUrlTest {
     @Test
     @DisplayName("connection refused, fail-closed: refused and counted as a transport error")
     void transportErrorFailClosedRefuses() throws Exception {
-        final VerifyClientUrl w = webhook(closedPort(), false, VerifyClientUrl.DEFAULT_MAX_IN_FLIGHT);
+        final VerifyClientUrl w = webhook(closedPort(), false, 1, ANSWER_TIMEOUT_NS);
         assertThat(ask(w, newKey())).isFalse();
         assertThat(w.outcome(VerifyClientOutcome.TRANSPORT_ERROR_FAIL_CLOSED)).isEqualTo(1);
     }
@@ -279,6 +293,21 @@ class VerifyClientUrlTest {
         assertThat(ask(w, newKey())).isFalse();
         assertThat(w.outcome(VerifyClientOutcome.OVER_CAPACITY_FAIL_CLOSED)).isEqualTo(1);
         assertThat(controller.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("close() ends the webhook's threads")
+    void closeEndsTheThreads() throws Exception {
+        final VerifyClientUrl w = webhook(true);
+        assertThat(ask(w, newKey())).isTrue();
+        assertThat(webhookThreads()).isPositive();
+        webhooks.forEach(VerifyClientUrl::close);
+        awaitTrue("no webhook thread alive", () -> webhookThreads() == 0, WAIT);
+    }
+
+    private static long webhookThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.isAlive() && t.getName().startsWith(VerifyClientUrl.THREAD_NAME_PREFIX)).count();
     }
 
     @Test
