@@ -133,10 +133,6 @@ final class VerifyClientUrl implements ClientAdmission, AutoCloseable {
         return inFlight.get();
     }
 
-    boolean failOpen() {
-        return failOpen;
-    }
-
     /** Stops the webhook's threads; exchanges still open end as transport errors. Idempotent. */
     @Override
     public void close() {
