@@ -95,6 +95,7 @@ class VerifyClientUrlTest {
         assertThat(ask(w, key)).isTrue();
         final AdmissionController.Request r = controller.nextRequest(WAIT.toMillis());
         assertThat(r.method()).isEqualTo("POST");
+        assertThat(r.contentType()).as("Go's http.NewRequest sets none").isNull();
         assertThat(r.body()).isEqualTo("{\"NodePublic\":\"nodekey:" + key.toHex() + "\",\"Source\":\"127.0.0.1\"}");
         assertThat(w.outcome(VerifyClientOutcome.ALLOWED)).isEqualTo(1);
     }
