@@ -2,6 +2,7 @@ package io.derpring.cli;
 
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -122,6 +123,30 @@ public final class RelayCommand implements Callable<Integer> {
             + "https:// (302); needs --tls-cert. Default: ${DEFAULT-VALUE}.")
     InetSocketAddress httpListen;
 
+    @Option(names = "--verify-client-url", paramLabel = "URL",
+        description = "derper's: admission controller. For each new client (mesh peers aside) POST "
+            + "{\"NodePublic\":\"nodekey:...\",\"Source\":\"IP\"}; only a 200 answer {\"Allow\":true} admits. "
+            + "An answer is reused for the same key and source for 10s.")
+    URI verifyClientUrl;
+
+    @Option(names = "--verify-client-url-fail-open", paramLabel = "true|false", arity = "0..1", defaultValue = "true",
+        fallbackValue = "true",
+        description = "derper's: admit when the controller cannot be reached, does not answer within "
+            + "--verify-client-url-timeout, or already has --verify-client-url-max-in-flight requests waiting. "
+            + "A non-200 answer, bad JSON or \"Allow\":false refuses either way. Default: ${DEFAULT-VALUE}.")
+    boolean verifyClientUrlFailOpen;
+
+    @Option(names = "--verify-client-url-timeout", paramLabel = "TIME", defaultValue = "5s",
+        converter = DurationText.class,
+        description = "Time limit of each admission request (Go's: 5s); must be below the 10s handshake deadline. "
+            + "Default: ${DEFAULT-VALUE}.")
+    Duration verifyClientUrlTimeout;
+
+    @Option(names = "--verify-client-url-max-in-flight", paramLabel = "N", defaultValue = "256",
+        description = "Admission requests waiting on the controller at once; a client over it is decided by "
+            + "--verify-client-url-fail-open without asking (counted). Default: ${DEFAULT-VALUE}.")
+    int verifyClientUrlMaxInFlight;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -140,7 +165,9 @@ public final class RelayCommand implements Callable<Integer> {
             .acceptConnectionLimit(acceptConnectionLimit).acceptConnectionBurst(acceptConnectionBurst)
             .maxConnections(maxConnections).maxConnectionsPerIp(maxConnectionsPerIp).allowList(allowList)
             .maxHttpRequestsPerConnection(httpRequestsPerConnection).metricsTimeoutNs(metricsTimeout.toNanos())
-            .directMemoryBudgetBytes(directMemoryBudget);
+            .directMemoryBudgetBytes(directMemoryBudget)
+            .verifyClientUrl(verifyClientUrl).verifyClientUrlFailOpen(verifyClientUrlFailOpen)
+            .verifyClientUrlTimeoutNs(verifyClientUrlTimeout.toNanos()).verifyClientUrlMaxInFlight(verifyClientUrlMaxInFlight);
         if (tlsCert != null) {
             b.tls(tlsCert, tlsKey);
         }

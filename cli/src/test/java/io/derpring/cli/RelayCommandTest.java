@@ -54,6 +54,41 @@ class RelayCommandTest {
     }
 
     @Test
+    void verifyClientUrlIsOffByDefaultWithDerpersFailOpenAndTimeout() {
+        final DerpRelayServer.Settings s = parse("relay").builder().build().settings();
+        assertThat(s.verifyClientUrl()).isNull();
+        assertThat(s.verifyClientUrlFailOpen()).isTrue();
+        assertThat(s.verifyClientUrlTimeoutNs()).isEqualTo(TimeUnit.SECONDS.toNanos(5));
+        assertThat(s.verifyClientUrlMaxInFlight()).isEqualTo(DerpRelayServer.Settings.DEFAULT_VERIFY_CLIENT_URL_MAX_IN_FLIGHT);
+    }
+
+    @Test
+    void verifyClientUrlOptionsParseAsDerpersFlags() {
+        final DerpRelayServer.Settings s = parse("relay", "--verify-client-url", "http://127.0.0.1:8081/verify",
+            "--verify-client-url-fail-open=false", "--verify-client-url-timeout", "750ms",
+            "--verify-client-url-max-in-flight", "8").builder().build().settings();
+        assertThat(s.verifyClientUrl()).hasToString("http://127.0.0.1:8081/verify");
+        assertThat(s.verifyClientUrlFailOpen()).isFalse();
+        assertThat(s.verifyClientUrlTimeoutNs()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(750));
+        assertThat(s.verifyClientUrlMaxInFlight()).isEqualTo(8);
+        assertThat(parse("relay", "--verify-client-url-fail-open").verifyClientUrlFailOpen).isTrue();
+        assertThat(parse("relay", "--verify-client-url-fail-open=true").verifyClientUrlFailOpen).isTrue();
+    }
+
+    @Test
+    void badVerifyClientUrlSettingsAreUsageErrors() {
+        for (final String[] args : new String[][] {
+            {"relay", "--verify-client-url", "ftp://127.0.0.1/verify"},
+            {"relay", "--verify-client-url", "http://127.0.0.1/verify", "--verify-client-url-timeout", "10s"},
+            {"relay", "--verify-client-url", "http://127.0.0.1/verify", "--verify-client-url-max-in-flight", "0"}}) {
+            final StringWriter err = new StringWriter();
+            final int code = Derpring.commandLine().setErr(new PrintWriter(err)).execute(args);
+            assertThat(code).as(String.join(" ", args)).isNotZero();
+            assertThat(err.toString()).contains("verifyClientUrl");
+        }
+    }
+
+    @Test
     void aTakenMetricsPortExitsNonZeroNamingItAndLeavesTheDerpPortFree() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"));
              java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {

@@ -2,11 +2,13 @@ package io.derpring.server;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +99,7 @@ public final class DerpRelayServer implements AutoCloseable {
     private EventLoopGroup httpPortGroup;
     private ChannelGroup httpPortChannels;
     private Channel httpPortChannel;
+    private VerifyClientUrl verifyClient;
 
     private DerpRelayServer(final Settings settings) {
         this.settings = settings;
@@ -106,12 +109,19 @@ public final class DerpRelayServer implements AutoCloseable {
             : AllowListFile.load(settings.allowListFile, settings.allowListPollIntervalNs);
     }
 
-    /** SPEC §3.8: allow-list AND each callback, or null when neither is configured (every client admitted). */
+    /**
+     * SPEC §3.8: allow-list AND each callback AND the webhook, or null when none is configured (every client
+     * admitted). The webhook is asked last, so the cheaper local checks spare the controller.
+     */
     private AdmissionChain admissionChain() {
-        if (allowList == null && settings.clientAdmissions.isEmpty()) {
+        final List<ClientAdmission> checks = new ArrayList<>(settings.clientAdmissions);
+        if (verifyClient != null) {
+            checks.add(verifyClient);
+        }
+        if (allowList == null && checks.isEmpty()) {
             return null;
         }
-        return new AdmissionChain(allowList, settings.clientAdmissions);
+        return new AdmissionChain(allowList, checks);
     }
 
     /** The accept-time checks on the listening channel, or null when no accept limit or cap is set. */
@@ -161,6 +171,16 @@ public final class DerpRelayServer implements AutoCloseable {
         final SslContext ssl = settings.tlsCertificate == null ? null : TlsFiles.serverContext(settings.tlsCertificate, settings.tlsKey);
         group = EventLoops.create(settings.transport, settings.threads, "derp-relay", settings.pinThreads);
         final PooledByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+        if (settings.verifyClientUrl != null) {
+            verifyClient = new VerifyClientUrl(settings.verifyClientUrl, settings.verifyClientUrlFailOpen,
+                settings.verifyClientUrlTimeoutNs, settings.verifyClientUrlMaxInFlight,
+                new AdmissionAnswerCache(AdmissionAnswerCache.DEFAULT_TTL_NS, AdmissionAnswerCache.DEFAULT_MAX_ENTRIES),
+                settings.clock);
+            // Scheme and host only: the URL's path or query may carry a token.
+            LOG.info("admission webhook: POST {}://{}, fail-open {}, timeout {} ms", settings.verifyClientUrl.getScheme(),
+                settings.verifyClientUrl.getHost(), settings.verifyClientUrlFailOpen,
+                TimeUnit.NANOSECONDS.toMillis(settings.verifyClientUrlTimeoutNs));
+        }
         relay = new Relay<>(settings.relayConfig().toBuilder().admission(admissionChain()).build(),
             new PooledFrameMemory(allocator), serverPrivate.publicKey());
         for (final EventExecutor executor : group) {
@@ -282,6 +302,9 @@ public final class DerpRelayServer implements AutoCloseable {
         if (allowList != null) {
             allowList.close();
         }
+        if (verifyClient != null) {
+            verifyClient.close();
+        }
         for (final Channel c : new Channel[] {serverChannel, metricsChannel, httpPortChannel}) {
             if (c != null) {
                 c.close().awaitUninterruptibly(settings.shutdownTimeoutNs, TimeUnit.NANOSECONDS);
@@ -366,7 +389,19 @@ public final class DerpRelayServer implements AutoCloseable {
         for (final AdmissionDecision d : AdmissionDecision.values()) {
             admissions.put(d, relay.admissions(d));
         }
-        return new Stats(relay.snapshot(), ends, server, errors, admissions);
+        return new Stats(relay.snapshot(), ends, server, errors, admissions, verifyClientOutcomes(admissions));
+    }
+
+    /** Empty when the webhook is off; its mesh_skipped is the relay's count of mesh peers admitted past the chain. */
+    private Map<VerifyClientOutcome, Long> verifyClientOutcomes(final Map<AdmissionDecision, Long> admissions) {
+        final Map<VerifyClientOutcome, Long> outcomes = new EnumMap<>(VerifyClientOutcome.class);
+        if (verifyClient != null) {
+            for (final VerifyClientOutcome o : VerifyClientOutcome.values()) {
+                outcomes.put(o, o == VerifyClientOutcome.MESH_SKIPPED ? admissions.get(AdmissionDecision.MESH_PEER)
+                    : verifyClient.outcome(o));
+            }
+        }
+        return outcomes;
     }
 
     /** The connection caps in force (for tests: slots in use, the per-IP table). */
@@ -374,11 +409,17 @@ public final class DerpRelayServer implements AutoCloseable {
         return caps;
     }
 
-    /** The counters at one moment. */
+    /** The counters at one moment; {@code verifyClient} is empty when the admission webhook is off. */
     public record Stats(Relay.Snapshot relay, Map<ConnectionEnd, Long> ends, Map<ServerCounter, Long> server,
-                        Map<FrameError, Long> frameErrors, Map<AdmissionDecision, Long> admissions) {
+                        Map<FrameError, Long> frameErrors, Map<AdmissionDecision, Long> admissions,
+                        Map<VerifyClientOutcome, Long> verifyClient) {
         public long admission(final AdmissionDecision d) {
             return admissions.get(d);
+        }
+
+        /** 0 when the webhook is off. */
+        public long verifyClient(final VerifyClientOutcome o) {
+            return verifyClient.getOrDefault(o, 0L);
         }
 
         public long end(final ConnectionEnd e) {
@@ -427,6 +468,9 @@ public final class DerpRelayServer implements AutoCloseable {
         } finally {
             if (allowList != null) {
                 allowList.close();
+            }
+            if (verifyClient != null) {
+                verifyClient.close();
             }
             if (metricsGroup != null) {
                 metricsGroup.shutdownGracefully(0, Math.max(1, remainingMs(deadlineNs)), TimeUnit.MILLISECONDS);
@@ -483,6 +527,13 @@ public final class DerpRelayServer implements AutoCloseable {
         public static final long DEFAULT_HTTP_PORT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
         /** How often the {@code --allow-list} file is checked for changes. */
         public static final long DEFAULT_ALLOW_LIST_POLL_INTERVAL_NS = AllowListFile.DEFAULT_POLL_INTERVAL_NS;
+        /** derper {@code --verify-client-url-fail-open} default: true. */
+        public static final boolean DEFAULT_VERIFY_CLIENT_URL_FAIL_OPEN = true;
+        /** derpserver.go verifyClient: 5 s per admission request. */
+        public static final long DEFAULT_VERIFY_CLIENT_URL_TIMEOUT_NS = VerifyClientUrl.DEFAULT_TIMEOUT_NS;
+        /** Admission requests waiting on the controller at once (derpring's; Go has no cap). */
+        public static final int DEFAULT_VERIFY_CLIENT_URL_MAX_IN_FLIGHT = VerifyClientUrl.DEFAULT_MAX_IN_FLIGHT;
+        public static final int MAX_VERIFY_CLIENT_URL_MAX_IN_FLIGHT = VerifyClientUrl.MAX_IN_FLIGHT_LIMIT;
 
         final InetSocketAddress listen;
         final Transport transport;
@@ -525,6 +576,10 @@ public final class DerpRelayServer implements AutoCloseable {
         final Path keyFile;
         final InetSocketAddress httpListen;
         final long httpPortTimeoutNs;
+        final URI verifyClientUrl;
+        final boolean verifyClientUrlFailOpen;
+        final long verifyClientUrlTimeoutNs;
+        final int verifyClientUrlMaxInFlight;
 
         private Settings(final Builder b) {
             listen = Objects.requireNonNull(b.listen, "listen");
@@ -588,7 +643,30 @@ public final class DerpRelayServer implements AutoCloseable {
             }
             httpListen = b.httpListen;
             httpPortTimeoutNs = positive("httpPortTimeoutNs", b.httpPortTimeoutNs);
+            verifyClientUrl = requireHttpUrl(b.verifyClientUrl);
+            verifyClientUrlFailOpen = b.verifyClientUrlFailOpen;
+            verifyClientUrlTimeoutNs = positive("verifyClientUrlTimeoutNs", b.verifyClientUrlTimeoutNs);
+            if (verifyClientUrl != null && verifyClientUrlTimeoutNs >= handshakeTimeoutNs) {
+                // Otherwise the handshake deadline would always refuse first and fail-open could never admit.
+                throw new InvalidConfigException("verifyClientUrlTimeoutNs = " + verifyClientUrlTimeoutNs
+                    + " must be < handshakeTimeoutNs = " + handshakeTimeoutNs);
+            }
+            verifyClientUrlMaxInFlight = InvalidConfigException.requireInRange("verifyClientUrlMaxInFlight",
+                b.verifyClientUrlMaxInFlight, 1, MAX_VERIFY_CLIENT_URL_MAX_IN_FLIGHT);
             relayConfig(); // validates the relay's own ranges now, not at start()
+        }
+
+        /** Null stays null (webhook off); else http or https with a host. The URL is not echoed: it may hold a token. */
+        private static URI requireHttpUrl(final URI url) {
+            if (url == null) {
+                return null;
+            }
+            final String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+                throw new InvalidConfigException("verifyClientUrl must be an http:// or https:// URL with a host (scheme "
+                    + (scheme.isEmpty() ? "missing" : "'" + scheme + "'") + ")");
+            }
+            return url;
         }
 
         private static long positive(final String setting, final long v) {
@@ -637,6 +715,23 @@ public final class DerpRelayServer implements AutoCloseable {
         public long directMemoryBudgetBytes() {
             return directMemoryBudgetBytes;
         }
+
+        /** The admission webhook's URL, or null when it is off. */
+        public URI verifyClientUrl() {
+            return verifyClientUrl;
+        }
+
+        public boolean verifyClientUrlFailOpen() {
+            return verifyClientUrlFailOpen;
+        }
+
+        public long verifyClientUrlTimeoutNs() {
+            return verifyClientUrlTimeoutNs;
+        }
+
+        public int verifyClientUrlMaxInFlight() {
+            return verifyClientUrlMaxInFlight;
+        }
     }
 
     /** Collects settings; every one has Go's default or a documented derpring default. */
@@ -682,8 +777,48 @@ public final class DerpRelayServer implements AutoCloseable {
         private Path keyFile;
         private InetSocketAddress httpListen;
         private long httpPortTimeoutNs = Settings.DEFAULT_HTTP_PORT_TIMEOUT_NS;
+        private URI verifyClientUrl;
+        private boolean verifyClientUrlFailOpen = Settings.DEFAULT_VERIFY_CLIENT_URL_FAIL_OPEN;
+        private long verifyClientUrlTimeoutNs = Settings.DEFAULT_VERIFY_CLIENT_URL_TIMEOUT_NS;
+        private int verifyClientUrlMaxInFlight = Settings.DEFAULT_VERIFY_CLIENT_URL_MAX_IN_FLIGHT;
 
         private Builder() {
+        }
+
+        /**
+         * derper {@code --verify-client-url}: POST {@code {"NodePublic":"nodekey:…","Source":"<ip>"}} for each new
+         * non-mesh client to this http(s) URL; only a 200 answer {@code {"Allow":true}} admits. Asked after the
+         * allow-list and the {@link #clientAdmission} callbacks; a fresh answer per key and source is reused for
+         * 10 s. Null (the default): off.
+         */
+        public Builder verifyClientUrl(final URI v) {
+            verifyClientUrl = v;
+            return this;
+        }
+
+        /**
+         * derper {@code --verify-client-url-fail-open}: admit when the controller cannot be reached, does not answer
+         * within the timeout, or already has the in-flight cap of requests waiting. A non-200 status, bad JSON or
+         * {@code "Allow":false} refuses either way. Default true, as derper.
+         */
+        public Builder verifyClientUrlFailOpen(final boolean v) {
+            verifyClientUrlFailOpen = v;
+            return this;
+        }
+
+        /** Each admission request's time limit; must be below the handshake timeout. Default 5 s, as Go's. */
+        public Builder verifyClientUrlTimeoutNs(final long v) {
+            verifyClientUrlTimeoutNs = v;
+            return this;
+        }
+
+        /**
+         * Admission requests waiting on the controller at once; a client over it is decided by the fail-open flag
+         * without asking (counted). Default {@link Settings#DEFAULT_VERIFY_CLIENT_URL_MAX_IN_FLIGHT}.
+         */
+        public Builder verifyClientUrlMaxInFlight(final int v) {
+            verifyClientUrlMaxInFlight = v;
+            return this;
         }
 
         /**

@@ -80,10 +80,17 @@ final class RelayMetricsText {
                 sample(out, "derp_protocol_errors_total", "error", e.name().toLowerCase(Locale.ROOT), n);
             }
         }
-        header(out, "derp_admissions_total", "Admission decisions for non-mesh clients (SPEC 3.8), by outcome.",
+        header(out, "derp_admissions_total", "Admission decisions (SPEC 3.8), by outcome; mesh_peer: the mesh key skipped every check.",
             COUNTER);
         for (final AdmissionDecision d : AdmissionDecision.values()) {
             sample(out, "derp_admissions_total", "decision", d.label(), s.admissions().get(d));
+        }
+        if (!s.verifyClient().isEmpty()) {
+            header(out, "derp_verify_client_url_total",
+                "Admission webhook (--verify-client-url) decisions, by outcome.", COUNTER);
+            for (final VerifyClientOutcome o : VerifyClientOutcome.values()) {
+                sample(out, "derp_verify_client_url_total", "outcome", o.label(), s.verifyClient(o));
+            }
         }
         for (final ServerCounter c : ServerCounter.values()) {
             single(out, counterName(c.name()), c.label(), COUNTER, s.server().get(c));

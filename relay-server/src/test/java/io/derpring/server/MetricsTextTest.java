@@ -22,12 +22,20 @@ import io.derpring.relay.AdmissionDecision;
 class MetricsTextTest {
     /** The page the relay's own writer rendered for {@link #distinctValues()} before the shared writer replaced it. */
     private static final String GOLDEN = "/metrics/relay-metrics.golden.txt";
+    /**
+     * {@code -Dderpring.writeGolden=PATH} writes the page rendered now to PATH (then review the diff and commit it):
+     * a counter added on purpose moves every later value, which is the point of "every value different".
+     */
+    private static final String WRITE_GOLDEN = System.getProperty("derpring.writeGolden");
 
     @Test
     void relayPageIsByteForByteThePageBeforeTheSharedWriter() throws IOException {
         final String golden;
         try (InputStream in = MetricsTextTest.class.getResourceAsStream(GOLDEN)) {
             golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (WRITE_GOLDEN != null) {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(WRITE_GOLDEN), RelayMetricsText.render(distinctValues()));
         }
         assertThat(RelayMetricsText.render(distinctValues())).isEqualTo(golden);
     }
@@ -74,6 +82,6 @@ class MetricsTextTest {
             admissions.put(d, n++);
         }
         return new DerpRelayServer.Stats(new Relay.Snapshot(counters, drops, gauges, (int) n++), ends, server,
-            errors, admissions);
+            errors, admissions, Map.of());
     }
 }

@@ -318,7 +318,7 @@ public final class Relay<F> {
         return sum;
     }
 
-    /** Admission outcomes of non-mesh handshakes (SPEC §3.8); counted only when an admission chain is set. */
+    /** Admission outcomes (SPEC §3.8), mesh peers as {@code MESH_PEER}; counted only when an admission chain is set. */
     public long admissions(final AdmissionDecision d) {
         return admissions.get(d);
     }

@@ -229,6 +229,9 @@ public final class RelaySession<F> implements FrameHandler {
         final boolean mesh = shard.relay().isMeshPeer(opened.info());
         final AdmissionChain admission = shard.config().admission();
         if (mesh || admission == null) {
+            if (mesh && admission != null) {
+                shard.relay().countAdmission(AdmissionDecision.MESH_PEER);
+            }
             admit(opened, mesh);
             return;
         }

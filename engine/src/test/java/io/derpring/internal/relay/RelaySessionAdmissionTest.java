@@ -165,7 +165,7 @@ class RelaySessionAdmissionTest {
         assertThat(c.session.client().isMeshPeer()).isTrue();
         assertThat(asked).isZero();
         for (final AdmissionDecision d : AdmissionDecision.values()) {
-            assertThat(bed.relay.admissions(d)).isZero();
+            assertThat(bed.relay.admissions(d)).isEqualTo(d == AdmissionDecision.MESH_PEER ? 1 : 0);
         }
     }
 
