@@ -20,7 +20,7 @@ public final class StunPackets {
     private StunPackets() {
     }
 
-    /** Go's {@code stun.Request(txId)}: SOFTWARE "tailnode" and a FINGERPRINT, 36 bytes. */
+    /** Go's {@code stun.Request(txId)}: SOFTWARE "tailnode" and a FINGERPRINT, 40 bytes. */
     public static byte[] tailnodeRequest(final byte[] txId) {
         return request(BINDING_REQUEST, txId, "tailnode", Fingerprint.VALID);
     }

@@ -6,8 +6,8 @@ import org.agrona.MutableDirectBuffer;
 /**
  * Go {@code stun.Response}, byte for byte: a Binding success response with the request's transaction id and exactly
  * one attribute, XOR-MAPPED-ADDRESS, holding the address the request came from. Nothing else: no SOFTWARE, no
- * FINGERPRINT, no MESSAGE-INTEGRITY. A response is never larger than the request that earned it (44 bytes at most
- * against a 36-byte tailnode request), so the server amplifies nothing.
+ * FINGERPRINT, no MESSAGE-INTEGRITY. An answer is 32 bytes (IPv4) or 44 (IPv6) against the 40-byte tailnode request
+ * that earned it, so the server amplifies next to nothing.
  */
 public final class BindingResponse {
     public static final int IPV4_LENGTH = StunHeaderFlyweight.HEADER_LENGTH + StunAttributeFlyweight.HEADER_LENGTH
