@@ -26,6 +26,7 @@ import io.derpring.relay.DuplicatePolicy;
 import io.derpring.internal.relay.Relay;
 import io.derpring.internal.relay.RelayConfig;
 import io.derpring.internal.relay.RelayShard;
+import io.derpring.internal.stun.StunCounter;
 import io.derpring.runtime.InvalidConfigException;
 import io.derpring.runtime.JvmRequirements;
 import io.derpring.transport.internal.EventLoops;
@@ -90,6 +91,7 @@ public final class DerpRelayServer implements AutoCloseable {
     private final IdentityHashMap<EventLoop, RelayShard<ByteBuf>> shardsByLoop = new IdentityHashMap<>();
     private final AllowListFile allowList;
     private ConnectionCaps caps;
+    private StunServer stun;
 
     private DerpRelayServer(final Settings settings) {
         this.settings = settings;
@@ -222,6 +224,10 @@ public final class DerpRelayServer implements AutoCloseable {
                     }
                 }), settings.metricsAddress, "metrics");
         }
+        if (settings.stunAddress != null) {
+            stun = StunServer.start(settings.transport, settings.stunAddress, settings.clock, allocator,
+                settings.shutdownTimeoutNs);
+        }
         if (allowList != null) {
             allowList.startWatching(tracker.counters); // last: a failed start leaves no watcher thread
         }
@@ -248,6 +254,9 @@ public final class DerpRelayServer implements AutoCloseable {
                 c.close().awaitUninterruptibly(settings.shutdownTimeoutNs, TimeUnit.NANOSECONDS);
             }
         }
+        if (stun != null) {
+            stun.close(settings.shutdownTimeoutNs);
+        }
         for (final EventLoopGroup g : new EventLoopGroup[] {group, metricsGroup}) {
             if (g != null) {
                 g.shutdownGracefully(0, settings.shutdownTimeoutNs, TimeUnit.NANOSECONDS)
@@ -259,6 +268,11 @@ public final class DerpRelayServer implements AutoCloseable {
     /** The bound DERP address (the real port when 0 was asked for). */
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The bound STUN (UDP) address, or null when STUN is off. */
+    public InetSocketAddress stunAddress() {
+        return stun == null ? null : stun.localAddress();
     }
 
     /** The bound metrics address, or null when metrics are off. */
@@ -311,7 +325,13 @@ public final class DerpRelayServer implements AutoCloseable {
         for (final AdmissionDecision d : AdmissionDecision.values()) {
             admissions.put(d, relay.admissions(d));
         }
-        return new Stats(relay.snapshot(), ends, server, errors, admissions);
+        final Map<StunCounter, Long> stunCounts = new EnumMap<>(StunCounter.class);
+        if (stun != null) {
+            for (final StunCounter c : StunCounter.values()) {
+                stunCounts.put(c, stun.counters().get(c));
+            }
+        }
+        return new Stats(relay.snapshot(), ends, server, errors, admissions, stunCounts);
     }
 
     /** The connection caps in force (for tests: slots in use, the per-IP table). */
@@ -321,7 +341,8 @@ public final class DerpRelayServer implements AutoCloseable {
 
     /** The counters at one moment. */
     public record Stats(Relay.Snapshot relay, Map<ConnectionEnd, Long> ends, Map<ServerCounter, Long> server,
-                        Map<FrameError, Long> frameErrors, Map<AdmissionDecision, Long> admissions) {
+                        Map<FrameError, Long> frameErrors, Map<AdmissionDecision, Long> admissions,
+                        Map<StunCounter, Long> stun) {
         public long admission(final AdmissionDecision d) {
             return admissions.get(d);
         }
@@ -336,6 +357,11 @@ public final class DerpRelayServer implements AutoCloseable {
 
         public long frameError(final FrameError e) {
             return frameErrors.getOrDefault(e, 0L);
+        }
+
+        /** A STUN counter; 0 when STUN is off (the map is then empty). */
+        public long stun(final StunCounter c) {
+            return stun.getOrDefault(c, 0L);
         }
     }
 
@@ -368,6 +394,9 @@ public final class DerpRelayServer implements AutoCloseable {
         } finally {
             if (allowList != null) {
                 allowList.close();
+            }
+            if (stun != null) {
+                stun.close(Math.max(1, deadlineNs - System.nanoTime()));
             }
             if (metricsGroup != null) {
                 metricsGroup.shutdownGracefully(0, Math.max(1, remainingMs(deadlineNs)), TimeUnit.MILLISECONDS);
@@ -457,6 +486,7 @@ public final class DerpRelayServer implements AutoCloseable {
         final Path allowListFile;
         final long allowListPollIntervalNs;
         final List<ClientAdmission> clientAdmissions;
+        final InetSocketAddress stunAddress;
 
         private Settings(final Builder b) {
             listen = Objects.requireNonNull(b.listen, "listen");
@@ -510,6 +540,7 @@ public final class DerpRelayServer implements AutoCloseable {
             allowListFile = b.allowListFile;
             allowListPollIntervalNs = positive("allowListPollIntervalNs", b.allowListPollIntervalNs);
             clientAdmissions = List.copyOf(b.clientAdmissions);
+            stunAddress = b.stunAddress;
             relayConfig(); // validates the relay's own ranges now, not at start()
         }
 
@@ -559,6 +590,11 @@ public final class DerpRelayServer implements AutoCloseable {
         public long directMemoryBudgetBytes() {
             return directMemoryBudgetBytes;
         }
+
+        /** Where STUN listens, or null when it is off. */
+        public InetSocketAddress stunAddress() {
+            return stunAddress;
+        }
     }
 
     /** Collects settings; every one has Go's default or a documented derpring default. */
@@ -601,6 +637,7 @@ public final class DerpRelayServer implements AutoCloseable {
         private Path allowListFile;
         private long allowListPollIntervalNs = Settings.DEFAULT_ALLOW_LIST_POLL_INTERVAL_NS;
         private final List<ClientAdmission> clientAdmissions = new ArrayList<>();
+        private InetSocketAddress stunAddress;
 
         private Builder() {
         }
@@ -830,6 +867,15 @@ public final class DerpRelayServer implements AutoCloseable {
         /** The relay's clock (KeepAlive, write deadline, PeerGone limiter). */
         public Builder clock(final NanoClock v) {
             clock = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /**
+         * derper's STUN server (UDP, on the same transport): answers tailnode Binding requests as Go does; port 0 picks
+         * a free one. Null (the default here, unlike the CLI) keeps it off, so test relays don't fight over 3478.
+         */
+        public Builder stun(final InetSocketAddress v) {
+            stunAddress = v;
             return this;
         }
 

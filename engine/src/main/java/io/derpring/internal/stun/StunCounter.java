@@ -16,7 +16,7 @@ public enum StunCounter implements CounterDescriptor {
     WRONG_FINGERPRINT(7, "wrong_fingerprint", "Binding requests ignored: FINGERPRINT does not match"),
     RATE_LIMITED(8, "rate_limited", "Binding requests ignored: source over its packets-per-second limit"),
     SEND_DROPPED(9, "send_dropped", "answers dropped: the socket's send buffer was full"),
-    SEND_FAILED(10, "send_failed", "answers the socket failed to send");
+    SOCKET_ERRORS(10, "socket_error", "STUN socket errors: an answer that failed to send, or a failed read");
 
     private final int id;
     private final String reason;
