@@ -1,18 +1,22 @@
 package io.derpring.server;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 
 import io.derpring.internal.metrics.Counters;
 import io.derpring.internal.stun.SourceRateLimiter;
 import io.derpring.internal.stun.StunCounter;
 import io.derpring.internal.stun.StunResponder;
+import io.derpring.internal.stun.XorMappedAddressFlyweight;
 import io.derpring.transport.Transport;
 import io.derpring.transport.internal.EventLoops;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -31,6 +35,7 @@ final class StunServer {
     static final int THREADS = 1;
     /** Go's STUN server reads into {@code [64 << 10]byte}: a datagram is seen whole, never truncated. */
     static final int MAX_DATAGRAM_BYTES = 64 << 10;
+    private static final InetAddress IPV6_ANY = ipv6Any();
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -51,11 +56,24 @@ final class StunServer {
         final EventLoopGroup group = EventLoops.create(transport, THREADS, "derp-relay-stun", false);
         final Counters<StunCounter> counters = new Counters<>(StunCounter.class);
         final StunResponder responder = new StunResponder(new SourceRateLimiter(), counters);
-        final ChannelFuture bound = new Bootstrap().group(group).channel(transport.datagramChannel())
+        final Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.datagramChannel())
             .option(ChannelOption.ALLOCATOR, allocator)
             .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES))
-            .handler(new StunHandler(responder, clock))
-            .bind(where).await();
+            .handler(new ChannelInitializer<Channel>() { // a fresh handler per bind attempt; one socket survives
+                @Override
+                protected void initChannel(final Channel ch) {
+                    ch.pipeline().addLast(new StunHandler(responder, clock));
+                }
+            });
+        ChannelFuture bound = null;
+        if (where.getAddress().isAnyLocalAddress()) {
+            // Go listens on a wildcard with one dual-stack IPv6 socket, whichever wildcard it was given; where IPv6
+            // is missing, the IPv4 wildcard below still serves IPv4.
+            bound = bootstrap.bind(new InetSocketAddress(IPV6_ANY, where.getPort())).await();
+        }
+        if (bound == null || !bound.isSuccess()) {
+            bound = bootstrap.bind(where).await();
+        }
         if (!bound.isSuccess()) {
             group.shutdownGracefully(0, shutdownTimeoutNs, TimeUnit.NANOSECONDS)
                 .awaitUninterruptibly(shutdownTimeoutNs, TimeUnit.NANOSECONDS);
@@ -65,6 +83,14 @@ final class StunServer {
         final StunServer server = new StunServer(group, bound.channel(), counters);
         LOG.info("STUN listening on {} (udp, {})", server.localAddress(), transport.cliName());
         return server;
+    }
+
+    private static InetAddress ipv6Any() {
+        try {
+            return InetAddress.getByAddress(new byte[XorMappedAddressFlyweight.IPV6_LENGTH]); // from bytes: no lookup
+        } catch (final UnknownHostException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     InetSocketAddress localAddress() {

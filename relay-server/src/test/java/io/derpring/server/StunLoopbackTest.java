@@ -66,6 +66,40 @@ class StunLoopbackTest {
         }
     }
 
+    /**
+     * Go listens on a wildcard with a dual-stack IPv6 socket, reads an IPv4 sender as {@code ::ffff:a.b.c.d} and
+     * answers with that IPv6 form: 44 bytes, family 2.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void aWildcardListenerAnswersIpv4ClientsWithTheMappedIpv6FormAsGoDoes(final Transport transport) throws Exception {
+        final InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        try (DerpRelayServer server = DerpRelayServer.builder().transport(transport).threads(1)
+                 .listen(new InetSocketAddress(loopback, 0))
+                 .stun(new InetSocketAddress(0)).build().start();
+             DatagramSocket client = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
+            Assumptions.assumeTrue(server.stunAddress().getAddress() instanceof java.net.Inet6Address,
+                "no IPv6 here: the wildcard STUN socket is IPv4-only, as Go's would be");
+            final byte[] request = StunPackets.tailnodeRequest(StunPackets.txId(0x21));
+            client.send(new DatagramPacket(request, request.length, new InetSocketAddress(loopback,
+                server.stunAddress().getPort())));
+            client.setSoTimeout(RECEIVE_TIMEOUT_MS);
+            final DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
+            client.receive(in);
+            final byte[] answer = Arrays.copyOf(in.getData(), in.getLength());
+            assertThat(answer).hasSize(44);
+            assertThat(answer[25]).as("family IPv6").isEqualTo((byte) 2);
+            final byte[] mask = Arrays.copyOfRange(answer, 4, 20);
+            final byte[] mapped = new byte[16];
+            for (int i = 0; i < 16; i++) {
+                mapped[i] = (byte) (answer[28 + i] ^ mask[i]);
+            }
+            assertThat(mapped).as("::ffff:127.0.0.1").isEqualTo(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                (byte) 0xff, (byte) 0xff, 127, 0, 0, 1});
+            assertThat((((answer[26] & 0xFF) << 8) | (answer[27] & 0xFF)) ^ 0x2112).isEqualTo(client.getLocalPort());
+        }
+    }
+
     @Test
     void theBuilderLeavesStunOff() {
         final DerpRelayServer server = DerpRelayServer.builder().threads(1).build();
