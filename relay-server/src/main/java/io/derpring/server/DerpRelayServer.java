@@ -26,6 +26,7 @@ import io.derpring.relay.DuplicatePolicy;
 import io.derpring.internal.relay.Relay;
 import io.derpring.internal.relay.RelayConfig;
 import io.derpring.internal.relay.RelayShard;
+import io.derpring.internal.stun.SourceRateLimiter;
 import io.derpring.internal.stun.StunCounter;
 import io.derpring.runtime.InvalidConfigException;
 import io.derpring.runtime.JvmRequirements;
@@ -226,7 +227,8 @@ public final class DerpRelayServer implements AutoCloseable {
         }
         if (settings.stunAddress != null) {
             stun = StunServer.start(settings.transport, settings.stunAddress, settings.clock, allocator,
-                settings.shutdownTimeoutNs);
+                new SourceRateLimiter(SourceRateLimiter.DEFAULT_BUCKETS, settings.stunPacketsPerSecond,
+                    settings.stunBurst), settings.shutdownTimeoutNs);
         }
         if (allowList != null) {
             allowList.startWatching(tracker.counters); // last: a failed start leaves no watcher thread
@@ -448,6 +450,12 @@ public final class DerpRelayServer implements AutoCloseable {
         /** How often the {@code --allow-list} file is checked for changes. */
         public static final long DEFAULT_ALLOW_LIST_POLL_INTERVAL_NS = AllowListFile.DEFAULT_POLL_INTERVAL_NS;
 
+        /** Answers per STUN source per second (default {@link SourceRateLimiter#DEFAULT_PACKETS_PER_SECOND}). */
+        public static final int DEFAULT_STUN_PACKETS_PER_SECOND = SourceRateLimiter.DEFAULT_PACKETS_PER_SECOND;
+        public static final int DEFAULT_STUN_BURST = SourceRateLimiter.DEFAULT_BURST;
+        /** One answer per nanosecond: the limiter's clock resolution. */
+        public static final int MAX_STUN_PACKETS_PER_SECOND = 1_000_000_000;
+
         final InetSocketAddress listen;
         final Transport transport;
         final int threads;
@@ -487,6 +495,8 @@ public final class DerpRelayServer implements AutoCloseable {
         final long allowListPollIntervalNs;
         final List<ClientAdmission> clientAdmissions;
         final InetSocketAddress stunAddress;
+        final int stunPacketsPerSecond;
+        final int stunBurst;
 
         private Settings(final Builder b) {
             listen = Objects.requireNonNull(b.listen, "listen");
@@ -541,6 +551,9 @@ public final class DerpRelayServer implements AutoCloseable {
             allowListPollIntervalNs = positive("allowListPollIntervalNs", b.allowListPollIntervalNs);
             clientAdmissions = List.copyOf(b.clientAdmissions);
             stunAddress = b.stunAddress;
+            stunPacketsPerSecond = InvalidConfigException.requireInRange("stunPacketsPerSecond", b.stunPacketsPerSecond,
+                1, MAX_STUN_PACKETS_PER_SECOND);
+            stunBurst = InvalidConfigException.requireInRange("stunBurst", b.stunBurst, 1, Integer.MAX_VALUE);
             relayConfig(); // validates the relay's own ranges now, not at start()
         }
 
@@ -638,6 +651,8 @@ public final class DerpRelayServer implements AutoCloseable {
         private long allowListPollIntervalNs = Settings.DEFAULT_ALLOW_LIST_POLL_INTERVAL_NS;
         private final List<ClientAdmission> clientAdmissions = new ArrayList<>();
         private InetSocketAddress stunAddress;
+        private int stunPacketsPerSecond = Settings.DEFAULT_STUN_PACKETS_PER_SECOND;
+        private int stunBurst = Settings.DEFAULT_STUN_BURST;
 
         private Builder() {
         }
@@ -876,6 +891,17 @@ public final class DerpRelayServer implements AutoCloseable {
          */
         public Builder stun(final InetSocketAddress v) {
             stunAddress = v;
+            return this;
+        }
+
+        /**
+         * Answers per STUN source (an IPv4 address or IPv6 /64) per second, and how many at once; over it requests
+         * are ignored and counted ({@code rate_limited}). Sources share a fixed table, so spoofing cannot grow memory.
+         * Default {@link Settings#DEFAULT_STUN_PACKETS_PER_SECOND}, burst {@link Settings#DEFAULT_STUN_BURST}.
+         */
+        public Builder stunRateLimit(final int packetsPerSecond, final int burst) {
+            stunPacketsPerSecond = packetsPerSecond;
+            stunBurst = burst;
             return this;
         }
 

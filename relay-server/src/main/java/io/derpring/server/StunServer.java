@@ -52,10 +52,11 @@ final class StunServer {
      * {@link IllegalStateException} names the address.
      */
     static StunServer start(final Transport transport, final InetSocketAddress where, final NanoClock clock,
-                            final ByteBufAllocator allocator, final long shutdownTimeoutNs) throws InterruptedException {
+                            final ByteBufAllocator allocator, final SourceRateLimiter limiter, final long shutdownTimeoutNs)
+        throws InterruptedException {
         final EventLoopGroup group = EventLoops.create(transport, THREADS, "derp-relay-stun", false);
         final Counters<StunCounter> counters = new Counters<>(StunCounter.class);
-        final StunResponder responder = new StunResponder(new SourceRateLimiter(), counters);
+        final StunResponder responder = new StunResponder(limiter, counters);
         final Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.datagramChannel())
             .option(ChannelOption.ALLOCATOR, allocator)
             .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES))

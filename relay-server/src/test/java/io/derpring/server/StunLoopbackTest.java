@@ -101,6 +101,36 @@ class StunLoopbackTest {
     }
 
     @Test
+    void aSourceOverTheStunRateLimitIsIgnoredAndCounted() throws Exception {
+        final InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        try (DerpRelayServer server = DerpRelayServer.builder().threads(1).listen(new InetSocketAddress(loopback, 0))
+                 .stun(new InetSocketAddress(loopback, 0)).stunRateLimit(1, 2).build().start();
+             DatagramSocket client = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
+            final byte[] request = StunPackets.tailnodeRequest(StunPackets.txId(0x55));
+            for (int i = 0; i < 10; i++) {
+                send(client, server, request);
+            }
+            // At 1/s with a burst of 2, ten requests within a few seconds earn at most a handful of answers.
+            Await.awaitTrue("all ten handled", () -> server.stats().stun(StunCounter.ANSWERED)
+                + server.stats().stun(StunCounter.RATE_LIMITED) == 10, COUNTER_WAIT);
+            assertThat(server.stats().stun(StunCounter.RATE_LIMITED)).isGreaterThanOrEqualTo(5);
+        }
+    }
+
+    @Test
+    void stunRateLimitsOutsideTheirRangesAreRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DerpRelayServer.builder().stunRateLimit(0, 1).build())
+            .isInstanceOf(io.derpring.runtime.InvalidConfigException.class).hasMessageContaining("stunPacketsPerSecond");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DerpRelayServer.builder().stunRateLimit(1, 0).build())
+            .isInstanceOf(io.derpring.runtime.InvalidConfigException.class).hasMessageContaining("stunBurst");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DerpRelayServer.builder()
+                .stunRateLimit(DerpRelayServer.Settings.MAX_STUN_PACKETS_PER_SECOND + 1, 1).build())
+            .isInstanceOf(io.derpring.runtime.InvalidConfigException.class);
+        DerpRelayServer.builder().stunRateLimit(DerpRelayServer.Settings.MAX_STUN_PACKETS_PER_SECOND, 1).build();
+        DerpRelayServer.builder().stunRateLimit(1, 1).build();
+    }
+
+    @Test
     void theBuilderLeavesStunOff() {
         final DerpRelayServer server = DerpRelayServer.builder().threads(1).build();
         assertThat(server.settings().stunAddress()).isNull();
