@@ -117,6 +117,26 @@ class StunLoopbackTest {
         }
     }
 
+    /** Regression: on a dual-stack socket every IPv4 source is ::ffff:a.b.c.d, which must not make them one /64. */
+    @Test
+    void ipv4SourcesOnAWildcardListenerHaveTheirOwnLimits() throws Exception {
+        final InetAddress one = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        final InetAddress two = InetAddress.getByAddress(new byte[] {127, 0, 0, 2});
+        try (DerpRelayServer server = DerpRelayServer.builder().threads(1).listen(new InetSocketAddress(one, 0))
+                 .stun(new InetSocketAddress(0)).stunRateLimit(1, 1).build().start();
+             DatagramSocket a = new DatagramSocket(new InetSocketAddress(one, 0));
+             DatagramSocket b = new DatagramSocket(new InetSocketAddress(two, 0))) {
+            final byte[] request = StunPackets.tailnodeRequest(StunPackets.txId(0x12));
+            final InetSocketAddress stun = new InetSocketAddress(one, server.stunAddress().getPort());
+            a.send(new DatagramPacket(request, request.length, stun));
+            b.send(new DatagramPacket(request, request.length, stun));
+            Await.awaitTrue("both handled", () -> server.stats().stun(StunCounter.ANSWERED)
+                + server.stats().stun(StunCounter.RATE_LIMITED) == 2, COUNTER_WAIT);
+            // Two addresses share a bucket only by a 1 in 16 384 hash collision.
+            assertThat(server.stats().stun(StunCounter.ANSWERED)).isEqualTo(2);
+        }
+    }
+
     @Test
     void stunRateLimitsOutsideTheirRangesAreRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> DerpRelayServer.builder().stunRateLimit(0, 1).build())

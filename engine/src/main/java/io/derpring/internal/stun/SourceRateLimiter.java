@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Answers per source per second, in a table whose size is fixed when it is built: a source (an IPv4 address or an
- * IPv6 /64, as the connection caps count them) hashes to one of {@link #bucketCount()} buckets, and each bucket is a
+ * Answers per source per second, in a table whose size is fixed when it is built: a source (an IPv4 address, also
+ * when seen as {@code ::ffff:a.b.c.d}, or an IPv6 /64, as the connection caps count them) hashes to one of {@link #bucketCount()} buckets, and each bucket is a
  * GCRA token bucket held as one long, its theoretical arrival time. Spoofed sources can therefore never grow memory;
  * sources that share a bucket share its budget, which only ever limits more, never less.
  *
@@ -28,6 +28,8 @@ public final class SourceRateLimiter {
     /** Bucket empty: any arrival time is later. */
     private static final long NEVER = Long.MIN_VALUE;
     private static final long IPV6_KEY_TAG = 0x6L << 60;
+    /** {@code ::ffff:} before the IPv4 address in an IPv4-mapped IPv6 address. */
+    private static final int IPV4_MAPPED_PREFIX_LENGTH = 12;
 
     private final long[] theoreticalArrivalNs;
     private final int mask;
@@ -87,12 +89,31 @@ public final class SourceRateLimiter {
     }
 
     private static long sourceKey(final byte[] address) {
-        long key = 0;
-        final int n = address.length == XorMappedAddressFlyweight.IPV4_LENGTH ? address.length : IPV6_PREFIX_BYTES;
-        for (int i = 0; i < n; i++) {
-            key = (key << Byte.SIZE) | (address[i] & 0xFF);
+        if (address.length == XorMappedAddressFlyweight.IPV4_LENGTH) {
+            return bytesAsLong(address, 0, XorMappedAddressFlyweight.IPV4_LENGTH);
         }
-        return n == IPV6_PREFIX_BYTES ? key ^ IPV6_KEY_TAG : key;
+        if (isIpv4Mapped(address)) {
+            // A dual-stack socket sees IPv4 senders as ::ffff:a.b.c.d; their /64 is the same for all of them.
+            return bytesAsLong(address, IPV4_MAPPED_PREFIX_LENGTH, XorMappedAddressFlyweight.IPV4_LENGTH);
+        }
+        return bytesAsLong(address, 0, IPV6_PREFIX_BYTES) ^ IPV6_KEY_TAG;
+    }
+
+    private static boolean isIpv4Mapped(final byte[] address) {
+        for (int i = 0; i < IPV4_MAPPED_PREFIX_LENGTH - 2; i++) {
+            if (address[i] != 0) {
+                return false;
+            }
+        }
+        return address[IPV4_MAPPED_PREFIX_LENGTH - 2] == (byte) 0xff && address[IPV4_MAPPED_PREFIX_LENGTH - 1] == (byte) 0xff;
+    }
+
+    private static long bytesAsLong(final byte[] b, final int from, final int length) {
+        long v = 0;
+        for (int i = from; i < from + length; i++) {
+            v = (v << Byte.SIZE) | (b[i] & 0xFF);
+        }
+        return v;
     }
 
     /** The 64-bit finalizer of MurmurHash3: every key bit reaches every bucket bit. */

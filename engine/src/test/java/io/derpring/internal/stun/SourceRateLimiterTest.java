@@ -82,6 +82,18 @@ class SourceRateLimiterTest {
     }
 
     @Test
+    void anIpv4MappedSourceIsItsIpv4Address() {
+        final SourceRateLimiter limiter = new SourceRateLimiter(SourceRateLimiter.DEFAULT_BUCKETS, 10, 1);
+        final byte[] mapped = ipv6(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1);
+        assertThat(limiter.bucketOf(mapped)).isEqualTo(limiter.bucketOf(SOURCE));
+        final byte[] otherMapped = ipv6(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 198, 51, 100, 7);
+        // Not one shared ::/64 bucket for every IPv4 client of a dual-stack socket (a 1 in 16 384 chance per seed).
+        assertThat(limiter.bucketOf(otherMapped)).isNotEqualTo(limiter.bucketOf(mapped));
+        final byte[] almostMapped = ipv6(0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0xff, 192, 0, 2, 1);
+        assertThat(limiter.bucketOf(almostMapped)).as("keyed by its /64, ::").isEqualTo(limiter.bucketOf(new byte[16]));
+    }
+
+    @Test
     void aFloodFromManyDistinctSourcesKeepsTheTableSizeFixed() {
         final SourceRateLimiter limiter = new SourceRateLimiter(1024, 10, 2);
         final byte[] spoofed = new byte[4];
