@@ -14,6 +14,18 @@ public final class StunPackets {
     public static final int BINDING_REQUEST = 0x0001;
     public static final int MAGIC_COOKIE = 0x2112_A442;
 
+    /**
+     * RFC 5769 §2.1's sample request: SOFTWARE "STUN test client", PRIORITY, ICE-CONTROLLED, USERNAME,
+     * MESSAGE-INTEGRITY, FINGERPRINT. Not from Tailscale, so Go leaves it unanswered.
+     */
+    public static final String RFC5769_SAMPLE_REQUEST = "000100582112a442b7e7a701bc34d686fa87dfae"
+        + "802200105354554e207465737420636c69656e74"
+        + "002400046e0001ff"
+        + "80290008932ff9b151263b36"
+        + "000600096576746a3a68367659202020"
+        + "000800149aeaa70cbfd8cb56781ef2b5b2d3f249c1b571a2"
+        + "80280004e57a3bcf";
+
     /** How the request ends. */
     public enum Fingerprint { VALID, NONE, CORRUPT }
 

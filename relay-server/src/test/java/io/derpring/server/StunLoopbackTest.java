@@ -167,7 +167,7 @@ class StunLoopbackTest {
             send(client, server, StunPackets.request(1, tx, "not-tailnode", StunPackets.Fingerprint.VALID));
             send(client, server, StunPackets.request(1, tx, "tailnode", StunPackets.Fingerprint.NONE));
             send(client, server, StunPackets.request(1, tx, "tailnode", StunPackets.Fingerprint.CORRUPT));
-            send(client, server, Vectors5769.SAMPLE_REQUEST);
+            send(client, server, io.derpring.testing.Vectors.hex(StunPackets.RFC5769_SAMPLE_REQUEST));
             Await.awaitTrue("ignored datagrams counted", () -> {
                 final DerpRelayServer.Stats s = server.stats();
                 return s.stun(StunCounter.NOT_STUN) == 2 && s.stun(StunCounter.WRONG_SOFTWARE) == 2
@@ -244,13 +244,5 @@ class StunLoopbackTest {
                 URI.create("http://127.0.0.1:" + m.getPort() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
             HttpResponse.BodyHandlers.ofString());
         return r.body();
-    }
-
-    /** RFC 5769 §2.1's sample request: STUN, but from "STUN test client", so Go leaves it unanswered. */
-    private static final class Vectors5769 {
-        static final byte[] SAMPLE_REQUEST = io.derpring.testing.Vectors.hex("000100582112a442b7e7a701bc34d686fa87dfae"
-            + "802200105354554e207465737420636c69656e74" + "002400046e0001ff" + "80290008932ff9b151263b36"
-            + "000600096576746a3a68367659202020" + "000800149aeaa70cbfd8cb56781ef2b5b2d3f249c1b571a2"
-            + "80280004e57a3bcf");
     }
 }

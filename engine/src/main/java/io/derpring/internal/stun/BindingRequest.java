@@ -21,6 +21,8 @@ public final class BindingRequest {
     public static final String TAILNODE = "tailnode";
     private static final long TAILNODE_BYTES = tailnodeAsLong();
     private static final int TAILNODE_LENGTH = Long.BYTES;
+    /** Attribute types are 16-bit: this is none of them. */
+    private static final int NO_ATTRIBUTE = -1;
 
     private BindingRequest() {
     }
@@ -34,7 +36,7 @@ public final class BindingRequest {
             return StunRequestCheck.NOT_BINDING_REQUEST;
         }
         boolean softwareOk = false;
-        int lastType = -1;
+        int lastType = NO_ATTRIBUTE;
         int fingerprint = 0; // Go's gotFP: the last 4-byte FINGERPRINT value seen, 0 if none
         final int end = offset + length;
         int at = offset + StunHeaderFlyweight.HEADER_LENGTH;

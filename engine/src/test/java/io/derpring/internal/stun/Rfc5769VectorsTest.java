@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import io.derpring.testing.StunPackets;
 import io.derpring.testing.Vectors;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.DisplayName;
@@ -18,14 +19,7 @@ import org.junit.jupiter.api.Test;
  * leaves it unanswered.
  */
 class Rfc5769VectorsTest {
-    /** RFC 5769 §2.1: SOFTWARE "STUN test client", PRIORITY, ICE-CONTROLLED, USERNAME, MESSAGE-INTEGRITY, FINGERPRINT. */
-    static final String SAMPLE_REQUEST = "000100582112a442b7e7a701bc34d686fa87dfae"
-        + "802200105354554e207465737420636c69656e74"
-        + "002400046e0001ff"
-        + "80290008932ff9b151263b36"
-        + "000600096576746a3a68367659202020"
-        + "000800149aeaa70cbfd8cb56781ef2b5b2d3f249c1b571a2"
-        + "80280004e57a3bcf";
+    static final String SAMPLE_REQUEST = StunPackets.RFC5769_SAMPLE_REQUEST;
     /** RFC 5769 §2.2: mapped address 192.0.2.1 port 32853. */
     static final String SAMPLE_IPV4_RESPONSE = "0101003c2112a442b7e7a701bc34d686fa87dfae"
         + "8022000b7465737420766563746f7220"
