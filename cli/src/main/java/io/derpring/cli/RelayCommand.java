@@ -26,6 +26,8 @@ public final class RelayCommand implements Callable<Integer> {
     /** derper -dev listens on :3340 (SPEC §2.6). */
     static final String DEFAULT_LISTEN = "127.0.0.1:3340";
     static final String DEFAULT_METRICS = "127.0.0.1:9340";
+    /** derper {@code -stun-port 3478}, on the DERP listen address's IP. */
+    static final int DEFAULT_STUN_PORT = 3478;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = DEFAULT_LISTEN, converter = HostPort.class,
         description = "Where to serve DERP: IPv4 (127.0.0.1:3340), IPv6 in brackets ([::1]:3340), or :PORT for every "
@@ -147,6 +149,11 @@ public final class RelayCommand implements Callable<Integer> {
             + "--verify-client-url-fail-open without asking (counted). Default: ${DEFAULT-VALUE}.")
     int verifyClientUrlMaxInFlight;
 
+    @Option(names = "--stun", paramLabel = "IP:PORT|off", converter = StunText.class,
+        description = "Where to answer STUN (UDP), as derper does, or off. IP literals only (no DNS lookup). "
+            + "Default: the --listen address's IP, port " + DEFAULT_STUN_PORT + ".")
+    StunText.Choice stun;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -175,7 +182,13 @@ public final class RelayCommand implements Callable<Integer> {
             b.keyFile(keyFile);
         }
         b.httpListen(httpListen);
+        b.stun(stunAddress());
         return b;
+    }
+
+    /** The STUN address these options ask for: derper's default when {@code --stun} is absent, null when off. */
+    InetSocketAddress stunAddress() {
+        return stun != null ? stun.address() : new InetSocketAddress(listen.getAddress(), DEFAULT_STUN_PORT);
     }
 
     @Override
@@ -191,6 +204,9 @@ public final class RelayCommand implements Callable<Integer> {
             + (s.metricsAddress() != null ? ", metrics http://" + hostPort(s.metricsAddress()) + "/metrics" : "")
             + (s.httpAddress() != null ? ", plain HTTP (redirects) http://" + hostPort(s.httpAddress()) : "")
             + ", server key " + s.publicKey() + ". Ctrl-C stops.");
+        if (s.stunAddress() != null) {
+            out.println("derpring relay: answering STUN on udp " + hostPort(s.stunAddress()));
+        }
         out.flush();
         stop.await();
         s.close(); // idempotent: also covers a stop() that came while the server was starting

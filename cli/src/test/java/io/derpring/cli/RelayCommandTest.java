@@ -99,7 +99,7 @@ class RelayCommandTest {
             cli.setErr(new PrintWriter(err, true));
             cli.setOut(new PrintWriter(new StringWriter(), true));
             final int status = cli.execute("relay", "--listen", "127.0.0.1:" + derpPort,
-                "--metrics", "127.0.0.1:" + taken.getLocalPort(), "--threads", "1");
+                "--metrics", "127.0.0.1:" + taken.getLocalPort(), "--threads", "1", "--stun", "off");
             assertThat(status).isEqualTo(Derpring.EXIT_CANNOT_RUN);
             assertThat(err.toString()).contains("metrics").contains(String.valueOf(taken.getLocalPort()));
             try (java.net.ServerSocket again = new java.net.ServerSocket()) {
@@ -137,7 +137,8 @@ class RelayCommandTest {
         cli.setOut(new PrintWriter(out, true));
         final RelayCommand relay = cli.getSubcommands().get("relay").getCommand();
         final CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
-            () -> cli.execute("relay", "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:0", "--threads", "1"));
+            () -> cli.execute("relay", "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:0", "--threads", "1",
+                "--stun", "127.0.0.1:0"));
         final long deadlineNs = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (relay.server() == null || !out.toString().contains("serving DERP")) {
             assertThat(System.nanoTime() - deadlineNs).as("relay started in time").isNegative();
@@ -148,6 +149,7 @@ class RelayCommandTest {
         final int port = server.localAddress().getPort();
         assertThat(port).isPositive();
         assertThat(out.toString()).contains("http://127.0.0.1:" + port + "/derp");
+        assertThat(out.toString()).contains("answering STUN on udp 127.0.0.1:" + server.stunAddress().getPort());
         try (Socket s = new Socket("127.0.0.1", port)) {
             assertThat(s.isConnected()).isTrue();
         }

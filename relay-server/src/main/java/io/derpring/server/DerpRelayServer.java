@@ -28,6 +28,8 @@ import io.derpring.relay.DuplicatePolicy;
 import io.derpring.internal.relay.Relay;
 import io.derpring.internal.relay.RelayConfig;
 import io.derpring.internal.relay.RelayShard;
+import io.derpring.internal.stun.SourceRateLimiter;
+import io.derpring.internal.stun.StunCounter;
 import io.derpring.runtime.InvalidConfigException;
 import io.derpring.runtime.JvmRequirements;
 import io.derpring.transport.internal.EventLoops;
@@ -100,6 +102,7 @@ public final class DerpRelayServer implements AutoCloseable {
     private ChannelGroup httpPortChannels;
     private Channel httpPortChannel;
     private VerifyClientUrl verifyClient;
+    private StunServer stun;
 
     private DerpRelayServer(final Settings settings) {
         this.settings = settings;
@@ -254,6 +257,11 @@ public final class DerpRelayServer implements AutoCloseable {
         if (settings.httpListen != null) {
             startHttpPort(allocator, budget, serverCounters);
         }
+        if (settings.stunAddress != null) {
+            stun = StunServer.start(settings.transport, settings.stunAddress, settings.clock, allocator,
+                new SourceRateLimiter(SourceRateLimiter.DEFAULT_BUCKETS, settings.stunPacketsPerSecond,
+                    settings.stunBurst), settings.shutdownTimeoutNs);
+        }
         if (allowList != null) {
             allowList.startWatching(tracker.counters); // last: a failed start leaves no watcher thread
         }
@@ -310,6 +318,9 @@ public final class DerpRelayServer implements AutoCloseable {
                 c.close().awaitUninterruptibly(settings.shutdownTimeoutNs, TimeUnit.NANOSECONDS);
             }
         }
+        if (stun != null) {
+            stun.close(settings.shutdownTimeoutNs);
+        }
         for (final EventLoopGroup g : new EventLoopGroup[] {group, metricsGroup, httpPortGroup}) {
             if (g != null) {
                 g.shutdownGracefully(0, settings.shutdownTimeoutNs, TimeUnit.NANOSECONDS)
@@ -326,6 +337,11 @@ public final class DerpRelayServer implements AutoCloseable {
     /** The bound plain-HTTP address ({@code --http-listen}), or null when that port is off. */
     public InetSocketAddress httpAddress() {
         return httpPortChannel == null ? null : (InetSocketAddress) httpPortChannel.localAddress();
+    }
+
+    /** The bound STUN (UDP) address, or null when STUN is off. */
+    public InetSocketAddress stunAddress() {
+        return stun == null ? null : stun.localAddress();
     }
 
     /** The bound metrics address, or null when metrics are off. */
@@ -389,7 +405,14 @@ public final class DerpRelayServer implements AutoCloseable {
         for (final AdmissionDecision d : AdmissionDecision.values()) {
             admissions.put(d, relay.admissions(d));
         }
-        return new Stats(relay.snapshot(), ends, server, errors, admissions, verifyClientOutcomes(admissions));
+        final Map<StunCounter, Long> stunCounts = new EnumMap<>(StunCounter.class);
+        if (stun != null) {
+            for (final StunCounter c : StunCounter.values()) {
+                stunCounts.put(c, stun.counters().get(c));
+            }
+        }
+        return new Stats(relay.snapshot(), ends, server, errors, admissions, verifyClientOutcomes(admissions),
+            stunCounts);
     }
 
     /** Empty when the webhook is off; its mesh_skipped is the relay's count of mesh peers admitted past the chain. */
@@ -412,7 +435,7 @@ public final class DerpRelayServer implements AutoCloseable {
     /** The counters at one moment; {@code verifyClient} is empty when the admission webhook is off. */
     public record Stats(Relay.Snapshot relay, Map<ConnectionEnd, Long> ends, Map<ServerCounter, Long> server,
                         Map<FrameError, Long> frameErrors, Map<AdmissionDecision, Long> admissions,
-                        Map<VerifyClientOutcome, Long> verifyClient) {
+                        Map<VerifyClientOutcome, Long> verifyClient, Map<StunCounter, Long> stun) {
         public long admission(final AdmissionDecision d) {
             return admissions.get(d);
         }
@@ -432,6 +455,11 @@ public final class DerpRelayServer implements AutoCloseable {
 
         public long frameError(final FrameError e) {
             return frameErrors.getOrDefault(e, 0L);
+        }
+
+        /** A STUN counter; 0 when STUN is off (the map is then empty). */
+        public long stun(final StunCounter c) {
+            return stun.getOrDefault(c, 0L);
         }
     }
 
@@ -471,6 +499,9 @@ public final class DerpRelayServer implements AutoCloseable {
             }
             if (verifyClient != null) {
                 verifyClient.close();
+            }
+            if (stun != null) {
+                stun.close(Math.max(1, deadlineNs - System.nanoTime()));
             }
             if (metricsGroup != null) {
                 metricsGroup.shutdownGracefully(0, Math.max(1, remainingMs(deadlineNs)), TimeUnit.MILLISECONDS);
@@ -535,6 +566,12 @@ public final class DerpRelayServer implements AutoCloseable {
         public static final int DEFAULT_VERIFY_CLIENT_URL_MAX_IN_FLIGHT = VerifyClientUrl.DEFAULT_MAX_IN_FLIGHT;
         public static final int MAX_VERIFY_CLIENT_URL_MAX_IN_FLIGHT = VerifyClientUrl.MAX_IN_FLIGHT_LIMIT;
 
+        /** Answers per STUN source per second (default {@link SourceRateLimiter#DEFAULT_PACKETS_PER_SECOND}). */
+        public static final int DEFAULT_STUN_PACKETS_PER_SECOND = SourceRateLimiter.DEFAULT_PACKETS_PER_SECOND;
+        public static final int DEFAULT_STUN_BURST = SourceRateLimiter.DEFAULT_BURST;
+        /** One answer per nanosecond: the limiter's clock resolution. */
+        public static final int MAX_STUN_PACKETS_PER_SECOND = 1_000_000_000;
+
         final InetSocketAddress listen;
         final Transport transport;
         final int threads;
@@ -580,6 +617,9 @@ public final class DerpRelayServer implements AutoCloseable {
         final boolean verifyClientUrlFailOpen;
         final long verifyClientUrlTimeoutNs;
         final int verifyClientUrlMaxInFlight;
+        final InetSocketAddress stunAddress;
+        final int stunPacketsPerSecond;
+        final int stunBurst;
 
         private Settings(final Builder b) {
             listen = Objects.requireNonNull(b.listen, "listen");
@@ -653,6 +693,10 @@ public final class DerpRelayServer implements AutoCloseable {
             }
             verifyClientUrlMaxInFlight = InvalidConfigException.requireInRange("verifyClientUrlMaxInFlight",
                 b.verifyClientUrlMaxInFlight, 1, MAX_VERIFY_CLIENT_URL_MAX_IN_FLIGHT);
+            stunAddress = b.stunAddress;
+            stunPacketsPerSecond = InvalidConfigException.requireInRange("stunPacketsPerSecond", b.stunPacketsPerSecond,
+                1, MAX_STUN_PACKETS_PER_SECOND);
+            stunBurst = InvalidConfigException.requireInRange("stunBurst", b.stunBurst, 1, Integer.MAX_VALUE);
             relayConfig(); // validates the relay's own ranges now, not at start()
         }
 
@@ -732,6 +776,11 @@ public final class DerpRelayServer implements AutoCloseable {
         public int verifyClientUrlMaxInFlight() {
             return verifyClientUrlMaxInFlight;
         }
+
+        /** Where STUN listens, or null when it is off. */
+        public InetSocketAddress stunAddress() {
+            return stunAddress;
+        }
     }
 
     /** Collects settings; every one has Go's default or a documented derpring default. */
@@ -781,6 +830,9 @@ public final class DerpRelayServer implements AutoCloseable {
         private boolean verifyClientUrlFailOpen = Settings.DEFAULT_VERIFY_CLIENT_URL_FAIL_OPEN;
         private long verifyClientUrlTimeoutNs = Settings.DEFAULT_VERIFY_CLIENT_URL_TIMEOUT_NS;
         private int verifyClientUrlMaxInFlight = Settings.DEFAULT_VERIFY_CLIENT_URL_MAX_IN_FLIGHT;
+        private InetSocketAddress stunAddress;
+        private int stunPacketsPerSecond = Settings.DEFAULT_STUN_PACKETS_PER_SECOND;
+        private int stunBurst = Settings.DEFAULT_STUN_BURST;
 
         private Builder() {
         }
@@ -1061,6 +1113,15 @@ public final class DerpRelayServer implements AutoCloseable {
         }
 
         /**
+         * derper's STUN server (UDP, on the same transport): answers tailnode Binding requests as Go does; port 0 picks
+         * a free one. Null (the default here, unlike the CLI) keeps it off, so test relays don't fight over 3478.
+         */
+        public Builder stun(final InetSocketAddress v) {
+            stunAddress = v;
+            return this;
+        }
+
+        /**
          * derper {@code -http-port}: a plain-HTTP port answering {@code /generate_204} and redirecting everything else
          * to HTTPS (302 for GET and HEAD, 400 otherwise). Needs {@link #tls}. Null (the default): off.
          */
@@ -1072,6 +1133,17 @@ public final class DerpRelayServer implements AutoCloseable {
         /** The plain-HTTP port's per-request timeout. Default {@link Settings#DEFAULT_HTTP_PORT_TIMEOUT_NS}. */
         public Builder httpPortTimeoutNs(final long v) {
             httpPortTimeoutNs = v;
+            return this;
+        }
+
+        /**
+         * Answers per STUN source (an IPv4 address or IPv6 /64) per second, and how many at once; over it requests
+         * are ignored and counted ({@code rate_limited}). Sources share a fixed table, so spoofing cannot grow memory.
+         * Default {@link Settings#DEFAULT_STUN_PACKETS_PER_SECOND}, burst {@link Settings#DEFAULT_STUN_BURST}.
+         */
+        public Builder stunRateLimit(final int packetsPerSecond, final int burst) {
+            stunPacketsPerSecond = packetsPerSecond;
+            stunBurst = burst;
             return this;
         }
 

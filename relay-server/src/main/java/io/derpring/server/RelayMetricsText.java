@@ -14,6 +14,7 @@ import io.derpring.internal.relay.Relay;
 import io.derpring.internal.relay.RelayCounter;
 import io.derpring.internal.relay.RelayDrop;
 import io.derpring.internal.relay.RelayGauge;
+import io.derpring.internal.stun.StunCounter;
 import io.derpring.relay.AdmissionDecision;
 
 /**
@@ -94,6 +95,13 @@ final class RelayMetricsText {
         }
         for (final ServerCounter c : ServerCounter.values()) {
             single(out, counterName(c.name()), c.label(), COUNTER, s.server().get(c));
+        }
+        if (!s.stun().isEmpty()) {
+            header(out, "derp_stun_requests_total", "STUN datagrams by disposition: answered, or why ignored or not "
+                + "sent (Go net/stunserver's counter_requests).", COUNTER);
+            for (final StunCounter c : StunCounter.values()) {
+                sample(out, "derp_stun_requests_total", "disposition", c.reason(), s.stun().get(c));
+            }
         }
     }
 

@@ -17,6 +17,7 @@ import io.derpring.internal.relay.Relay;
 import io.derpring.internal.relay.RelayCounter;
 import io.derpring.internal.relay.RelayDrop;
 import io.derpring.internal.relay.RelayGauge;
+import io.derpring.internal.stun.StunCounter;
 import io.derpring.relay.AdmissionDecision;
 
 class MetricsTextTest {
@@ -46,6 +47,24 @@ class MetricsTextTest {
 
         assertThat(page.samples).containsEntry("derp_packets_received_total{kind=\"other\"}", 998L);
         assertThat(page.types).containsEntry("derp_connections", "gauge");
+    }
+
+    @Test
+    void stunDispositionsAreOneLabelledCounterWhenStunIsOn() {
+        final DerpRelayServer.Stats off = distinctValues();
+        final Map<StunCounter, Long> stun = new EnumMap<>(StunCounter.class);
+        long n = 5_000;
+        for (final StunCounter c : StunCounter.values()) {
+            stun.put(c, n++);
+        }
+        final DerpRelayServer.Stats on = new DerpRelayServer.Stats(off.relay(), off.ends(), off.server(),
+            off.frameErrors(), off.admissions(), off.verifyClient(), stun);
+        final PrometheusTextParser page = PrometheusTextParser.parse(RelayMetricsText.render(on));
+        assertThat(page.types).containsEntry("derp_stun_requests_total", "counter");
+        assertThat(page.samples).containsEntry("derp_stun_requests_total{disposition=\"answered\"}", 5_000L)
+            .containsEntry("derp_stun_requests_total{disposition=\"not_stun\"}", 5_001L)
+            .containsEntry("derp_stun_requests_total{disposition=\"rate_limited\"}", 5_007L);
+        assertThat(RelayMetricsText.render(off)).doesNotContain("stun");
     }
 
     /** Every number different (n = 1, 2, 3, ... in enum order), so a swapped or missing sample shows. */
@@ -82,6 +101,6 @@ class MetricsTextTest {
             admissions.put(d, n++);
         }
         return new DerpRelayServer.Stats(new Relay.Snapshot(counters, drops, gauges, (int) n++), ends, server,
-            errors, admissions, Map.of());
+            errors, admissions, Map.of(), Map.of());
     }
 }

@@ -3,14 +3,18 @@ package io.derpring.transport;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
@@ -94,6 +98,19 @@ public enum Transport {
             case NIO:
             default:
                 return NioServerSocketChannel.class;
+        }
+    }
+
+    /** UDP (the relay's STUN port). */
+    public Class<? extends DatagramChannel> datagramChannel() {
+        switch (this) {
+            case IO_URING:
+                return IoUringDatagramChannel.class;
+            case EPOLL:
+                return EpollDatagramChannel.class;
+            case NIO:
+            default:
+                return NioDatagramChannel.class;
         }
     }
 
