@@ -21,7 +21,9 @@ public enum ServerCounter implements CounterDescriptor {
     OVER_MAX_CONNECTIONS_PER_IP(15, "connections closed at accept: --max-connections-per-ip open from that address"),
     RECEIVE_RATE_LIMIT_PAUSES(16, "times a client's reading was paused by the per-client receive rate limit"),
     ALLOW_LIST_RELOADS(17, "allow-list file reloaded after a change"),
-    ALLOW_LIST_RELOAD_ERRORS(18, "allow-list file changes not applied (unreadable or malformed; previous list kept)");
+    ALLOW_LIST_RELOAD_ERRORS(18, "allow-list file changes not applied (unreadable or malformed; previous list kept)"),
+    HTTP_WEBSOCKET_UPGRADES(19, "/derp upgrades to WebSocket with subprotocol derp (answered with 101)"),
+    WEBSOCKET_PROTOCOL_ERRORS(20, "WebSocket connections closed for breaking its rules (bad or oversize frame, text message, no derp subprotocol)");
 
     private final int id;
     private final String label;
