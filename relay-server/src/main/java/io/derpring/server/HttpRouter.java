@@ -225,7 +225,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
         ctx.pipeline().addAfter("ws-encoder", "ws-decoder", new WebSocket13FrameDecoder(WebSocketUpgrade.DECODER_CONFIG));
         ctx.pipeline().addAfter("ws-decoder", "ws-derp", stream);
         final DerpConnectionHandler derp = WebSocketUpgrade.selectedDerp(answer)
-            ? new DerpConnectionHandler(server, server.shardFor(ctx.channel().eventLoop()), deadline, false) : null;
+            ? new DerpConnectionHandler(server, server.shardFor(ctx.channel().eventLoop()), deadline, false, true) : null;
         if (derp != null) {
             ctx.pipeline().addAfter("ws-derp", "derp", derp);
         }

@@ -22,15 +22,22 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  *
  * <p>Nothing is copied here: a frame's content is passed on and released by the DERP handler, as the plain path's
  * read buffers are; the one object per write is the frame Netty's encoder needs. Reading pauses ({@link ReadPause})
- * and writability are the channel's, so they act exactly as on the plain path. The DERP handler's count of frames
- * that have left the socket sees the few header bytes per message as still pending: it lags by those bytes, never
- * runs ahead.
+ * and writability are the channel's, so they act exactly as on the plain path; the DERP handler adds each write's
+ * frame header ({@link #frameHeaderLength}) to its byte count, so its count of frames that have wholly left the
+ * socket (the write deadline) stays exact.
  *
  * <p>Control: a ping is answered with a pong, a close is echoed and the connection closed; a text message (Go's
  * {@code NetConn} reads binary only) or a malformed or oversize frame ({@link WebSocketUpgrade#DECODER_CONFIG}) closes
  * the connection as a protocol error, counted in {@link ServerCounter#WEBSOCKET_PROTOCOL_ERRORS}.
  */
 final class WebSocketDerpStream extends ChannelDuplexHandler {
+    /** RFC 6455 §5.2: payloads up to 125 bytes have their length in the 2-byte header, up to 65535 in 2 more. */
+    private static final int MAX_SHORT_PAYLOAD = 125;
+    private static final int MAX_16_BIT_PAYLOAD = 0xFFFF;
+    private static final int BASE_HEADER_BYTES = 2;
+    private static final int EXTENDED_16_BIT_BYTES = 2;
+    private static final int EXTENDED_64_BIT_BYTES = 8;
+
     private final ConnectionTracker tracker;
 
     WebSocketDerpStream(final ConnectionTracker tracker) {
@@ -58,6 +65,14 @@ final class WebSocketDerpStream extends ChannelDuplexHandler {
         tracker.counters.increment(ServerCounter.WEBSOCKET_PROTOCOL_ERRORS);
         tracker.note(ctx.channel(), ConnectionEnd.PROTOCOL_ERROR);
         ctx.writeAndFlush(new CloseWebSocketFrame(status)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Header bytes of one unmasked (server) frame carrying {@code payloadLength} bytes. */
+    static int frameHeaderLength(final int payloadLength) {
+        if (payloadLength <= MAX_SHORT_PAYLOAD) {
+            return BASE_HEADER_BYTES;
+        }
+        return BASE_HEADER_BYTES + (payloadLength <= MAX_16_BIT_PAYLOAD ? EXTENDED_16_BIT_BYTES : EXTENDED_64_BIT_BYTES);
     }
 
     @Override

@@ -11,6 +11,8 @@ import java.util.SplittableRandom;
 
 import io.derpring.internal.frame.FrameType;
 import io.derpring.internal.frame.PingFlyweight;
+import io.derpring.internal.relay.RelayConfig;
+import io.derpring.internal.relay.RelayCounter;
 import io.derpring.server.DerpTestClient.Frame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +28,10 @@ class WebSocketLoopbackTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     /** SendPacket framing around a packet: 5-byte header and 32-byte destination key. */
     private static final int SEND_PACKET_OVERHEAD = 5 + 32;
+    private static final int SMALL_SOCKET_BUFFER = 4096;
+    /** 60 KiB: under the 64 KiB high-water mark, so only frames stop leaving (SlowReaderWriteTimeoutTest). */
+    private static final int STALL_PACKETS = 60;
+    private static final int STALL_PACKET_BYTES = 1024;
     private DerpRelayServer server;
 
     @BeforeEach
@@ -225,6 +231,25 @@ class WebSocketLoopbackTest {
             a.awaitFrame(FrameType.PONG);
             assertThat(a.lastControlOpcode()).isEqualTo(WebSocketTestClient.OPCODE_PONG);
             assertThat(a.lastControlPayload()).containsExactly(1, 2, 3);
+        }
+    }
+
+    @Test
+    @DisplayName("a WebSocket reader that reads nothing is closed for the write timeout, as on the plain path")
+    void stalledWebSocketReaderIsClosedForTheWriteTimeout() throws Exception {
+        server.close();
+        server = DerpRelayServer.builder().threads(1).listen(new InetSocketAddress("127.0.0.1", 0))
+            .socketSendBufferBytes(SMALL_SOCKET_BUFFER).build().start();
+        try (DerpTestClient sender = DerpTestClient.connect(server.localAddress(), HTTP, null);
+             WebSocketTestClient stalled = WebSocketTestClient.open(server.localAddress(), SMALL_SOCKET_BUFFER)) {
+            stalled.upgrade("derp");
+            stalled.derpHandshake();
+            for (int i = 0; i < STALL_PACKETS; i++) {
+                sender.sendPacket(stalled.publicKey(), new byte[STALL_PACKET_BYTES]);
+            }
+            awaitTrue("closed for the write timeout",
+                () -> server.relay().counter(RelayCounter.CLOSED_WRITE_TIMEOUT) == 1,
+                Duration.ofNanos(RelayConfig.DEFAULT_WRITE_DEADLINE_NS).plus(WAIT));
         }
     }
 

@@ -64,7 +64,15 @@ final class WebSocketTestClient implements AutoCloseable {
     }
 
     static WebSocketTestClient open(final InetSocketAddress server) throws IOException {
+        return open(server, 0);
+    }
+
+    /** As {@link #open(InetSocketAddress)}, with SO_RCVBUF set before connecting (0: OS default). */
+    static WebSocketTestClient open(final InetSocketAddress server, final int receiveBufferBytes) throws IOException {
         final Socket s = new Socket();
+        if (receiveBufferBytes > 0) {
+            s.setReceiveBufferSize(receiveBufferBytes); // before connect, so the TCP window is small from the start
+        }
         s.connect(server, 10_000);
         s.setTcpNoDelay(true);
         s.setSoTimeout(10_000);
