@@ -218,14 +218,14 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
             return;
         }
         server.tracker().counters.increment(ServerCounter.HTTP_WEBSOCKET_UPGRADES);
+        final DerpConnectionHandler derp = WebSocketUpgrade.selectedDerp(answer)
+            ? new DerpConnectionHandler(server, server.shardFor(ctx.channel().eventLoop()), deadline, false, true) : null;
         ReadPause.HTTP_BACKPRESSURE.resume(ctx.channel());
         ctx.write(answer, ctx.voidPromise());
         final WebSocketDerpStream stream = new WebSocketDerpStream(server.tracker());
         ctx.pipeline().addAfter(ctx.name(), "ws-encoder", new WebSocket13FrameEncoder(false));
         ctx.pipeline().addAfter("ws-encoder", "ws-decoder", new WebSocket13FrameDecoder(WebSocketUpgrade.DECODER_CONFIG));
         ctx.pipeline().addAfter("ws-decoder", "ws-derp", stream);
-        final DerpConnectionHandler derp = WebSocketUpgrade.selectedDerp(answer)
-            ? new DerpConnectionHandler(server, server.shardFor(ctx.channel().eventLoop()), deadline, false, true) : null;
         if (derp != null) {
             ctx.pipeline().addAfter("ws-derp", "derp", derp);
         }
