@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 public final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--relay", paramLabel = "URL",
         description = "A DERP server to drive, one per region (repeat for more): http://HOST:PORT (plain) or "
-            + "https://HOST[:PORT]. Default: embedded relays, one per region.")
+            + "https://HOST[:PORT]; ws:// or wss:// for DERP over WebSocket. Default: embedded relays, one per region.")
     List<URI> relays = new ArrayList<>();
 
     @Option(names = "--relay-metrics", paramLabel = "URL",

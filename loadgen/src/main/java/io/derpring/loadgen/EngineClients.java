@@ -68,7 +68,7 @@ final class EngineClients implements LoadClients {
                 List.of(relays.get(r - 1).node(r, tlsInsecure))));
         }
         map = new DerpMap(regions, null, true);
-        final DialerFactory dialer = NettyDerpDialer.factory(transport, group, settings,
+        final DialerFactory dialer = NettyDerpDialer.factory(transport, group, webSocketSettings(relays, settings),
             securityOverride(relays), null, clientCounters);
         final DerpEngineConfig config = new DerpEngineConfig(RegionSettings.defaults(),
             InboundRingConfig.builder().ringSize(RING_SIZE)
@@ -95,6 +95,18 @@ final class EngineClients implements LoadClients {
         for (final TrafficSink sink : sinks) {
             sink.ackPath(this);
         }
+    }
+
+    /** One dialer serves every region, so all relays must agree on WebSocket or the DERP upgrade. */
+    private static DerpClientSettings webSocketSettings(final List<RelayUrl> relays, final DerpClientSettings base) {
+        final boolean webSocket = relays.get(0).webSocket();
+        for (final RelayUrl r : relays) {
+            if (r.webSocket() != webSocket) {
+                throw new InvalidConfigException("--client engine needs every --relay on WebSocket (ws://, wss://) "
+                    + "or every one on the DERP upgrade (http://, https://)");
+            }
+        }
+        return relays.get(0).clientSettings(base);
     }
 
     /** One dialer serves every region, so all relays must agree on plain HTTP or TLS. */

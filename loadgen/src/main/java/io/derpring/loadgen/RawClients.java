@@ -74,8 +74,9 @@ final class RawClients implements LoadClients {
             final int region = pairs[p].regionId;
             final RelayUrl relay = relays.get(region - 1);
             final DerpNode node = relay.node(region, tlsInsecure);
-            senders[p] = connection(transport, group, node, relay, senderPrivate[p], region, settings);
-            receivers[p] = connection(transport, group, node, relay, receiverPrivate[p], region, settings);
+            final DerpClientSettings relaySettings = relay.clientSettings(settings);
+            senders[p] = connection(transport, group, node, relay, senderPrivate[p], region, relaySettings);
+            receivers[p] = connection(transport, group, node, relay, receiverPrivate[p], region, relaySettings);
         }
         sink.ackPath(this);
     }

@@ -7,17 +7,20 @@ import io.derpring.derpmap.DerpNode;
 import io.derpring.derpmap.NodeAddress;
 import io.derpring.derpmap.TransportSecurity;
 import io.derpring.runtime.InvalidConfigException;
+import io.derpring.transport.internal.client.DerpClientSettings;
 
 /**
- * A relay given as a URL: {@code http://host:port} (plain HTTP, as {@code derper -dev}) or {@code https://host[:port]}.
+ * A relay given as a URL: {@code http://host:port} (plain HTTP, as {@code derper -dev}) or {@code https://host[:port]},
+ * or the same as {@code ws://} / {@code wss://} for DERP over WebSocket (Go's client picks WebSocket by the scheme too).
  * The path is ignored: DERP clients always upgrade {@code /derp}. An IPv4 or IPv6 literal host is dialed as is (no
  * DNS); a name is resolved by the client's DNS step.
  *
- * @param tls  true for {@code https://}
- * @param host the host as written, without IPv6 brackets
- * @param port the port, or the scheme's default (80 / 443)
+ * @param tls       true for {@code https://} and {@code wss://}
+ * @param host      the host as written, without IPv6 brackets
+ * @param port      the port, or the scheme's default (80 / 443)
+ * @param webSocket true for {@code ws://} and {@code wss://}: DERP inside WebSocket binary messages
  */
-public record RelayUrl(boolean tls, String host, int port) {
+public record RelayUrl(boolean tls, String host, int port, boolean webSocket) {
     /** SPEC §2.6: plain DERP (derper -dev) defaults to port 80, TLS to 443. */
     public static final int DEFAULT_HTTP_PORT = 80;
     public static final int DEFAULT_HTTPS_PORT = 443;
@@ -27,15 +30,18 @@ public record RelayUrl(boolean tls, String host, int port) {
      */
     static final String IPV6_LITERAL_HOST_NAME = "localhost";
 
+    /** A relay reached with the DERP upgrade ({@code http://} / {@code https://}). */
+    public RelayUrl(final boolean tls, final String host, final int port) {
+        this(tls, host, port, false);
+    }
+
     public static RelayUrl parse(final URI url) {
         final String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        final boolean tls;
-        if (scheme.equals("https")) {
-            tls = true;
-        } else if (scheme.equals("http")) {
-            tls = false;
-        } else {
-            throw new InvalidConfigException("relay URL '" + url + "' must start with http:// or https://");
+        final boolean tls = scheme.equals("https") || scheme.equals("wss");
+        final boolean webSocket = scheme.equals("ws") || scheme.equals("wss");
+        if (!tls && !webSocket && !scheme.equals("http")) {
+            throw new InvalidConfigException("relay URL '" + url + "' must start with http://, https://, ws:// or "
+                + "wss://");
         }
         String host = url.getHost();
         if (host == null || host.isEmpty()) {
@@ -45,7 +51,7 @@ public record RelayUrl(boolean tls, String host, int port) {
             host = host.substring(1, host.length() - 1);
         }
         final int port = url.getPort() >= 0 ? url.getPort() : tls ? DEFAULT_HTTPS_PORT : DEFAULT_HTTP_PORT;
-        return new RelayUrl(tls, host, port);
+        return new RelayUrl(tls, host, port, webSocket);
     }
 
     /** The DERP map node for this relay in region {@code regionId}. */
@@ -60,6 +66,11 @@ public record RelayUrl(boolean tls, String host, int port) {
             tls && insecure, "", false);
     }
 
+    /** The client settings for this relay: {@code base}, over WebSocket for a ws:// or wss:// URL. */
+    public DerpClientSettings clientSettings(final DerpClientSettings base) {
+        return webSocket == base.webSocket() ? base : base.toBuilder().webSocket(webSocket).build();
+    }
+
     /** How a connection to this relay is secured: plain HTTP must be asked for; TLS follows the node. */
     public TransportSecurity securityOverride() {
         return tls ? null : new TransportSecurity.PlainHttp();
@@ -68,7 +79,7 @@ public record RelayUrl(boolean tls, String host, int port) {
     @Override
     public String toString() {
         final String h = host.indexOf(':') >= 0 ? '[' + host + ']' : host;
-        return (tls ? "https://" : "http://") + h + ':' + port;
+        return (webSocket ? (tls ? "wss://" : "ws://") : (tls ? "https://" : "http://")) + h + ':' + port;
     }
 
     private static boolean isIpv4Literal(final String host) {

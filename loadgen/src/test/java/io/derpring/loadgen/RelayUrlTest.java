@@ -9,6 +9,7 @@ import io.derpring.derpmap.AddressMode;
 import io.derpring.derpmap.DerpNode;
 import io.derpring.derpmap.TransportSecurity;
 import io.derpring.runtime.InvalidConfigException;
+import io.derpring.transport.internal.client.DerpClientSettings;
 import org.junit.jupiter.api.Test;
 
 class RelayUrlTest {
@@ -58,5 +59,26 @@ class RelayUrlTest {
             .isInstanceOf(InvalidConfigException.class);
         assertThatThrownBy(() -> RelayUrl.parse(URI.create("http:///derp")))
             .isInstanceOf(InvalidConfigException.class).hasMessageContaining("no host");
+    }
+
+    @Test
+    void wsAndWssSelectWebSocketOverPlainHttpAndTls() {
+        final RelayUrl ws = RelayUrl.parse(URI.create("ws://127.0.0.1:3340"));
+        assertThat(ws).isEqualTo(new RelayUrl(false, "127.0.0.1", 3340, true));
+        assertThat(ws.securityOverride()).isInstanceOf(TransportSecurity.PlainHttp.class);
+        assertThat(ws.toString()).isEqualTo("ws://127.0.0.1:3340");
+        final RelayUrl wss = RelayUrl.parse(URI.create("WSS://derp.example.com/derp"));
+        assertThat(wss).isEqualTo(new RelayUrl(true, "derp.example.com", 443, true));
+        assertThat(wss.securityOverride()).isNull();
+        assertThat(RelayUrl.parse(URI.create("ws://relay.example")).port()).isEqualTo(80);
+    }
+
+    @Test
+    void onlyWebSocketUrlsTurnOnTheClientsWebSocketSetting() {
+        final DerpClientSettings base = DerpClientSettings.defaults();
+        assertThat(RelayUrl.parse(URI.create("ws://127.0.0.1:1")).clientSettings(base).webSocket()).isTrue();
+        assertThat(RelayUrl.parse(URI.create("wss://127.0.0.1:1")).clientSettings(base).webSocket()).isTrue();
+        assertThat(RelayUrl.parse(URI.create("http://127.0.0.1:1")).clientSettings(base)).isSameAs(base);
+        assertThat(RelayUrl.parse(URI.create("https://127.0.0.1:1")).clientSettings(base)).isSameAs(base);
     }
 }

@@ -44,6 +44,8 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
     private final ServerContext server;
     private final HandshakeDeadline deadline;
     private final boolean startOnActive;
+    /** Over WebSocket each write becomes one binary frame: its header bytes are pending too, and counted with it. */
+    private final boolean webSocket;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private ChannelHandlerContext ctx;
     private RelaySession<ByteBuf> session;
@@ -58,6 +60,12 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     DerpConnectionHandler(final ServerContext server, final RelayShard<ByteBuf> shard, final HandshakeDeadline deadline,
                           final boolean startOnActive) {
+        this(server, shard, deadline, startOnActive, false);
+    }
+
+    DerpConnectionHandler(final ServerContext server, final RelayShard<ByteBuf> shard, final HandshakeDeadline deadline,
+                          final boolean startOnActive, final boolean webSocket) {
+        this.webSocket = webSocket;
         this.server = server;
         this.shard = shard;
         this.deadline = deadline;
@@ -308,7 +316,7 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     private void noteWritten(final int length) {
-        bytesWritten += length;
+        bytesWritten += webSocket ? length + WebSocketDerpStream.frameHeaderLength(length) : length;
         unsentFrameEnds.offerLong(bytesWritten);
     }
 

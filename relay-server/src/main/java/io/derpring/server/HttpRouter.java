@@ -24,6 +24,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 
 /**
  * The HTTP/1.1 side of the DERP port (SPEC §2.6; Go {@code derphttp.Handler}, {@code ProbeHandler},
@@ -32,9 +36,11 @@ import io.netty.handler.codec.http.QueryStringDecoder;
  *   <li>{@code /derp/probe}, {@code /derp/latency-check}: GET/HEAD 200 with {@code Access-Control-Allow-Origin: *},
  *       other methods 405;</li>
  *   <li>{@code /generate_204}: 204, echoing a valid {@code X-Tailscale-Challenge};</li>
- *   <li>{@code /derp} with {@code Upgrade: DERP} (any case): the exact 101 of §2.6, or nothing with
- *       {@code Derp-Fast-Start: 1}; then the HTTP codec leaves the pipeline and DERP starts. Any other Upgrade value
- *       (WebSocket is out of scope) or none: 426 "DERP requires connection upgrade".</li>
+ *   <li>{@code /derp} with {@code Upgrade: websocket} and a {@code Sec-WebSocket-Protocol} containing "derp": the
+ *       WebSocket handshake, then DERP inside binary messages ({@link WebSocketUpgrade}, {@link WebSocketDerpStream});</li>
+ *   <li>{@code /derp} with {@code Upgrade: DERP} or {@code websocket} (any case; Go accepts both, for very early
+ *       clients): the exact 101 of §2.6, or nothing with {@code Derp-Fast-Start: 1}; then the HTTP codec leaves the
+ *       pipeline and DERP starts. Any other Upgrade value or none: 426 "DERP requires connection upgrade".</li>
  * </ul>
  * Unread answers cannot pile up (issue 12, D1): while they wait above the write-buffer high-water mark, reading stops
  * ({@link ReadPause#HTTP_BACKPRESSURE}) until they drain to the low mark; and a connection gets at most
@@ -128,8 +134,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
                 send(ctx, noContent(r.headers().get(CHALLENGE_HEADER)), keepAlive);
                 return;
             case "/derp":
-                final String upgrade = r.headers().get(HttpHeaderNames.UPGRADE);
-                if (upgrade != null && upgrade.toLowerCase(Locale.ROOT).equals("derp")) {
+                final String header = r.headers().get(HttpHeaderNames.UPGRADE);
+                final String upgrade = header == null ? "" : header.toLowerCase(Locale.ROOT);
+                if (WebSocketUpgrade.isDerpWebSocket(upgrade, r.headers())) {
+                    webSocketUpgrade(ctx, r);
+                } else if (upgrade.equals("derp") || upgrade.equals(WebSocketUpgrade.UPGRADE_VALUE)) {
                     upgrade(ctx, "1".equals(r.headers().get("Derp-Fast-Start")));
                 } else {
                     server.tracker().counters.increment(ServerCounter.HTTP_UPGRADE_REQUIRED);
@@ -191,6 +200,43 @@ final class HttpRouter extends SimpleChannelInboundHandler<HttpObject> {
         ctx.pipeline().remove(this);
         ctx.pipeline().remove(HttpServerCodec.class);
         derp.start(fastStart ? null : Unpooled.wrappedBuffer(server.upgradeResponse()));
+    }
+
+    /**
+     * Answers the WebSocket handshake and puts the WebSocket codec between the socket and DERP, in place of the HTTP
+     * codec: encoder, decoder, then {@link WebSocketDerpStream}, then the same {@link DerpConnectionHandler} as the
+     * plain upgrade. The 101 is encoded by the HTTP codec before it leaves; bytes it had read past the request reach
+     * the WebSocket decoder. Like Go, a client that did not offer exactly "derp" gets the 101 and then a close
+     * (policy violation).
+     */
+    private void webSocketUpgrade(final ChannelHandlerContext ctx, final HttpRequest r) {
+        final FullHttpResponse answer;
+        try {
+            answer = WebSocketUpgrade.handshakeResponse(r);
+        } catch (final WebSocketHandshakeException e) {
+            badRequest(ctx); // no key or another version: Go's websocket.Accept answers 400 as well
+            return;
+        }
+        server.tracker().counters.increment(ServerCounter.HTTP_WEBSOCKET_UPGRADES);
+        final DerpConnectionHandler derp = WebSocketUpgrade.selectedDerp(answer)
+            ? new DerpConnectionHandler(server, server.shardFor(ctx.channel().eventLoop()), deadline, false, true) : null;
+        ReadPause.HTTP_BACKPRESSURE.resume(ctx.channel());
+        ctx.write(answer, ctx.voidPromise());
+        final WebSocketDerpStream stream = new WebSocketDerpStream(server.tracker());
+        ctx.pipeline().addAfter(ctx.name(), "ws-encoder", new WebSocket13FrameEncoder(false));
+        ctx.pipeline().addAfter("ws-encoder", "ws-decoder", new WebSocket13FrameDecoder(WebSocketUpgrade.DECODER_CONFIG));
+        ctx.pipeline().addAfter("ws-decoder", "ws-derp", stream);
+        if (derp != null) {
+            ctx.pipeline().addAfter("ws-derp", "derp", derp);
+        }
+        ctx.pipeline().remove(this);
+        ctx.pipeline().remove(HttpServerCodec.class);
+        if (derp != null) {
+            derp.start(null);
+        } else {
+            deadline.complete();
+            stream.refuse(ctx.pipeline().context(stream), WebSocketCloseStatus.POLICY_VIOLATION);
+        }
     }
 
     /**

@@ -23,7 +23,9 @@ public enum ServerCounter implements CounterDescriptor {
     ALLOW_LIST_RELOADS(17, "allow-list file reloaded after a change"),
     ALLOW_LIST_RELOAD_ERRORS(18, "allow-list file changes not applied (unreadable or malformed; previous list kept)"),
     HTTP_REDIRECTS(19, "plain-HTTP port (--http-listen) requests redirected to HTTPS"),
-    HTTP_PORT_TIMEOUTS(20, "plain-HTTP port connections closed with no whole request and answer within the timeout");
+    HTTP_PORT_TIMEOUTS(20, "plain-HTTP port connections closed with no whole request and answer within the timeout"),
+    HTTP_WEBSOCKET_UPGRADES(21, "/derp upgrades to WebSocket with subprotocol derp (answered with 101)"),
+    WEBSOCKET_PROTOCOL_ERRORS(22, "WebSocket connections closed for breaking its rules (bad or oversize frame, text message, no derp subprotocol)");
 
     private final int id;
     private final String label;

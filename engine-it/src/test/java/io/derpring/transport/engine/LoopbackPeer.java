@@ -42,6 +42,11 @@ final class LoopbackPeer implements AutoCloseable, Dataplane, RegionListener {
         this(name, idleTimeout, b -> b.transport(transport).ioThreads(1));
     }
 
+    /** A peer whose connections speak DERP inside WebSocket binary messages ({@code webSocket(true)}) or not. */
+    LoopbackPeer(final String name, final Transport transport, final Duration idleTimeout, final boolean webSocket) {
+        this(name, idleTimeout, b -> b.transport(transport).ioThreads(1).webSocket(webSocket));
+    }
+
     /** A peer on the embedder's {@code group}: the engine neither owns nor closes it. */
     LoopbackPeer(final String name, final EventLoopGroup group, final Duration idleTimeout) {
         this(name, idleTimeout, b -> b.eventLoopGroup(group));

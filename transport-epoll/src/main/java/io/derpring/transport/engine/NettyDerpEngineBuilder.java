@@ -425,6 +425,17 @@ public final class NettyDerpEngineBuilder {
     }
 
     /**
+     * DERP over WebSocket for every connection, as Go's client does for a {@code ws://} / {@code wss://} URL: each
+     * upgrades {@code GET /derp} with {@code Upgrade: websocket} and {@code Sec-WebSocket-Protocol: derp} and carries
+     * DERP in binary messages, for networks whose proxies break {@code Upgrade: DERP}. {@code wss://} or {@code ws://}
+     * follows {@link #tls}. No fast start over WebSocket (Go reads ServerKey there too). Default {@code false}.
+     */
+    public NettyDerpEngineBuilder webSocket(final boolean webSocket) {
+        client.webSocket(webSocket);
+        return this;
+    }
+
+    /**
      * The monotonic nanosecond clock every connection deadline reads. Default {@link System#nanoTime()}; tests
      * inject a manual clock.
      */

@@ -30,6 +30,8 @@ final class DerpClientHandler extends ChannelInboundHandlerAdapter {
     private final ReadableView view = new ReadableView();
     private final ConnectionDeadlines deadlines;
     private final boolean tls;
+    /** WebSocket mode: the stream that does the upgrade and carries DERP in binary messages; null for Upgrade: DERP. */
+    private final WebSocketStream webSocket;
 
     private ChannelHandlerContext ctx;
     private HttpUpgrade upgrade;
@@ -38,12 +40,13 @@ final class DerpClientHandler extends ChannelInboundHandlerAdapter {
     private Phase phase;
     private Throwable failure;
 
-    DerpClientHandler(final DerpNodeConnection connection, final boolean tls) {
+    DerpClientHandler(final DerpNodeConnection connection, final boolean tls, final WebSocketStream webSocket) {
         this.connection = connection;
         this.settings = connection.settings();
         this.drain = connection.drain();
         this.deadlines = new ConnectionDeadlines(settings, connection.describeNode());
         this.tls = tls;
+        this.webSocket = webSocket;
     }
 
     @Override
@@ -72,14 +75,25 @@ final class DerpClientHandler extends ChannelInboundHandlerAdapter {
             beginUpgrade(upgrade.fastStartKeyAfterTls(ctx));
             return;
         }
+        if (evt == WebSocketStream.Event.UPGRADED && phase == Phase.AWAITING_UPGRADE) {
+            framing.startFrames(false);
+            phase = Phase.AWAITING_SERVER_KEY;
+            return;
+        }
         ctx.fireUserEventTriggered(evt);
     }
 
     /**
      * Writes the upgrade request. With a server key already known (SPEC §2.6 fast start) ClientInfo follows at once
-     * and no 101 or ServerKey is waited for; otherwise the 101 is awaited.
+     * and no 101 or ServerKey is waited for; otherwise the 101 is awaited. Over WebSocket there is no fast start (Go
+     * reads ServerKey there too): the stream writes its request and signals the verified 101.
      */
     private void beginUpgrade(final NodeKey fastStartKey) {
+        if (webSocket != null) {
+            phase = Phase.AWAITING_UPGRADE;
+            webSocket.start(ctx.channel());
+            return;
+        }
         final boolean fastStart = fastStartKey != null;
         upgrade.sendRequest(ctx, fastStart);
         if (fastStart) {
@@ -181,6 +195,8 @@ final class DerpClientHandler extends ChannelInboundHandlerAdapter {
         if (phase == Phase.TLS_HANDSHAKE && hasCause(cause, SSLException.class)) {
             fail(new DerpConnectionException(DerpConnectionException.Failure.TLS_FAILED,
                 "TLS handshake with " + connection.describeNode() + " failed: " + rootMessage(cause), cause));
+        } else if (cause instanceof DerpConnectionException) {
+            fail(cause); // already says which rule failed (WebSocket upgrade or frames)
         } else {
             fail(new DerpConnectionException(DerpConnectionException.Failure.IO_ERROR,
                 "I/O error on the connection to " + connection.describeNode() + ": " + rootMessage(cause), cause));

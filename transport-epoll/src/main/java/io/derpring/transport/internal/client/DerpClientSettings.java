@@ -77,6 +77,7 @@ public final class DerpClientSettings {
     final LongSupplier nanoClock;
     final boolean fastStartAllowed;
     final NodeKey forcedFastStartServerKey;
+    final boolean webSocket;
 
     private DerpClientSettings(final Builder b) {
         this.connectTimeoutNs = positive("connect timeout (ns)", b.connectTimeoutNs);
@@ -100,6 +101,7 @@ public final class DerpClientSettings {
         this.nanoClock = Objects.requireNonNull(b.nanoClock, "nano clock");
         this.fastStartAllowed = b.fastStartAllowed;
         this.forcedFastStartServerKey = b.forcedFastStartServerKey;
+        this.webSocket = b.webSocket;
     }
 
     public static Builder builder() {
@@ -125,6 +127,7 @@ public final class DerpClientSettings {
         b.nanoClock = nanoClock;
         b.fastStartAllowed = fastStartAllowed;
         b.forcedFastStartServerKey = forcedFastStartServerKey;
+        b.webSocket = webSocket;
         return b;
     }
 
@@ -198,6 +201,11 @@ public final class DerpClientSettings {
         return forcedFastStartServerKey;
     }
 
+    /** True to speak DERP inside WebSocket binary messages ({@code ws://} / {@code wss://}) instead of Upgrade: DERP. */
+    public boolean webSocket() {
+        return webSocket;
+    }
+
     private static long positive(final String setting, final long value) {
         if (value <= 0) {
             throw new InvalidConfigException(setting + " = " + value + " must be positive");
@@ -236,6 +244,7 @@ public final class DerpClientSettings {
         private LongSupplier nanoClock = System::nanoTime;
         private boolean fastStartAllowed = true;
         private NodeKey forcedFastStartServerKey;
+        private boolean webSocket;
 
         public Builder connectTimeout(final long duration, final TimeUnit unit) {
             this.connectTimeoutNs = unit.toNanos(duration);
@@ -318,6 +327,16 @@ public final class DerpClientSettings {
          */
         public Builder forceFastStartForTests(final NodeKey serverKey) {
             this.forcedFastStartServerKey = serverKey;
+            return this;
+        }
+
+        /**
+         * DERP over WebSocket (Go {@code derphttp} with a {@code ws://} / {@code wss://} URL): the connection upgrades
+         * with {@code Upgrade: websocket} and {@code Sec-WebSocket-Protocol: derp} and carries DERP in binary
+         * messages, for networks whose proxies break {@code Upgrade: DERP}. Never fast start, as in Go. Default off.
+         */
+        public Builder webSocket(final boolean webSocket) {
+            this.webSocket = webSocket;
             return this;
         }
 

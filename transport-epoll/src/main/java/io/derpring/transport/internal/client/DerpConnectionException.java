@@ -34,7 +34,9 @@ public final class DerpConnectionException extends IOException {
         /** {@code close()} was called. */
         CLOSED_LOCALLY,
         /** An I/O error on an open channel. */
-        IO_ERROR
+        IO_ERROR,
+        /** WebSocket mode: the server broke WebSocket's rules (a text message, a malformed or oversize frame). */
+        WEBSOCKET_ERROR
     }
 
     private final Failure failure;

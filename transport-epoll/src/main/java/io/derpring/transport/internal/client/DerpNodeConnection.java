@@ -143,7 +143,7 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
         this.port = tls ? node.effectiveDerpPort() : (node.derpPort() != 0 ? node.derpPort() : DEFAULT_PLAIN_HTTP_PORT);
         this.hostHeader = UpgradeRequest.hostHeader(node.hostName(), port, tls);
         this.description = "DERP node " + (node.name().isEmpty() ? "" : node.name() + ' ') + '(' + node.hostName()
-            + ':' + port + (tls ? "" : ", plain HTTP") + ')';
+            + ':' + port + (tls ? "" : ", plain HTTP") + (settings.webSocket ? ", WebSocket" : "") + ')';
     }
 
     /** A builder; fails with the missing flag's name before any default touches Agrona. */
@@ -438,9 +438,14 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
             return;
         }
         channel = ch;
-        handler = new DerpClientHandler(this, tls != null);
+        final WebSocketStream webSocket = settings.webSocket
+            ? new WebSocketStream(node.hostName(), port, tls != null, settings.userAgent, description) : null;
+        handler = new DerpClientHandler(this, tls != null, webSocket);
         if (tls != null) {
             ch.pipeline().addLast("derp-tls", tls.newHandler(ch.alloc(), port));
+        }
+        if (webSocket != null) {
+            webSocket.addTo(ch, settings.maxResponseHeadBytes);
         }
         ch.pipeline().addLast("derp-client", handler);
     }
