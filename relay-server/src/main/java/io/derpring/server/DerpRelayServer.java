@@ -90,6 +90,7 @@ public final class DerpRelayServer implements AutoCloseable {
     private final IdentityHashMap<EventLoop, RelayShard<ByteBuf>> shardsByLoop = new IdentityHashMap<>();
     private final AllowListFile allowList;
     private ConnectionCaps caps;
+    private MeshClients mesh;
 
     private DerpRelayServer(final Settings settings) {
         this.settings = settings;
@@ -204,6 +205,13 @@ public final class DerpRelayServer implements AutoCloseable {
             bootstrap.handler(guard);
         }
         serverChannel = bind(bootstrap, settings.listen, "DERP");
+        if (!settings.meshWith.isEmpty()) {
+            try {
+                mesh = MeshClients.start(settings, relay, serverPrivate, group, context::shardFor);
+            } catch (final javax.net.ssl.SSLException e) {
+                throw new IllegalStateException("cannot set up TLS for mesh peers: " + e.getMessage(), e);
+            }
+        }
         if (settings.metricsAddress != null) {
             // Its own loop: nothing the metrics port does (rendering, a flood of requests) can starve DERP traffic.
             metricsGroup = EventLoops.create(settings.transport, METRICS_THREADS, "derp-relay-metrics", false);
@@ -217,7 +225,7 @@ public final class DerpRelayServer implements AutoCloseable {
                         metricsChannels.add(ch);
                         budget.onAccepted(ch);
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(METRICS_MAX_REQUEST_BYTES),
-                            new MetricsHandler(() -> RelayMetricsText.render(stats()), serverCounters,
+                            new MetricsHandler(() -> RelayMetricsText.render(stats(), relay.meshPeers()), serverCounters,
                                 settings.maxHttpRequestsPerConnection, settings.metricsTimeoutNs));
                     }
                 }), settings.metricsAddress, "metrics");
@@ -240,6 +248,9 @@ public final class DerpRelayServer implements AutoCloseable {
     /** Undoes a partial start: closes what was bound and stops every loop, waiting until their threads ended. */
     private void stopAfterFailedStart() {
         closed.set(true);
+        if (mesh != null) {
+            mesh.stop();
+        }
         if (allowList != null) {
             allowList.close();
         }
@@ -286,6 +297,11 @@ public final class DerpRelayServer implements AutoCloseable {
     }
 
     /** The relay, for tests and embedding (its counters, connected keys). */
+    /** The mesh peers this server watches (empty without {@code meshWith}). */
+    public List<io.derpring.internal.relay.MeshPeer<ByteBuf>> meshPeers() {
+        return relay.meshPeers();
+    }
+
     public Relay<ByteBuf> relay() {
         return relay;
     }
@@ -356,6 +372,9 @@ public final class DerpRelayServer implements AutoCloseable {
             if (metricsChannel != null) {
                 metricsChannel.close().awaitUninterruptibly(remainingMs(deadlineNs));
                 metricsChannels.close().awaitUninterruptibly(remainingMs(deadlineNs));
+            }
+            if (mesh != null) {
+                mesh.stop(); // first: no reconnects while the loops stop
             }
             tracker.beginShutdown();
             relay.beginShutdown();
@@ -457,6 +476,9 @@ public final class DerpRelayServer implements AutoCloseable {
         final Path allowListFile;
         final long allowListPollIntervalNs;
         final List<ClientAdmission> clientAdmissions;
+        final List<MeshAddress> meshWith;
+        final String hostname;
+        final Path meshTrust;
 
         private Settings(final Builder b) {
             listen = Objects.requireNonNull(b.listen, "listen");
@@ -476,6 +498,13 @@ public final class DerpRelayServer implements AutoCloseable {
             metricsAddress = b.metricsAddress;
             serverPrivateKey = b.serverPrivateKey;
             meshKey = b.meshKey;
+            meshWith = List.copyOf(b.meshWith);
+            if (!meshWith.isEmpty() && meshKey == null) {
+                throw new InvalidConfigException("meshing with other relays needs a mesh key (--mesh-psk-file or "
+                    + "TAILSCALE_DERPER_MESH_KEY)");
+            }
+            hostname = b.hostname;
+            meshTrust = b.meshTrust;
             duplicatePolicy = b.duplicatePolicy;
             queueDepth = b.queueDepth;
             keepAliveIntervalNs = b.keepAliveIntervalNs;
@@ -601,8 +630,30 @@ public final class DerpRelayServer implements AutoCloseable {
         private Path allowListFile;
         private long allowListPollIntervalNs = Settings.DEFAULT_ALLOW_LIST_POLL_INTERVAL_NS;
         private final List<ClientAdmission> clientAdmissions = new ArrayList<>();
+        private final List<MeshAddress> meshWith = new ArrayList<>();
+        private String hostname = "";
+        private Path meshTrust;
 
         private Builder() {
+        }
+
+        /** derper {@code --mesh-with}: the other relays of the region to watch and forward to; needs a mesh key. */
+        public Builder meshWith(final List<MeshAddress> peers) {
+            meshWith.clear();
+            meshWith.addAll(peers);
+            return this;
+        }
+
+        /** derper {@code --hostname}: this server's name; a {@code --mesh-with} entry with this name is skipped. */
+        public Builder hostname(final String v) {
+            hostname = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /** PEM CA certificates that mesh peers' TLS certificates must chain to; default: the JVM trust store. */
+        public Builder meshTrust(final Path pemFile) {
+            meshTrust = pemFile;
+            return this;
         }
 
         /**
