@@ -175,6 +175,7 @@ public final class DerpRelayServer implements AutoCloseable {
             new DistinctErrorLog(LOG));
         final ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(settings.transport.serverSocketChannel())
             .option(ChannelOption.SO_BACKLOG, settings.backlog)
+            .option(ChannelOption.SO_REUSEADDR, true) // as Go's net.Listen: a restart rebinds despite TIME_WAIT
             .childOption(ChannelOption.ALLOCATOR, allocator)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,

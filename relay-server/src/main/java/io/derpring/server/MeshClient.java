@@ -150,6 +150,7 @@ final class MeshClient {
 
     void selfDetected() {
         self = true;
+        peer.markSelf();
         LOG.info("mesh peer {} is this server (same server key); not dialing it", address.label());
     }
 

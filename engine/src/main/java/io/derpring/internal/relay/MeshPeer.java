@@ -20,6 +20,7 @@ public final class MeshPeer<F> {
     private final String name;
     private final ObjectHashSet<RelayKey> keys = new ObjectHashSet<>();
     private volatile RelayClient<F> link;
+    private volatile boolean self;
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong droppedUnavailable = new AtomicLong();
     /** Written only by the link's shard thread. */
@@ -38,6 +39,18 @@ public final class MeshPeer<F> {
     /** True while a watch connection to the peer is established. */
     public boolean isConnected() {
         return link != null;
+    }
+
+    /**
+     * The peer answered with this server's own key: it is this server (the region's list names every relay, this one
+     * included) and is not watched (Go {@code RunWatchConnectionLoop}).
+     */
+    public void markSelf() {
+        self = true;
+    }
+
+    public boolean isSelf() {
+        return self;
     }
 
     /** Completed watch connections so far (1 + reconnects). */
