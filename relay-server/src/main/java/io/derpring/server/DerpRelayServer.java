@@ -566,6 +566,21 @@ public final class DerpRelayServer implements AutoCloseable {
             return transport;
         }
 
+        /** The mesh peers to watch (derper {@code --mesh-with}). */
+        public List<MeshAddress> meshWith() {
+            return meshWith;
+        }
+
+        /** This server's name (derper {@code --hostname}). */
+        public String hostname() {
+            return hostname;
+        }
+
+        /** True when a mesh key is configured; the key itself is never exposed. */
+        public boolean hasMeshKey() {
+            return meshKey != null;
+        }
+
         public long handshakeTimeoutNs() {
             return handshakeTimeoutNs;
         }

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.derpring.runtime.InvalidConfigException;
+
 /**
  * One entry of {@code --mesh-with} (derper's flag): where to dial a peer relay of the region.
  * <ul>
@@ -36,7 +38,7 @@ public record MeshAddress(String name, String dialHost, int port, boolean tls) {
         return out;
     }
 
-    /** @throws IllegalArgumentException naming the bad entry */
+    /** @throws InvalidConfigException naming the bad entry */
     public static MeshAddress parse(final String entry) {
         final String lower = entry.toLowerCase(Locale.ROOT);
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
@@ -44,10 +46,10 @@ public record MeshAddress(String name, String dialHost, int port, boolean tls) {
             try {
                 uri = new URI(entry);
             } catch (final URISyntaxException e) {
-                throw new IllegalArgumentException("bad mesh peer URL " + entry + ": " + e.getMessage(), e);
+                throw new InvalidConfigException("bad mesh peer URL " + entry + ": " + e.getMessage());
             }
             if (uri.getHost() == null) {
-                throw new IllegalArgumentException("mesh peer URL without a host: " + entry);
+                throw new InvalidConfigException("mesh peer URL without a host: " + entry);
             }
             final boolean tls = lower.startsWith("https://");
             final int port = uri.getPort() > 0 ? uri.getPort() : tls ? DEFAULT_HTTPS_PORT : DEFAULT_HTTP_PORT;
@@ -58,7 +60,7 @@ public record MeshAddress(String name, String dialHost, int port, boolean tls) {
         final String name = slash < 0 ? entry : entry.substring(0, slash);
         final String dial = slash < 0 ? entry : entry.substring(slash + 1);
         if (name.isEmpty() || dial.isEmpty() || dial.indexOf('/') >= 0 || name.indexOf(':') >= 0) {
-            throw new IllegalArgumentException("bad mesh peer " + entry + ": expected HOST, HOST/DIALHOST or a URL");
+            throw new InvalidConfigException("bad mesh peer " + entry + ": expected HOST, HOST/DIALHOST or a URL");
         }
         return new MeshAddress(name, dial, DEFAULT_HTTPS_PORT, true);
     }
