@@ -52,17 +52,17 @@ final class RelayMetricsText {
         for (final MeshPeer<?> p : peers) {
             sample(out, "derp_mesh_peer_keys", "peer", p.name(), p.keyCount());
         }
-        header(out, "derp_mesh_connects_total", "Completed watch connections to the mesh peer.", COUNTER);
+        header(out, "derp_mesh_peer_connects_total", "Completed watch connections to the mesh peer.", COUNTER);
         for (final MeshPeer<?> p : peers) {
-            sample(out, "derp_mesh_connects_total", "peer", p.name(), p.connects());
+            sample(out, "derp_mesh_peer_connects_total", "peer", p.name(), p.connects());
         }
-        header(out, "derp_mesh_packets_forwarded_total", "Packets written to the mesh peer as ForwardPacket.", COUNTER);
+        header(out, "derp_mesh_peer_packets_forwarded_total", "Packets written to the mesh peer as ForwardPacket.", COUNTER);
         for (final MeshPeer<?> p : peers) {
-            sample(out, "derp_mesh_packets_forwarded_total", "peer", p.name(), p.packetsForwarded());
+            sample(out, "derp_mesh_peer_packets_forwarded_total", "peer", p.name(), p.packetsForwarded());
         }
-        header(out, "derp_mesh_packets_dropped_total", "Packets for the mesh peer's keys dropped, by reason.", COUNTER);
+        header(out, "derp_mesh_peer_packets_dropped_total", "Packets for the mesh peer's keys dropped, by reason.", COUNTER);
         for (final MeshPeer<?> p : peers) {
-            sample(out, "derp_mesh_packets_dropped_total", "peer", p.name(), "reason",
+            sample(out, "derp_mesh_peer_packets_dropped_total", "peer", p.name(), "reason",
                 DropReason.MESH_PEER_UNAVAILABLE.label(), p.packetsDroppedUnavailable());
         }
     }
