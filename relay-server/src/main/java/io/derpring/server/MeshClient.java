@@ -161,6 +161,7 @@ final class MeshClient {
     }
 
     void failed(final String why) {
+        peer.countConnectFailure();
         if (!why.equals(lastError)) {
             LOG.warn("mesh peer {}: {}", address.label(), why);
         }

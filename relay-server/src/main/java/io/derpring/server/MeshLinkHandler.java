@@ -232,7 +232,7 @@ final class MeshLinkHandler extends ChannelInboundHandlerAdapter implements Clie
 
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
-        owner.failed(cause instanceof IOException ? cause.getMessage() : cause.toString());
+        owner.failed(cause instanceof IOException ? String.valueOf(cause.getMessage()) : cause.toString());
         ctx.close();
     }
 

@@ -56,6 +56,10 @@ final class RelayMetricsText {
         for (final MeshPeer<?> p : peers) {
             sample(out, "derp_mesh_peer_connects_total", "peer", p.name(), p.connects());
         }
+        header(out, "derp_mesh_peer_connect_failures_total", "Dials, handshakes or connections to the mesh peer that failed.", COUNTER);
+        for (final MeshPeer<?> p : peers) {
+            sample(out, "derp_mesh_peer_connect_failures_total", "peer", p.name(), p.connectFailures());
+        }
         header(out, "derp_mesh_peer_packets_forwarded_total", "Packets written to the mesh peer as ForwardPacket.", COUNTER);
         for (final MeshPeer<?> p : peers) {
             sample(out, "derp_mesh_peer_packets_forwarded_total", "peer", p.name(), p.packetsForwarded());

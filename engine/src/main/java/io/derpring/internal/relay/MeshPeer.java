@@ -23,6 +23,7 @@ public final class MeshPeer<F> {
     private volatile boolean self;
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong droppedUnavailable = new AtomicLong();
+    private final AtomicLong connectFailures = new AtomicLong();
     /** Written only by the link's shard thread. */
     private final AtomicLong forwarded = new AtomicLong();
 
@@ -56,6 +57,16 @@ public final class MeshPeer<F> {
     /** Completed watch connections so far (1 + reconnects). */
     public long connects() {
         return connects.get();
+    }
+
+    /** Dials, handshakes or connections that failed with an error (refused, TLS, not a DERP server, timeout, ...). */
+    public long connectFailures() {
+        return connectFailures.get();
+    }
+
+    /** A dial or handshake to the peer failed. */
+    public void countConnectFailure() {
+        connectFailures.incrementAndGet();
     }
 
     /** Packets written to this peer as ForwardPacket. */
