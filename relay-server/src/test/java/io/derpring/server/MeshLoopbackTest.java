@@ -225,9 +225,12 @@ class MeshLoopbackTest {
         final MeshPeer<ByteBuf> bSeenFromA = peerOf(0, 1);
         awaitTrue("relay 0 sees relay 1 gone", () -> !bSeenFromA.isConnected(), WAIT);
         x.sendPacket(y.publicKey(), new byte[] {2});
-        awaitTrue("the packet in the gap is counted",
-            () -> relays[0].relay().drops(DropReason.MESH_PEER_UNAVAILABLE) == 1, WAIT);
-        assertThat(bSeenFromA.packetsDroppedUnavailable()).isEqualTo(1);
+        // Relay 1's shutdown may or may not get y's PeerGone out before the mesh link drops: the packet in the gap is
+        // then unknown_dest or mesh_peer_unavailable, and counted either way.
+        final DerpRelayServer a = relays[0];
+        awaitTrue("the packet in the gap is counted", () -> a.relay().drops(DropReason.MESH_PEER_UNAVAILABLE)
+            + a.relay().drops(DropReason.UNKNOWN_DEST) == 1, WAIT);
+        assertThat(bSeenFromA.packetsDroppedUnavailable()).isEqualTo(a.relay().drops(DropReason.MESH_PEER_UNAVAILABLE));
 
         relays[1] = startRelay(1); // same port, same server key
         y = client(1, yKey);
