@@ -100,7 +100,7 @@ public final class LoadGenerator {
             if (options.embeddedRelays()) {
                 final List<MeshAddress> region = options.crossRelay() ? MeshRegion.addresses(options.regions())
                     : List.of();
-                final MeshKey regionKey = keys.meshKey() != null ? keys.meshKey() : MeshRegion.newKey();
+                final MeshKey regionKey = options.crossRelay() ? regionMeshKey() : null;
                 for (int r = 0; r < options.regions(); r++) {
                     relayKeys[r] = keys.nodeKey(); // a restarted relay keeps its key, as derper does
                     current[r] = region.isEmpty() ? startRelay(transport, relayKeys[r])
@@ -249,6 +249,12 @@ public final class LoadGenerator {
                 s.close();
             }
         }
+    }
+
+    /** One mesh key for the whole meshed region (drawn once: the run's keys are counted by the key-leak test). */
+    private MeshKey regionMeshKey() {
+        final MeshKey drawn = keys.meshKey();
+        return drawn != null ? drawn : MeshRegion.newKey();
     }
 
     /** An embedded relay of a meshed region: listens on its reserved port and meshes with every other one. */
