@@ -96,6 +96,12 @@ public final class LoadgenCommand implements Callable<Integer> {
         description = "Longest wait for packets in flight after sending stops. Default: ${DEFAULT-VALUE}.")
     Duration drainTimeout;
 
+    @Option(names = "--cross-relay",
+        description = "Put each pair's receiver on the next relay after its sender's, so all traffic crosses the "
+            + "relays' mesh (--relay URLs of meshed relays, or embedded relays meshed for the run). Needs --client raw "
+            + "and two or more relays.")
+    boolean crossRelay;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress lines on stderr.")
     boolean quiet;
 
@@ -119,6 +125,7 @@ public final class LoadgenCommand implements Callable<Integer> {
         return LoadOptions.builder().relays(relays).relayMetrics(relayMetrics).pairs(pairs).regions(regions)
             .sizeBytes(size).duration(duration).warmup(warmup).ratePerPair(rate).window(window).client(client)
             .transport(transport).jsonFile(json).relayQueueDepth(relayQueueDepth).tlsInsecure(tlsInsecure)
+            .crossRelay(crossRelay)
             .drainTimeout(drainTimeout).progress(!quiet).faultProxy(faultProxy)
             .client(faultProxy && !clientGiven() ? ClientKind.ENGINE : client)
             .faultSchedule(faultSchedule == null ? null : FaultSchedule.parse(faultSchedule, DurationText::parse))

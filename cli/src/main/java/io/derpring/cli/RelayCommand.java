@@ -154,6 +154,29 @@ public final class RelayCommand implements Callable<Integer> {
             + "Default: the --listen address's IP, port " + DEFAULT_STUN_PORT + ".")
     StunText.Choice stun;
 
+    @Option(names = "--mesh-with", paramLabel = "HOST[,HOST...]", split = ",",
+        description = "Other relays of this region to mesh with (derper's flag): HOST dials https://HOST/derp on 443, "
+            + "HOST/DIALHOST names HOST but dials DIALHOST; http(s)://HOST:PORT URLs also work. The list may include "
+            + "this relay (found by --hostname or by its server key). Needs a mesh key.")
+    java.util.List<String> meshWith = new java.util.ArrayList<>();
+
+    @Option(names = "--mesh-psk-file", paramLabel = "FILE",
+        description = "The region's mesh key: 64 lowercase hex digits. Otherwise taken from $"
+            + MeshKeyText.ENV + ".")
+    Path meshPskFile;
+
+    @Option(names = "--hostname", paramLabel = "NAME", defaultValue = "derp.tailscale.com",
+        description = "This relay's own name; a --mesh-with entry with this name is skipped. Default: ${DEFAULT-VALUE}.")
+    String hostname;
+
+    @Option(names = "--mesh-trust", paramLabel = "FILE",
+        description = "PEM CA certificates that mesh peers' TLS certificates must chain to. Default: the JVM's trust "
+            + "store.")
+    Path meshTrust;
+
+    /** The process environment; tests substitute their own. */
+    java.util.Map<String, String> environment = System.getenv();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -183,6 +206,20 @@ public final class RelayCommand implements Callable<Integer> {
         }
         b.httpListen(httpListen);
         b.stun(stunAddress());
+        final io.derpring.keys.MeshKey meshKey = MeshKeyText.load(meshPskFile, environment);
+        if (meshKey != null) {
+            b.meshKey(meshKey);
+        }
+        final java.util.List<io.derpring.server.MeshAddress> peers = new java.util.ArrayList<>();
+        for (final String entry : meshWith) {
+            if (!entry.isBlank()) {
+                peers.add(io.derpring.server.MeshAddress.parse(entry.trim()));
+            }
+        }
+        if (!peers.isEmpty() && meshKey == null) {
+            throw new InvalidConfigException("--mesh-with needs a mesh key: --mesh-psk-file FILE or $" + MeshKeyText.ENV);
+        }
+        b.meshWith(peers).hostname(hostname).meshTrust(meshTrust);
         return b;
     }
 

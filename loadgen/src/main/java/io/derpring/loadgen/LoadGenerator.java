@@ -15,12 +15,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import io.derpring.keys.MeshKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.loadgen.fault.DataplaneStall;
 import io.derpring.loadgen.fault.FaultProxy;
 import io.derpring.loadgen.fault.InjectedClock;
 import io.derpring.runtime.JvmRequirements;
 import io.derpring.server.DerpRelayServer;
+import io.derpring.server.MeshAddress;
 import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.Transport;
 import io.derpring.transport.internal.client.DerpClientSettings;
@@ -96,9 +98,13 @@ public final class LoadGenerator {
             final DerpRelayServer[] current = new DerpRelayServer[options.regions()];
             final NodePrivateKey[] relayKeys = new NodePrivateKey[options.regions()];
             if (options.embeddedRelays()) {
+                final List<MeshAddress> region = options.crossRelay() ? MeshRegion.addresses(options.regions())
+                    : List.of();
+                final MeshKey regionKey = options.crossRelay() ? regionMeshKey() : null;
                 for (int r = 0; r < options.regions(); r++) {
                     relayKeys[r] = keys.nodeKey(); // a restarted relay keeps its key, as derper does
-                    current[r] = startRelay(transport, relayKeys[r]);
+                    current[r] = region.isEmpty() ? startRelay(transport, relayKeys[r])
+                        : startMeshedRelay(transport, relayKeys[r], regionKey, region, r);
                     servers.add(current[r]);
                     InetSocketAddress address = current[r].localAddress();
                     if (options.faultProxy()) {
@@ -130,7 +136,9 @@ public final class LoadGenerator {
 
             final PairState[] pairs = new PairState[options.pairs()];
             for (int p = 0; p < pairs.length; p++) {
-                pairs[p] = new PairState(p, 1 + p % relays.size()); // round-robin; region ids 1..n
+                final int region = 1 + p % relays.size(); // round-robin; region ids 1..n
+                pairs[p] = new PairState(p, region, RawClients.receiverRegion(region, relays.size(),
+                    options.crossRelay()));
             }
             final LatencyRecorder latency = new LatencyRecorder();
             final AtomicLong corrupted = new AtomicLong();
@@ -139,8 +147,9 @@ public final class LoadGenerator {
             if (options.client() == ClientKind.RAW) {
                 final TrafficSink sink = new TrafficSink(pairs, options.sizeBytes(), options.window(), latency,
                     corrupted, wakeup);
-                clients = new RawClients(pairs, relays, options.tlsInsecure(), transport, group, sink,
+                final RawClients raw = new RawClients(pairs, relays, options.tlsInsecure(), transport, group, sink,
                     options.sizeBytes(), keys);
+                clients = raw;
             } else {
                 final List<TrafficSink> sinks = new ArrayList<>();
                 for (int i = 0; i < 2 * pairs.length; i++) {
@@ -155,6 +164,9 @@ public final class LoadGenerator {
                     options.sizeBytes(), clientSettings, keys);
             }
             clients.connect(CONNECT_TIMEOUT_NS);
+            if (options.crossRelay() && options.embeddedRelays()) {
+                MeshRegion.awaitLearnt(current, pairs, (RawClients) clients, CONNECT_TIMEOUT_NS);
+            }
             LOG.info("{} nodes connected to {}", 2 * pairs.length, relays);
 
             final LoadRun run = new LoadRun(pairs, latency, corrupted, relayDrops, options.sizeBytes());
@@ -237,6 +249,22 @@ public final class LoadGenerator {
                 s.close();
             }
         }
+    }
+
+    /** One mesh key for the whole meshed region (drawn once: the run's keys are counted by the key-leak test). */
+    private MeshKey regionMeshKey() {
+        final MeshKey drawn = keys.meshKey();
+        return drawn != null ? drawn : MeshRegion.newKey();
+    }
+
+    /** An embedded relay of a meshed region: listens on its reserved port and meshes with every other one. */
+    private DerpRelayServer startMeshedRelay(final Transport transport, final NodePrivateKey key,
+                                             final MeshKey meshKey, final List<MeshAddress> region, final int index)
+        throws InterruptedException {
+        return DerpRelayServer.builder()
+            .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), region.get(index).port()))
+            .transport(transport).metricsAddress(null).queueDepth(options.relayQueueDepth()).serverPrivateKey(key)
+            .meshKey(meshKey).meshWith(region).build().start();
     }
 
     private DerpRelayServer startRelay(final Transport transport, final NodePrivateKey key)

@@ -39,12 +39,14 @@ import io.derpring.transport.Transport;
  *                        {@code faultSchedule}; needs embedded relays and engine clients (they reconnect)
  * @param faultSchedule   when to inject which fault; null = {@link FaultSchedule#every} {@link
  *                        FaultSchedule#DEFAULT_PERIOD}
+ * @param crossRelay      each pair's receiver sits on the next relay after its sender's, so every packet crosses the
+ *                        relays' mesh; needs two or more relays and raw clients (embedded relays are meshed)
  */
 public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, int regions, int sizeBytes,
                           Duration duration, Duration warmup, long ratePerPair, int window, ClientKind client,
                           Transport transport, Path jsonFile, int relayQueueDepth, boolean tlsInsecure,
                           Duration drainTimeout, boolean progress, boolean faultProxy,
-                          FaultSchedule faultSchedule) {
+                          FaultSchedule faultSchedule, boolean crossRelay) {
     public static final int DEFAULT_PAIRS = 4;
     public static final int MAX_PAIRS = 4096;
     public static final int DEFAULT_REGIONS = 1;
@@ -97,6 +99,18 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
         Objects.requireNonNull(client, "client");
         InvalidConfigException.requireInRange("relay queue depth", relayQueueDepth, RelayConfig.MIN_QUEUE_DEPTH,
             RelayConfig.MAX_QUEUE_DEPTH);
+        if (crossRelay) {
+            if (client != ClientKind.RAW) {
+                throw new InvalidConfigException("--cross-relay needs --client raw: an engine maps one region per "
+                    + "relay URL and would dial the receiver's relay directly, bypassing the mesh");
+            }
+            if (regions < 2) {
+                throw new InvalidConfigException("--cross-relay needs at least two relays (--relay URLs or --regions)");
+            }
+            if (faultProxy) {
+                throw new InvalidConfigException("--cross-relay and --fault-proxy do not combine");
+            }
+        }
         if (faultProxy) {
             if (!relays.isEmpty()) {
                 throw new InvalidConfigException("--fault-proxy drives embedded relays (it restarts them): drop --relay");
@@ -156,6 +170,7 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private boolean progress;
         private boolean faultProxy;
+        private boolean crossRelay;
         private FaultSchedule faultSchedule;
 
         private Builder() {
@@ -251,10 +266,15 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
             return this;
         }
 
+        public Builder crossRelay(final boolean v) {
+            crossRelay = v;
+            return this;
+        }
+
         public LoadOptions build() {
             return new LoadOptions(relays, relayMetrics, pairs, regions, sizeBytes, duration, warmup, ratePerPair,
                 window, client, transport, jsonFile, relayQueueDepth, tlsInsecure, drainTimeout, progress, faultProxy,
-                faultSchedule);
+                faultSchedule, crossRelay);
         }
     }
 }

@@ -9,7 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class PairState {
     final int pair;
+    /** The sender's region: where acks arrive. */
     final int regionId;
+    /** The receiver's region: where data arrives (the sender's unless {@code --cross-relay}). */
+    final int receiverRegionId;
 
     // ---- sender thread ----
     /** The next data seq to send = data packets handed to the client so far. */
@@ -44,8 +47,13 @@ final class PairState {
     boolean ackQueued;
 
     PairState(final int pair, final int regionId) {
+        this(pair, regionId, regionId);
+    }
+
+    PairState(final int pair, final int regionId, final int receiverRegionId) {
         this.pair = pair;
         this.regionId = regionId;
+        this.receiverRegionId = receiverRegionId;
     }
 
     /** Sender thread: packets sent and not yet acknowledged (or forgiven). */

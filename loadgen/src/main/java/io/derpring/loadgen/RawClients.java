@@ -63,7 +63,7 @@ final class RawClients implements LoadClients {
             receiverKeys[p] = receiverPrivate[p].publicKey();
             // The ring admits only netmap members (SPEC §5.6): every node of the run is one.
             netmap.addPeer(senderKeys[p], null, pairs[p].regionId);
-            netmap.addPeer(receiverKeys[p], null, pairs[p].regionId);
+            netmap.addPeer(receiverKeys[p], null, pairs[p].receiverRegionId);
         }
         ring = new InboundRing(ringConfig(sizeBytes), new NetmapHolder(netmap.build()), ringCounters, NO_STAGE,
             NO_STAGE, new DataplaneHandoff(sink, ringCounters));
@@ -76,9 +76,28 @@ final class RawClients implements LoadClients {
             final DerpNode node = relay.node(region, tlsInsecure);
             final DerpClientSettings relaySettings = relay.clientSettings(settings);
             senders[p] = connection(transport, group, node, relay, senderPrivate[p], region, relaySettings);
-            receivers[p] = connection(transport, group, node, relay, receiverPrivate[p], region, relaySettings);
+            final int theirs = pairs[p].receiverRegionId;
+            final RelayUrl receiverRelay = relays.get(theirs - 1);
+            receivers[p] = connection(transport, group, receiverRelay.node(theirs, tlsInsecure), receiverRelay,
+                receiverPrivate[p], theirs, receiverRelay.clientSettings(settings));
         }
         sink.ackPath(this);
+    }
+
+    /**
+     * The region (relay) of a pair's receiver: its sender's, or with {@code crossRelay} the next one round the list,
+     * so that the pair's packets and acks both cross the mesh between two relays.
+     */
+    static int receiverRegion(final int senderRegion, final int relayCount, final boolean crossRelay) {
+        return crossRelay ? senderRegion % relayCount + 1 : senderRegion;
+    }
+
+    NodeKey senderKey(final int pair) {
+        return senderKeys[pair];
+    }
+
+    NodeKey receiverKey(final int pair) {
+        return receiverKeys[pair];
     }
 
     static InboundRingConfig ringConfig(final int sizeBytes) {

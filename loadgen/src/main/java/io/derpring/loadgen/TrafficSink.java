@@ -87,11 +87,11 @@ final class TrafficSink implements Dataplane {
             return;
         }
         final PairState pair = pairs[pairId];
-        if (regionId != pair.regionId) {
+        final byte kind = PayloadFlyweight.kind(scratchView, 0);
+        if (regionId != (kind == PayloadFlyweight.KIND_ACK ? pair.regionId : pair.receiverRegionId)) {
             corrupted.incrementAndGet(); // intact, but delivered through another region's relay: misrouted
             return;
         }
-        final byte kind = PayloadFlyweight.kind(scratchView, 0);
         if (kind == PayloadFlyweight.KIND_DATA && length == dataLength) {
             onData(pair, nowNs);
         } else if (kind == PayloadFlyweight.KIND_ACK && length == PayloadFlyweight.ACK_LENGTH) {

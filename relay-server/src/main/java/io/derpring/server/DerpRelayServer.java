@@ -103,6 +103,7 @@ public final class DerpRelayServer implements AutoCloseable {
     private Channel httpPortChannel;
     private VerifyClientUrl verifyClient;
     private StunServer stun;
+    private MeshClients mesh;
 
     private DerpRelayServer(final Settings settings) {
         this.settings = settings;
@@ -205,6 +206,7 @@ public final class DerpRelayServer implements AutoCloseable {
             new DistinctErrorLog(LOG));
         final ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(settings.transport.serverSocketChannel())
             .option(ChannelOption.SO_BACKLOG, settings.backlog)
+            .option(ChannelOption.SO_REUSEADDR, true) // as Go's net.Listen: a restart rebinds despite TIME_WAIT
             .childOption(ChannelOption.ALLOCATOR, allocator)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
@@ -235,6 +237,13 @@ public final class DerpRelayServer implements AutoCloseable {
             bootstrap.handler(guard);
         }
         serverChannel = bind(bootstrap, settings.listen, "DERP");
+        if (!settings.meshWith.isEmpty()) {
+            try {
+                mesh = MeshClients.start(settings, relay, serverPrivate, group, context::shardFor);
+            } catch (final javax.net.ssl.SSLException e) {
+                throw new IllegalStateException("cannot set up TLS for mesh peers: " + e.getMessage(), e);
+            }
+        }
         if (settings.metricsAddress != null) {
             // Its own loop: nothing the metrics port does (rendering, a flood of requests) can starve DERP traffic.
             metricsGroup = EventLoops.create(settings.transport, METRICS_THREADS, "derp-relay-metrics", false);
@@ -248,7 +257,8 @@ public final class DerpRelayServer implements AutoCloseable {
                         metricsChannels.add(ch);
                         budget.onAccepted(ch);
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(METRICS_MAX_REQUEST_BYTES),
-                            new BoundedHttpHandler(BoundedHttpHandler.metrics(() -> RelayMetricsText.render(stats())),
+                            new BoundedHttpHandler(BoundedHttpHandler.metrics(() -> RelayMetricsText.render(stats(),
+                                relay.meshPeers())),
                                 serverCounters, ServerCounter.METRICS_TIMEOUTS, settings.maxHttpRequestsPerConnection,
                                 settings.metricsTimeoutNs));
                     }
@@ -307,6 +317,9 @@ public final class DerpRelayServer implements AutoCloseable {
     /** Undoes a partial start: closes what was bound and stops every loop, waiting until their threads ended. */
     private void stopAfterFailedStart() {
         closed.set(true);
+        if (mesh != null) {
+            mesh.stop();
+        }
         if (allowList != null) {
             allowList.close();
         }
@@ -380,6 +393,11 @@ public final class DerpRelayServer implements AutoCloseable {
     }
 
     /** The relay, for tests and embedding (its counters, connected keys). */
+    /** The mesh peers this server watches (empty without {@code meshWith}). */
+    public List<io.derpring.internal.relay.MeshPeer<ByteBuf>> meshPeers() {
+        return relay.meshPeers();
+    }
+
     public Relay<ByteBuf> relay() {
         return relay;
     }
@@ -480,6 +498,9 @@ public final class DerpRelayServer implements AutoCloseable {
             if (metricsChannel != null) {
                 metricsChannel.close().awaitUninterruptibly(remainingMs(deadlineNs));
                 metricsChannels.close().awaitUninterruptibly(remainingMs(deadlineNs));
+            }
+            if (mesh != null) {
+                mesh.stop(); // first: no reconnects while the loops stop
             }
             if (httpPortChannel != null) {
                 httpPortChannel.close().awaitUninterruptibly(remainingMs(deadlineNs));
@@ -620,6 +641,9 @@ public final class DerpRelayServer implements AutoCloseable {
         final InetSocketAddress stunAddress;
         final int stunPacketsPerSecond;
         final int stunBurst;
+        final List<MeshAddress> meshWith;
+        final String hostname;
+        final Path meshTrust;
 
         private Settings(final Builder b) {
             listen = Objects.requireNonNull(b.listen, "listen");
@@ -639,6 +663,13 @@ public final class DerpRelayServer implements AutoCloseable {
             metricsAddress = b.metricsAddress;
             serverPrivateKey = b.serverPrivateKey;
             meshKey = b.meshKey;
+            meshWith = List.copyOf(b.meshWith);
+            if (!meshWith.isEmpty() && meshKey == null) {
+                throw new InvalidConfigException("meshing with other relays needs a mesh key (--mesh-psk-file or "
+                    + "TAILSCALE_DERPER_MESH_KEY)");
+            }
+            hostname = b.hostname;
+            meshTrust = b.meshTrust;
             duplicatePolicy = b.duplicatePolicy;
             queueDepth = b.queueDepth;
             keepAliveIntervalNs = b.keepAliveIntervalNs;
@@ -734,6 +765,21 @@ public final class DerpRelayServer implements AutoCloseable {
 
         public Transport transport() {
             return transport;
+        }
+
+        /** The mesh peers to watch (derper {@code --mesh-with}). */
+        public List<MeshAddress> meshWith() {
+            return meshWith;
+        }
+
+        /** This server's name (derper {@code --hostname}). */
+        public String hostname() {
+            return hostname;
+        }
+
+        /** True when a mesh key is configured; the key itself is never exposed. */
+        public boolean hasMeshKey() {
+            return meshKey != null;
         }
 
         public long handshakeTimeoutNs() {
@@ -833,8 +879,30 @@ public final class DerpRelayServer implements AutoCloseable {
         private InetSocketAddress stunAddress;
         private int stunPacketsPerSecond = Settings.DEFAULT_STUN_PACKETS_PER_SECOND;
         private int stunBurst = Settings.DEFAULT_STUN_BURST;
+        private final List<MeshAddress> meshWith = new ArrayList<>();
+        private String hostname = "";
+        private Path meshTrust;
 
         private Builder() {
+        }
+
+        /** derper {@code --mesh-with}: the other relays of the region to watch and forward to; needs a mesh key. */
+        public Builder meshWith(final List<MeshAddress> peers) {
+            meshWith.clear();
+            meshWith.addAll(peers);
+            return this;
+        }
+
+        /** derper {@code --hostname}: this server's name; a {@code --mesh-with} entry with this name is skipped. */
+        public Builder hostname(final String v) {
+            hostname = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /** PEM CA certificates that mesh peers' TLS certificates must chain to; default: the JVM trust store. */
+        public Builder meshTrust(final Path pemFile) {
+            meshTrust = pemFile;
+            return this;
         }
 
         /**

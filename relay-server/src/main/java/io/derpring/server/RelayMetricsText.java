@@ -6,10 +6,13 @@ import static io.derpring.internal.metrics.PrometheusText.single;
 import static io.derpring.metrics.MetricType.COUNTER;
 import static io.derpring.metrics.MetricType.GAUGE;
 
+import java.util.List;
 import java.util.Locale;
 
 import io.derpring.internal.frame.FrameError;
 import io.derpring.internal.metrics.PrometheusText;
+import io.derpring.internal.relay.DropReason;
+import io.derpring.internal.relay.MeshPeer;
 import io.derpring.internal.relay.Relay;
 import io.derpring.internal.relay.RelayCounter;
 import io.derpring.internal.relay.RelayDrop;
@@ -28,9 +31,45 @@ final class RelayMetricsText {
     }
 
     static String render(final DerpRelayServer.Stats s) {
+        return render(s, List.of());
+    }
+
+    /** With one sample per configured mesh peer (a few, named by the operator): still no per-client labels. */
+    static String render(final DerpRelayServer.Stats s, final List<? extends MeshPeer<?>> meshPeers) {
         final StringBuilder b = new StringBuilder(INITIAL_PAGE_CHARS);
         write(b, s);
+        if (!meshPeers.isEmpty()) {
+            writeMesh(b, meshPeers);
+        }
         return b.toString();
+    }
+
+    private static void writeMesh(final StringBuilder out, final List<? extends MeshPeer<?>> peers) {
+        header(out, "derp_mesh_peer_up", "1 while the watch connection to the mesh peer is established.", GAUGE);
+        for (final MeshPeer<?> p : peers) {
+            sample(out, "derp_mesh_peer_up", "peer", p.name(), p.isConnected() ? 1 : 0);
+        }
+        header(out, "derp_mesh_peer_keys", "Keys the mesh peer reports connected to it.", GAUGE);
+        for (final MeshPeer<?> p : peers) {
+            sample(out, "derp_mesh_peer_keys", "peer", p.name(), p.keyCount());
+        }
+        header(out, "derp_mesh_peer_connects_total", "Completed watch connections to the mesh peer.", COUNTER);
+        for (final MeshPeer<?> p : peers) {
+            sample(out, "derp_mesh_peer_connects_total", "peer", p.name(), p.connects());
+        }
+        header(out, "derp_mesh_peer_connect_failures_total", "Dials, handshakes or connections to the mesh peer that failed.", COUNTER);
+        for (final MeshPeer<?> p : peers) {
+            sample(out, "derp_mesh_peer_connect_failures_total", "peer", p.name(), p.connectFailures());
+        }
+        header(out, "derp_mesh_peer_packets_forwarded_total", "Packets written to the mesh peer as ForwardPacket.", COUNTER);
+        for (final MeshPeer<?> p : peers) {
+            sample(out, "derp_mesh_peer_packets_forwarded_total", "peer", p.name(), p.packetsForwarded());
+        }
+        header(out, "derp_mesh_peer_packets_dropped_total", "Packets for the mesh peer's keys dropped, by reason.", COUNTER);
+        for (final MeshPeer<?> p : peers) {
+            sample(out, "derp_mesh_peer_packets_dropped_total", "peer", p.name(), "reason",
+                DropReason.MESH_PEER_UNAVAILABLE.label(), p.packetsDroppedUnavailable());
+        }
     }
 
     private static void write(final StringBuilder out, final DerpRelayServer.Stats s) {

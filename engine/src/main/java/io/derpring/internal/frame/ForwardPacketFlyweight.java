@@ -41,6 +41,22 @@ public final class ForwardPacketFlyweight {
         return frameLength(packetLength);
     }
 
+    /**
+     * Writes a ForwardPacket frame whose destination key and packet are copied from {@code src} (a SendPacket being
+     * relayed to a mesh peer, so nothing is decoded into objects); returns the bytes written.
+     */
+    public static int encode(final MutableDirectBuffer dst, final int frameOffset, final NodeKey source,
+                             final DirectBuffer src, final int destinationKeyOffset, final int packetOffset,
+                             final int packetLength) {
+        PacketFlyweight.checkPacketLength(packetLength);
+        FrameHeaderFlyweight.write(dst, frameOffset, FrameType.FORWARD_PACKET, PACKET_OFFSET + packetLength);
+        final int payload = frameOffset + HEADER_LENGTH;
+        source.writeTo(dst, payload + SOURCE_KEY_OFFSET);
+        dst.putBytes(payload + DESTINATION_KEY_OFFSET, src, destinationKeyOffset, KEY_LENGTH);
+        dst.putBytes(payload + PACKET_OFFSET, src, packetOffset, packetLength);
+        return frameLength(packetLength);
+    }
+
     public static int sourceKeyOffset(final int payloadOffset) {
         return payloadOffset + SOURCE_KEY_OFFSET;
     }

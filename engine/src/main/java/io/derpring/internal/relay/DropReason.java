@@ -24,7 +24,9 @@ public enum DropReason {
     /** derpring: the shard's queued-bytes budget ({@link RelayConfig#maxQueuedBytesPerShard()}) was exhausted. */
     NO_MEMORY("no_memory"),
     /** derpring: the packet was still queued when the server shut down. */
-    SHUTDOWN("shutdown");
+    SHUTDOWN("shutdown"),
+    /** The destination is on a mesh peer whose connection is down (being re-established). */
+    MESH_PEER_UNAVAILABLE("mesh_peer_unavailable");
 
     private final String label;
 

@@ -34,6 +34,9 @@ public final class Relay<F> {
     private final ConcurrentHashMap<RelayKey, ClientSet<F>> clients = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<RelayShard<F>> shards = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<RelayClient<F>> watchers = new CopyOnWriteArrayList<>();
+    /** Keys on mesh peers (Go {@code clientsMesh}): each key's peers in the order they reported it. */
+    private final ConcurrentHashMap<RelayKey, MeshPeer<F>[]> forwarders = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<MeshPeer<F>> meshPeers = new CopyOnWriteArrayList<>();
     private final AtomicLong connectionIds = new AtomicLong();
     private final Counters<AdmissionDecision> admissions = new Counters<>(AdmissionDecision.class);
     private volatile boolean shuttingDown;
@@ -232,6 +235,83 @@ public final class Relay<F> {
     void closePeer(final RelayKey key) {
         for (final RelayClient<F> c : connectionsOf(key)) {
             c.shard.submit(c::closeByMeshPeer);
+        }
+    }
+
+    // ---- mesh forwarding (SPEC §3.2 lookupDest, §3.9) ----
+
+    /** A peer server this relay will watch; its keys become forwarders as it reports them. */
+    public MeshPeer<F> addMeshPeer(final String name) {
+        final MeshPeer<F> peer = new MeshPeer<>(this, name);
+        meshPeers.add(peer);
+        return peer;
+    }
+
+    public List<MeshPeer<F>> meshPeers() {
+        return List.copyOf(meshPeers);
+    }
+
+    /**
+     * Lock-free: the peer to forward packets for {@code key} to, or null. With several, the one that reported the key
+     * first (Go {@code multiForwarder}): a key seen on two peers is usually a client moving between them, and the
+     * older route keeps working until its peer says it left.
+     */
+    MeshPeer<F> forwarderFor(final RelayKey key) {
+        final MeshPeer<F>[] peers = forwarders.get(key);
+        return peers == null ? null : peers[0];
+    }
+
+    /** True when a mesh peer reported {@code key} present. */
+    public boolean isOnMeshPeer(final NodeKey key) {
+        return forwarders.containsKey(RelayKey.of(key));
+    }
+
+    @SuppressWarnings("unchecked")
+    void addForwarder(final RelayKey key, final MeshPeer<F> peer) {
+        forwarders.compute(key, (k, peers) -> {
+            if (peers == null) {
+                return (MeshPeer<F>[]) new MeshPeer<?>[] {peer};
+            }
+            for (final MeshPeer<F> p : peers) {
+                if (p == peer) {
+                    return peers;
+                }
+            }
+            final MeshPeer<F>[] more = java.util.Arrays.copyOf(peers, peers.length + 1);
+            more[peers.length] = peer;
+            return more;
+        });
+    }
+
+    /**
+     * {@code peer} no longer has {@code key}. When no peer has it and it is not connected here either, the local
+     * clients it sent packets to get PeerGone(Disconnected), as for a local client leaving (Go
+     * {@code RemovePacketForwarder} then {@code notePeerGoneFromRegionLocked}).
+     */
+    @SuppressWarnings("unchecked")
+    void removeForwarder(final RelayKey key, final MeshPeer<F> peer) {
+        final MeshPeer<F>[] left = forwarders.computeIfPresent(key, (k, peers) -> {
+            int at = -1;
+            for (int i = 0; i < peers.length; i++) {
+                if (peers[i] == peer) {
+                    at = i;
+                }
+            }
+            if (at < 0) {
+                return peers;
+            }
+            if (peers.length == 1) {
+                return null;
+            }
+            final MeshPeer<F>[] fewer = (MeshPeer<F>[]) new MeshPeer<?>[peers.length - 1];
+            System.arraycopy(peers, 0, fewer, 0, at);
+            System.arraycopy(peers, at + 1, fewer, at, peers.length - at - 1);
+            return fewer;
+        });
+        if (left == null && clients.get(key) == null) {
+            for (final RelayShard<F> shard : shards) {
+                shard.submit(() -> shard.onPeerGone(key));
+            }
         }
     }
 

@@ -31,6 +31,8 @@ public final class RelayClient<F> {
     final boolean canAckPings;
     final InetSocketAddress remote;
     final long connectionId;
+    /** Non-null for an outgoing watch connection to this mesh peer (then this client is never looked up by key). */
+    final MeshPeer<F> meshLink;
 
     final PacketQueue dataQueue;
     final PacketQueue discoQueue;
@@ -62,7 +64,19 @@ public final class RelayClient<F> {
 
     RelayClient(final RelayShard<F> shard, final ClientSink<F> sink, final NodeKey key, final ClientInfo info,
                 final boolean meshPeer, final InetSocketAddress remote) {
+        this(shard, sink, key, info, meshPeer, remote, null, shard.config().queueDepth());
+    }
+
+    /** An outgoing watch connection to {@code peer}, whose server key is {@code key}. */
+    RelayClient(final RelayShard<F> shard, final ClientSink<F> sink, final NodeKey key, final MeshPeer<F> peer) {
+        this(shard, sink, key, null, true, null, peer, RelayConfig.MESH_LINK_QUEUE_DEPTH);
+    }
+
+    private RelayClient(final RelayShard<F> shard, final ClientSink<F> sink, final NodeKey key, final ClientInfo info,
+                        final boolean meshPeer, final InetSocketAddress remote, final MeshPeer<F> meshLink,
+                        final int queueDepth) {
         final RelayConfig config = shard.config();
+        this.meshLink = meshLink;
         this.shard = shard;
         this.sink = sink;
         this.key = key;
@@ -72,8 +86,8 @@ public final class RelayClient<F> {
         this.canAckPings = info != null && info.canAckPings();
         this.remote = remote;
         this.connectionId = shard.relay().nextConnectionId();
-        this.dataQueue = new PacketQueue(config.queueDepth());
-        this.discoQueue = new PacketQueue(config.queueDepth());
+        this.dataQueue = new PacketQueue(queueDepth);
+        this.discoQueue = new PacketQueue(queueDepth);
         final long nowNs = shard.clock.nanoTime();
         // derpserver.go sendLoop: one ticker per client, period KeepAlive + rand[0, 5 s) drawn once.
         final long jitter = config.keepAliveJitterNs() == 0 ? 0 : shard.random.nextLong(config.keepAliveJitterNs());
@@ -88,6 +102,11 @@ public final class RelayClient<F> {
 
     public NodeKey key() {
         return key;
+    }
+
+    /** PeerPresent/PeerGone/Ping from the mesh peer this outgoing link watches: see {@link MeshPeer}. */
+    public MeshPeer<F> meshLink() {
+        return meshLink;
     }
 
     public boolean isMeshPeer() {
@@ -297,7 +316,7 @@ public final class RelayClient<F> {
             sink.close();
             return;
         }
-        if (nowNs - nextKeepAliveNs >= 0) {
+        if (meshLink == null && nowNs - nextKeepAliveNs >= 0) { // KeepAlive is the server's, not a mesh link's
             keepAlivePending = true;
             nextKeepAliveNs += keepAlivePeriodNs;
             if (nextKeepAliveNs - nowNs <= 0) {
@@ -370,6 +389,11 @@ public final class RelayClient<F> {
     private void writePacket(final F frame, final int frameLength, final boolean disco) {
         shard.onDequeued(frameLength, disco);
         sink.writePacket(frame, frameLength);
+        if (meshLink != null) {
+            meshLink.countForwarded();
+            shard.counters.incrementOwned(RelayCounter.MESH_PACKETS_FORWARDED);
+            return;
+        }
         shard.counters.incrementOwned(RelayCounter.PACKETS_FORWARDED);
         shard.counters.addOwned(RelayCounter.BYTES_FORWARDED,
             frameLength - FrameHeaderFlyweight.HEADER_LENGTH - io.derpring.internal.frame.DerpProtocol.KEY_LENGTH);

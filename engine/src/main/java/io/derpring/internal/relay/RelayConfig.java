@@ -22,6 +22,12 @@ public final class RelayConfig {
     public static final int MAX_QUEUE_DEPTH = 1 << 16;
     /** derpserver.go {@code sendPkt}: three tries of (enqueue, else drop the head) before dropping the new packet. */
     public static final int SEND_ATTEMPTS = 3;
+    /**
+     * Queue depth of an outgoing mesh link (each of its two queues). A link carries the traffic of every client of
+     * the region that talks across relays, so it gets far more room than one client's 32; the shard's queued-bytes
+     * budget still bounds its memory. Go has no queue here: its forwarder writes under a lock and the sender waits.
+     */
+    public static final int MESH_LINK_QUEUE_DEPTH = 4096;
     /** derpserver.go {@code peerGoneLim}: {@code rate.NewLimiter(rate.Every(time.Second), 3)}. */
     public static final int NOT_HERE_BURST = 3;
     public static final long NOT_HERE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);

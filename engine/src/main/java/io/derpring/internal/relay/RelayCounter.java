@@ -26,7 +26,8 @@ public enum RelayCounter implements CounterDescriptor {
     CLOSED_WRITE_TIMEOUT(20, "connections closed: writes stalled past the write deadline"),
     CLOSED_BY_CLOSE_PEER(21, "connections closed by a mesh peer's ClosePeer"),
     NOTE_PREFERRED(22, "NotePreferred frames received"),
-    WATCH_CONNS(23, "WatchConns subscriptions from mesh peers");
+    WATCH_CONNS(23, "WatchConns subscriptions from mesh peers"),
+    MESH_PACKETS_FORWARDED(24, "packets written to a mesh peer as ForwardPacket");
 
     private final int id;
     private final String label;

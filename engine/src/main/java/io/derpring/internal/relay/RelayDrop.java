@@ -26,7 +26,9 @@ public enum RelayDrop implements CounterDescriptor {
     NO_MEMORY_DISCO(17, DropReason.NO_MEMORY, true),
     NO_MEMORY_OTHER(18, DropReason.NO_MEMORY, false),
     SHUTDOWN_DISCO(19, DropReason.SHUTDOWN, true),
-    SHUTDOWN_OTHER(20, DropReason.SHUTDOWN, false);
+    SHUTDOWN_OTHER(20, DropReason.SHUTDOWN, false),
+    MESH_PEER_UNAVAILABLE_DISCO(21, DropReason.MESH_PEER_UNAVAILABLE, true),
+    MESH_PEER_UNAVAILABLE_OTHER(22, DropReason.MESH_PEER_UNAVAILABLE, false);
 
     private static final RelayDrop[] BY_REASON_AND_KIND = new RelayDrop[DropReason.values().length * 2];
 

@@ -119,6 +119,14 @@ public final class RelayShard<F> {
         final ClientSet<F> set = relay.lookup(probe.aim(buffer, PacketFlyweight.keyOffset(payloadOffset)));
         final RelayClient<F> dst = set == null ? null : set.active;
         if (dst == null) {
+            if (set == null) {
+                // Go lookupDest: only a key with no local connection at all is looked up among the mesh peers.
+                final MeshPeer<F> peer = relay.forwarderFor(probe);
+                if (peer != null) {
+                    forwardToMesh(src, peer, buffer, payloadOffset, packetOffset, packetLength, disco);
+                    return;
+                }
+            }
             final boolean dup = set != null && set.size > 1;
             drop(dup ? DropReason.DUP_CLIENT : DropReason.UNKNOWN_DEST, disco);
             if (!dup && disco) {
@@ -134,6 +142,44 @@ public final class RelayShard<F> {
         }
         PacketFlyweight.encodeRecvPacket(frameView, 0, src.key, buffer, packetOffset, packetLength);
         route(dst, frame, frameLength, src.relayKey, disco);
+    }
+
+    /**
+     * SPEC §3.9: the destination is on {@code peer}: the packet goes out as {@code ForwardPacket(src, dst, packet)}
+     * on the peer's watch connection, through that connection's queue like any delivery (allocation-free: a pooled
+     * frame and the existing handoff).
+     */
+    private void forwardToMesh(final RelayClient<F> src, final MeshPeer<F> peer, final DirectBuffer buffer,
+                               final int payloadOffset, final int packetOffset, final int packetLength,
+                               final boolean disco) {
+        final RelayClient<F> link = peer.link();
+        if (link == null || link.closed) {
+            peer.countUnavailable();
+            drop(DropReason.MESH_PEER_UNAVAILABLE, disco);
+            return;
+        }
+        final int frameLength = ForwardPacketFlyweight.frameLength(packetLength);
+        final F frame = memory.allocate(frameLength, frameView);
+        if (frame == null) {
+            drop(DropReason.NO_MEMORY, disco);
+            return;
+        }
+        ForwardPacketFlyweight.encode(frameView, 0, src.key, buffer, PacketFlyweight.keyOffset(payloadOffset),
+            packetOffset, packetLength);
+        route(link, frame, frameLength, null, disco);
+    }
+
+    /**
+     * An outgoing watch connection to {@code peer} finished its handshake (SPEC §3.9): a client of this shard that is
+     * never looked up by key. Packets for the peer's keys queue on it as ForwardPacket frames; it answers the peer's
+     * Pings, and the mesh write deadline applies to it. Call {@link MeshPeer#linkUp} with it.
+     */
+    public RelayClient<F> registerMeshLink(final ClientSink<F> sink, final NodeKey peerServerKey,
+                                           final MeshPeer<F> peer) {
+        final RelayClient<F> c = new RelayClient<>(this, sink, peerServerKey, peer);
+        c.localIndex = clients.size();
+        clients.add(c);
+        return c;
     }
 
     /**
@@ -215,7 +261,9 @@ public final class RelayShard<F> {
         for (int attempt = 0; attempt < RelayConfig.SEND_ATTEMPTS; attempt++) {
             if (queue.offer(frame, frameLength)) {
                 onQueued(frameLength, disco);
-                dst.noteSource(source);
+                if (source != null) { // null: a ForwardPacket to a mesh peer, which gets no PeerGone from us
+                    dst.noteSource(source);
+                }
                 markDirty(dst);
                 return;
             }
@@ -284,7 +332,8 @@ public final class RelayShard<F> {
         if (receivers == null) {
             return;
         }
-        final boolean back = relay.lookup(gone) != null; // reconnected meanwhile: it is not gone after all
+        // Reconnected meanwhile, here or on a mesh peer: it is not gone after all.
+        final boolean back = relay.lookup(gone) != null || relay.forwarderFor(gone) != null;
         for (int i = 0; i < receivers.size(); i++) {
             final RelayClient<F> r = receivers.get(i);
             r.forgetSource(gone);
@@ -394,6 +443,9 @@ public final class RelayShard<F> {
             moved.localIndex = i;
         }
         c.localIndex = -1;
+        if (c.meshLink != null) {
+            return; // never counted as a registered connection
+        }
         gauges.add(RelayGauge.CONNECTIONS, -1);
         counters.increment(RelayCounter.CONNECTIONS_UNREGISTERED);
     }

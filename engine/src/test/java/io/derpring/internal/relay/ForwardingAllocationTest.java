@@ -109,4 +109,36 @@ class ForwardingAllocationTest {
         assertThat(sinkB.written).isEqualTo(runs[0]);
         assertThat(bytes).as("bytes allocated for %d packets", ITERATIONS).isLessThan(ITERATIONS / 10);
     }
+
+    @ParameterizedTest(name = "{0} shard(s)")
+    @ValueSource(ints = {1, 2})
+    void forwardingAPacketToAMeshPeerAllocatesNothing(final int shards) {
+        final PooledMemory memory = new PooledMemory();
+        final Relay<byte[]> relay = new Relay<>(RelayConfig.builder().build(), memory, null);
+        for (int i = 0; i < shards; i++) {
+            relay.addShard(new RelayTestbed.CountingScheduler());
+        }
+        final RelayShard<byte[]> s0 = relay.shards().get(0);
+        final RelayShard<byte[]> s1 = relay.shards().get(shards - 1);
+        final RelayClient<byte[]> a = s0.register(new DiscardingSink(memory), NodePrivateKey.generate().publicKey(),
+            null, false, null);
+        final MeshPeer<byte[]> peer = relay.addMeshPeer("b");
+        final DiscardingSink linkSink = new DiscardingSink(memory);
+        peer.linkUp(s1.registerMeshLink(linkSink, NodePrivateKey.generate().publicKey(), peer));
+        final io.derpring.keys.NodeKey remote = NodePrivateKey.generate().publicKey();
+        peer.onPeerPresent(RelayKey.of(remote));
+        final UnsafeBuffer payload = RelayTestbed.sendPayload(remote, new byte[PACKET]);
+        final int offset = RelayTestbed.PAYLOAD_OFFSET;
+        final long[] runs = {0};
+        final Runnable forward = () -> {
+            runs[0]++;
+            a.noteActivity();
+            a.onSendPacket(payload, offset, 32 + PACKET);
+            s1.runPass();
+            s0.runPass();
+        };
+        final long bytes = Allocations.measure(ITERATIONS, forward);
+        assertThat(linkSink.written).isEqualTo(runs[0]);
+        assertThat(bytes).as("bytes allocated for %d packets", ITERATIONS).isLessThan(ITERATIONS / 10);
+    }
 }
