@@ -392,12 +392,12 @@ public final class DerpRelayServer implements AutoCloseable {
         return n;
     }
 
-    /** The relay, for tests and embedding (its counters, connected keys). */
     /** The mesh peers this server watches (empty without {@code meshWith}). */
     public List<io.derpring.internal.relay.MeshPeer<ByteBuf>> meshPeers() {
         return relay.meshPeers();
     }
 
+    /** The relay, for tests and embedding (its counters, connected keys). */
     public Relay<ByteBuf> relay() {
         return relay;
     }

@@ -193,8 +193,15 @@ class HttpPortTest {
             }, "http-port-flooder");
             writer.setDaemon(true);
             writer.start();
-            Await.awaitTrue("the relay paused reading", () -> server.httpPortConnectionsNotReading() == 1,
-                Duration.ofSeconds(30));
+            try {
+                Await.awaitTrue("the relay paused reading", () -> server.httpPortConnectionsNotReading() == 1,
+                    Duration.ofSeconds(30));
+            } catch (final AssertionError e) { // what the relay did instead, for the next person to read
+                throw new AssertionError(e.getMessage() + "; redirects answered "
+                    + server.stats().server(ServerCounter.HTTP_REDIRECTS) + ", port timeouts "
+                    + server.stats().server(ServerCounter.HTTP_PORT_TIMEOUTS) + ", flooder wrote all " + wroteAll.get(),
+                    e);
+            }
             assertThat(wroteAll).as("the flooder is held back by TCP, not answered in full").isFalse();
             assertThat(server.stats().server(ServerCounter.HTTP_REDIRECTS)).isLessThan(FLOOD_BATCHES * 256L);
         }
