@@ -14,10 +14,7 @@ import io.derpring.internal.relay.RelaySession;
 import io.derpring.internal.relay.RelayShard;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundBuffer;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -37,9 +34,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * its receive rate, reading stops until its bucket is out of debt: TCP flow control slows the sender, nothing is
  * dropped. A connection that proves the mesh key gives back its per-IP slot ({@link ConnectionCaps}).
  */
-final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implements ClientSink<ByteBuf> {
+final class DerpConnectionHandler extends FrameSinkHandler {
     /** Most connections have a few frames in flight; the queue grows (rarely) for a backed-up reader. */
-    private static final int UNSENT_FRAMES_INITIAL_CAPACITY = 16;
     private final RelayShard<ByteBuf> shard;
     private final ServerContext server;
     private final HandshakeDeadline deadline;
@@ -47,14 +43,10 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
     /** Over WebSocket each write becomes one binary frame: its header bytes are pending too, and counted with it. */
     private final boolean webSocket;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-    private ChannelHandlerContext ctx;
     private RelaySession<ByteBuf> session;
     private ByteBuf pending;
     private boolean started;
     /** Running byte offset at the end of each written frame that has not wholly left yet, oldest first. */
-    private final LongArrayQueue unsentFrameEnds = new LongArrayQueue(UNSENT_FRAMES_INITIAL_CAPACITY, -1);
-    private long bytesWritten;
-    private long framesSent;
     /** Allocated once: a rate pause schedules this, never a new lambda. */
     private final Runnable resumeAfterRatePause = this::resumeAfterRatePause;
 
@@ -95,8 +87,7 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
         }
         started = true;
         if (upgradeResponse != null) {
-            noteWritten(upgradeResponse.readableBytes());
-            ctx.write(upgradeResponse, ctx.voidPromise());
+            writePacket(upgradeResponse, upgradeResponse.readableBytes()); // counted like a frame: the deadline waits for it
         }
         session.sendServerKey();
         if (pending != null) {
@@ -265,59 +256,9 @@ final class DerpConnectionHandler extends ChannelInboundHandlerAdapter implement
         }
     }
 
-    // ---- ClientSink: called by the engine on this channel's loop ----
-
     @Override
-    public boolean isWritable() {
-        return ctx.channel().isWritable();
-    }
-
-    @Override
-    public void writePacket(final ByteBuf frame, final int length) {
-        noteWritten(frame.readableBytes());
-        ctx.write(frame, ctx.voidPromise());
-    }
-
-    @Override
-    public void writeControl(final DirectBuffer src, final int offset, final int length) {
-        final ByteBuf out = ctx.alloc().directBuffer(length, length);
-        final byte[] array = src.byteArray();
-        if (array != null) {
-            out.writeBytes(array, src.wrapAdjustment() + offset, length);
-        } else {
-            for (int i = 0; i < length; i++) {
-                out.writeByte(src.getByte(offset + i));
-            }
-        }
-        noteWritten(length);
-        ctx.write(out, ctx.voidPromise());
-    }
-
-    @Override
-    public void flush() {
-        ctx.flush();
-    }
-
-    @Override
-    public long framesSent() {
-        final ChannelOutboundBuffer outbound = ctx.channel().unsafe().outboundBuffer();
-        final long left = bytesWritten - (outbound == null ? 0 : outbound.totalPendingWriteBytes());
-        while (!unsentFrameEnds.isEmpty() && unsentFrameEnds.peekLong() <= left) {
-            unsentFrameEnds.pollLong();
-            framesSent++;
-        }
-        return framesSent;
-    }
-
-    @Override
-    public boolean hasUnsentFrames() {
-        framesSent();
-        return !unsentFrameEnds.isEmpty();
-    }
-
-    private void noteWritten(final int length) {
-        bytesWritten += webSocket ? length + WebSocketDerpStream.frameHeaderLength(length) : length;
-        unsentFrameEnds.offerLong(bytesWritten);
+    protected int wireLength(final int length) {
+        return webSocket ? length + WebSocketDerpStream.frameHeaderLength(length) : length;
     }
 
     @Override

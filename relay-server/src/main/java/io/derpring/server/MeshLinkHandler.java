@@ -26,10 +26,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundBuffer;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -41,10 +38,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>A peer whose ServerKey is our own key is this server itself (Go {@code RunWatchConnectionLoop}): the connection
  * is closed and the peer is not dialed again.
  */
-final class MeshLinkHandler extends ChannelInboundHandlerAdapter implements ClientSink<ByteBuf>, FrameHandler {
+final class MeshLinkHandler extends FrameSinkHandler implements FrameHandler {
     /** A 101 response is a few hundred bytes; more than this before the blank line is not a DERP server. */
     static final int MAX_UPGRADE_RESPONSE_BYTES = 8192;
-    private static final int UNSENT_FRAMES_INITIAL_CAPACITY = 16;
     private static final int CLIENT_INFO_FRAME_CAPACITY = 512;
     private static final byte[] END_OF_HEADERS = {'\r', '\n', '\r', '\n'};
 
@@ -52,14 +48,10 @@ final class MeshLinkHandler extends ChannelInboundHandlerAdapter implements Clie
     private final RelayShard<ByteBuf> shard;
     private final FrameReader reader = FrameReader.forClient(this);
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-    private final LongArrayQueue unsentFrameEnds = new LongArrayQueue(UNSENT_FRAMES_INITIAL_CAPACITY, -1);
-    private ChannelHandlerContext ctx;
     private ByteBuf response;
     private boolean upgraded;
     private NodeKey peerServerKey;
     private RelayClient<ByteBuf> link;
-    private long bytesWritten;
-    private long framesSent;
 
     MeshLinkHandler(final MeshClient owner, final RelayShard<ByteBuf> shard) {
         this.owner = owner;
@@ -236,60 +228,6 @@ final class MeshLinkHandler extends ChannelInboundHandlerAdapter implements Clie
         ctx.close();
     }
 
-    // ---- ClientSink: called by the engine on this channel's loop ----
-
-    @Override
-    public boolean isWritable() {
-        return ctx.channel().isWritable();
-    }
-
-    @Override
-    public void writePacket(final ByteBuf frame, final int length) {
-        noteWritten(frame.readableBytes());
-        ctx.write(frame, ctx.voidPromise());
-    }
-
-    @Override
-    public void writeControl(final DirectBuffer src, final int offset, final int length) {
-        final ByteBuf out = ctx.alloc().directBuffer(length, length);
-        final byte[] array = src.byteArray();
-        if (array != null) {
-            out.writeBytes(array, src.wrapAdjustment() + offset, length);
-        } else {
-            for (int i = 0; i < length; i++) {
-                out.writeByte(src.getByte(offset + i));
-            }
-        }
-        noteWritten(length);
-        ctx.write(out, ctx.voidPromise());
-    }
-
-    @Override
-    public void flush() {
-        ctx.flush();
-    }
-
-    @Override
-    public long framesSent() {
-        final ChannelOutboundBuffer outbound = ctx.channel().unsafe().outboundBuffer();
-        final long left = bytesWritten - (outbound == null ? 0 : outbound.totalPendingWriteBytes());
-        while (!unsentFrameEnds.isEmpty() && unsentFrameEnds.peekLong() <= left) {
-            unsentFrameEnds.pollLong();
-            framesSent++;
-        }
-        return framesSent;
-    }
-
-    @Override
-    public boolean hasUnsentFrames() {
-        framesSent();
-        return !unsentFrameEnds.isEmpty();
-    }
-
-    private void noteWritten(final int length) {
-        bytesWritten += length;
-        unsentFrameEnds.offerLong(bytesWritten);
-    }
 
     @Override
     public void close() {
