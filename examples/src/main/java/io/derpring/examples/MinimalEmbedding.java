@@ -3,6 +3,7 @@ package io.derpring.examples;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import io.derpring.dataplane.Dataplane;
 import io.derpring.derpmap.DerpMap;
@@ -21,6 +22,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /** The minimal embedding: a loopback relay, two engines that know each other, sends that retry on BACK_PRESSURED. */
 public final class MinimalEmbedding {
+    private static final int PACKETS = 1000;
+
     /** Counts relayed packets. Runs on the engine's stage thread: it must not block or keep {@code buffer}. */
     public static final class CountingDataplane implements Dataplane {
         public final AtomicLong packets = new AtomicLong();
@@ -39,11 +42,12 @@ public final class MinimalEmbedding {
     public final CountingDataplane receivedByB = new CountingDataplane();
 
     /**
-     * Sends {@code packets} from A to B through {@code relay}; returns how many B received once arrivals stop. Nothing
-     * is lost at A (it retries on BACK_PRESSURED); the relay's own per-client queue (32, Go's) drops, and counts,
-     * what B's connection cannot take as fast as A sends: flow control belongs to the traffic above (WireGuard's).
+     * Sends {@code packets} from A to B through {@code relay}, then waits (at most 10 s) until {@code settled} holds;
+     * returns how many B received. Nothing is lost at A (it retries on BACK_PRESSURED); the relay's own per-client
+     * queue drops, and counts, what B's connection cannot take as fast as A sends: flow control belongs to the
+     * traffic above (WireGuard's).
      */
-    public long run(final DerpRelayServer relay, final int packets) throws Exception {
+    public long run(final DerpRelayServer relay, final int packets, final BooleanSupplier settled) throws Exception {
         final DerpMap map = DerpMap.builder()
             .region(900, "local", r -> r.node("900a", "127.0.0.1", relay.localAddress().getPort())).build();
         final Netmap.Builder peers = Netmap.builder(); // who may talk, and each peer's home region
@@ -66,12 +70,11 @@ public final class MinimalEmbedding {
                     throw new IllegalStateException("packet " + i + ": " + result);
                 }
             }
-            long seen;
-            do { // until nothing new arrives for a second
-                seen = receivedByB.packets.get();
-                Thread.sleep(1_000);
-            } while (receivedByB.packets.get() != seen && seen < packets);
-            return seen;
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!settled.getAsBoolean() && System.nanoTime() - deadlineNs < 0) {
+                idle.idle();
+            }
+            return receivedByB.packets.get();
         }
     }
 
@@ -87,10 +90,13 @@ public final class MinimalEmbedding {
     }
 
     public static void main(final String[] args) throws Exception {
+        // A relay queue deeper than the burst, so nothing is dropped and "B has every packet" is the event to wait for.
         try (DerpRelayServer relay = DerpRelayServer.builder().listen(new InetSocketAddress("127.0.0.1", 0))
-            .metricsAddress(null).build()) {
+            .queueDepth(PACKETS).metricsAddress(null).build()) {
             relay.start();
-            System.out.println("B received " + new MinimalEmbedding().run(relay, 1000) + " of 1000 packets");
+            final MinimalEmbedding example = new MinimalEmbedding();
+            final long received = example.run(relay, PACKETS, () -> example.receivedByB.packets.get() == PACKETS);
+            System.out.println("B received " + received + " of " + PACKETS + " packets");
         }
     }
 }

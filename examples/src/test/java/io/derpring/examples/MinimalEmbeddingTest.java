@@ -19,14 +19,18 @@ class MinimalEmbeddingTest {
         try (DerpRelayServer relay = DerpRelayServer.builder().listen(new InetSocketAddress("127.0.0.1", 0))
             .metricsAddress(null).build()) {
             relay.start();
-            final long received = new MinimalEmbedding().run(relay, PACKETS);
+            final MinimalEmbedding example = new MinimalEmbedding();
             // The client side loses nothing (BACK_PRESSURED is retried); only the relay's per-client queue may drop,
-            // and it counts what it drops.
-            final long relayQueueDrops = relay.relay().drops(DropReason.QUEUE_HEAD)
-                + relay.relay().drops(DropReason.QUEUE_TAIL);
-            assertThat(received + relayQueueDrops).isEqualTo(PACKETS);
+            // and it counts what it drops: wait for that account to close, not for a quiet second.
+            final long received = example.run(relay, PACKETS,
+                () -> example.receivedByB.packets.get() + relayQueueDrops(relay) == PACKETS);
+            assertThat(received + relayQueueDrops(relay)).isEqualTo(PACKETS);
             assertThat(received).isPositive();
         }
+    }
+
+    private static long relayQueueDrops(final DerpRelayServer relay) {
+        return relay.relay().drops(DropReason.QUEUE_HEAD) + relay.relay().drops(DropReason.QUEUE_TAIL);
     }
 
     @Test
