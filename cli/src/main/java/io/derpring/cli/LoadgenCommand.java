@@ -117,6 +117,37 @@ public final class LoadgenCommand implements Callable<Integer> {
             + "Default: every:20s.")
     String faultSchedule;
 
+    // issue 16: multi-region under load (engine clients)
+    @Option(names = "--cross-region",
+        description = "Home each pair's receiver on the region after its sender's: data wakes the receiver's home "
+            + "region, acks the sender's. Needs --client engine and two or more regions.")
+    boolean crossRegion;
+
+    @Option(names = "--no-netmap-home",
+        description = "With --cross-region: receivers' netmaps leave their sender's home out, so acks take the route "
+            + "the data was observed on.")
+    boolean noNetmapHome;
+
+    @Option(names = "--idle-grace", paramLabel = "TIME", converter = DurationText.class,
+        description = "Engine clients: close a non-home region after this long without traffic (100ms..24h). "
+            + "Default: the engine's (60s).")
+    Duration idleGrace;
+
+    @Option(names = "--pause-every", paramLabel = "TIME", converter = DurationText.class,
+        description = "Pause all traffic after each TIME of sending (with --pause-for), so idle regions close and "
+            + "wake again.")
+    Duration pauseEvery;
+
+    @Option(names = "--pause-for", paramLabel = "TIME", converter = DurationText.class,
+        description = "How long each --pause-every pause lasts.")
+    Duration pauseFor;
+
+    @Option(names = "--region-churn", paramLabel = "TIME", converter = DurationText.class,
+        description = "Every TIME of the measured phase apply one region event of a fixed seeded schedule (relay "
+            + "restart on its port, region removed and re-added, a node's home moved, a region's node list changed). "
+            + "Needs --client engine, embedded relays and two or more regions.")
+    Duration regionChurn;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -129,6 +160,8 @@ public final class LoadgenCommand implements Callable<Integer> {
             .drainTimeout(drainTimeout).progress(!quiet).faultProxy(faultProxy)
             .client(faultProxy && !clientGiven() ? ClientKind.ENGINE : client)
             .faultSchedule(faultSchedule == null ? null : FaultSchedule.parse(faultSchedule, DurationText::parse))
+            .crossRegion(crossRegion).noNetmapHome(noNetmapHome).idleGrace(idleGrace).pauses(pauseEvery, pauseFor)
+            .regionChurn(regionChurn)
             .build();
     }
 

@@ -5,15 +5,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.concurrent.locks.LockSupport;
 
 import io.derpring.engine.SendResult;
 import io.derpring.derpmap.DerpMap;
+import io.derpring.derpmap.DerpNode;
 import io.derpring.derpmap.DerpRegion;
 import io.derpring.derpmap.TransportSecurity;
 import io.derpring.engine.DerpEngine;
 import io.derpring.internal.engine.DerpEngineConfig;
 import io.derpring.engine.DialerFactory;
+import io.derpring.keys.DiscoKey;
 import io.derpring.keys.DiscoPrivateKey;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
@@ -36,9 +41,13 @@ import org.agrona.DirectBuffer;
 
 /**
  * One full {@link DerpEngine} per node, two per pair, built with {@link NettyDerpDialer} on a shared event loop
- * group. Each engine's DERP map holds every region, its home is its pair's region, and its netmap holds the pair
- * (both nodes homed there), so {@code send} takes the real route: router → region connection → relay → the peer
+ * group. Each engine's DERP map holds every region, its home is its node's region (the pair's, or with
+ * {@code --cross-region} the sender's and the receiver's), and its netmap holds the pair at their homes, so
+ * {@code send} takes the real route: router → region connection (woken on first use when not home) → relay → the peer
  * engine's ring stages → its {@link TrafficSink}. Each engine has its own sink (its own stage thread).
+ *
+ * <p>Region churn ({@link RegionChurn}) changes the DERP map, homes and netmaps of every engine from its own
+ * thread; the engines take those updates from any thread.
  */
 final class EngineClients implements LoadClients {
     /** Each engine's ring; a smaller ring than the default 1024 keeps a many-pair run's memory modest. */
@@ -49,8 +58,17 @@ final class EngineClients implements LoadClients {
     private final DerpEngine[] receivers;
     private final NodeKey[] senderKeys;
     private final NodeKey[] receiverKeys;
+    private final DiscoKey[] senderDisco;
+    private final DiscoKey[] receiverDisco;
     private final PairState[] pairs;
-    private final DerpMap map;
+    private final boolean netmapHomes;
+    private final List<RelayUrl> relays;
+    private final boolean tlsInsecure;
+    /** Each node's current home: {@code 2p} pair p's sender, {@code 2p + 1} its receiver (region churn moves them). */
+    private final AtomicIntegerArray homes;
+    /** Per region id: how often its node list was changed (churn thread only). */
+    private final int[] nodeGenerations;
+    private DerpMap map;
 
     /**
      * @param sinks    one per engine: {@code sinks.get(2p)} for pair p's sender, {@code 2p + 1} for its receiver
@@ -60,17 +78,30 @@ final class EngineClients implements LoadClients {
     EngineClients(final PairState[] pairs, final List<RelayUrl> relays, final boolean tlsInsecure,
                   final Transport transport, final EventLoopGroup group, final List<TrafficSink> sinks,
                   final int sizeBytes, final DerpClientSettings settings, final RunKeys keys) {
+        this(pairs, relays, tlsInsecure, transport, group, sinks, sizeBytes, settings, keys, true,
+            RegionSettings.defaults());
+    }
+
+    /**
+     * @param netmapHomes false ({@code --no-netmap-home}): a receiver's netmap leaves its sender's home out, so it
+     *                    answers along the route the data came in on
+     * @param regionRules the engines' region rules (the idle grace of {@code --idle-grace})
+     */
+    EngineClients(final PairState[] pairs, final List<RelayUrl> relays, final boolean tlsInsecure,
+                  final Transport transport, final EventLoopGroup group, final List<TrafficSink> sinks,
+                  final int sizeBytes, final DerpClientSettings settings, final RunKeys keys,
+                  final boolean netmapHomes, final RegionSettings regionRules) {
         this.pairs = pairs;
+        this.netmapHomes = netmapHomes;
+        this.relays = relays;
+        this.tlsInsecure = tlsInsecure;
         final int n = pairs.length;
-        final List<DerpRegion> regions = new ArrayList<>();
-        for (int r = 1; r <= relays.size(); r++) {
-            regions.add(new DerpRegion(r, "lg" + r, "loadgen region " + r, 0, 0, false, false,
-                List.of(relays.get(r - 1).node(r, tlsInsecure))));
-        }
-        map = new DerpMap(regions, null, true);
+        homes = new AtomicIntegerArray(2 * n);
+        nodeGenerations = new int[relays.size() + 1];
+        map = mapOf(IntStream.rangeClosed(1, relays.size()).boxed().collect(Collectors.toList()));
         final DialerFactory dialer = NettyDerpDialer.factory(transport, group, webSocketSettings(relays, settings),
             securityOverride(relays), null, clientCounters);
-        final DerpEngineConfig config = new DerpEngineConfig(RegionSettings.defaults(),
+        final DerpEngineConfig config = new DerpEngineConfig(regionRules,
             InboundRingConfig.builder().ringSize(RING_SIZE)
                 .slotCapacity(Math.max(InboundRingConfig.MIN_SLOT_CAPACITY, sizeBytes)).spillBuffers(0).build(),
             false, DerpEngineConfig.DEFAULT_DISCO_KEY_CACHE);
@@ -78,6 +109,8 @@ final class EngineClients implements LoadClients {
         receivers = new DerpEngine[n];
         senderKeys = new NodeKey[n];
         receiverKeys = new NodeKey[n];
+        senderDisco = new DiscoKey[n];
+        receiverDisco = new DiscoKey[n];
         for (int p = 0; p < n; p++) {
             final NodePrivateKey s = keys.nodeKey();
             final NodePrivateKey r = keys.nodeKey();
@@ -85,16 +118,41 @@ final class EngineClients implements LoadClients {
             final DiscoPrivateKey rd = keys.discoKey();
             senderKeys[p] = s.publicKey();
             receiverKeys[p] = r.publicKey();
-            final Netmap.Builder netmap = Netmap.builder();
-            netmap.addPeer(senderKeys[p], sd.publicKey(), pairs[p].regionId);
-            netmap.addPeer(receiverKeys[p], rd.publicKey(), pairs[p].regionId);
-            final Netmap pairMap = netmap.build();
-            senders[p] = engine(config, s, sd, sinks.get(2 * p), dialer, pairMap, pairs[p].regionId);
-            receivers[p] = engine(config, r, rd, sinks.get(2 * p + 1), dialer, pairMap, pairs[p].regionId);
+            senderDisco[p] = sd.publicKey();
+            receiverDisco[p] = rd.publicKey();
+            homes.set(2 * p, pairs[p].regionId);
+            homes.set(2 * p + 1, pairs[p].receiverRegionId);
+            senders[p] = engine(config, s, sd, sinks.get(2 * p), dialer, netmap(p, true), pairs[p].regionId);
+            receivers[p] = engine(config, r, rd, sinks.get(2 * p + 1), dialer, netmap(p, false),
+                pairs[p].receiverRegionId);
         }
         for (final TrafficSink sink : sinks) {
             sink.ackPath(this);
         }
+    }
+
+    /**
+     * Pair {@code p}'s netmap as its sender (or receiver) sees it: both nodes at their current homes, except that
+     * without netmap homes the receiver does not know its sender's.
+     */
+    private Netmap netmap(final int p, final boolean forSender) {
+        final Netmap.Builder netmap = Netmap.builder();
+        netmap.addPeer(senderKeys[p], senderDisco[p], forSender || netmapHomes ? homes.get(2 * p) : Netmap.NO_REGION);
+        netmap.addPeer(receiverKeys[p], receiverDisco[p], homes.get(2 * p + 1));
+        return netmap.build();
+    }
+
+    /** The DERP map of {@code regionIds}; a region's node is named by its generation (a node-list change). */
+    private DerpMap mapOf(final List<Integer> regionIds) {
+        final List<DerpRegion> regions = new ArrayList<>();
+        for (final int r : regionIds) {
+            final DerpNode node = relays.get(r - 1).node(r, tlsInsecure);
+            final DerpNode named = nodeGenerations[r] == 0 ? node : new DerpNode(node.name() + "-g" + nodeGenerations[r],
+                node.regionId(), node.hostName(), node.certName(), node.ipv4(), node.ipv6(), node.stunPort(),
+                node.stunOnly(), node.derpPort(), node.insecureForTests(), node.stunTestIp(), node.canPort80());
+            regions.add(new DerpRegion(r, "lg" + r, "loadgen region " + r, 0, 0, false, false, List.of(named)));
+        }
+        return new DerpMap(regions, null, true);
     }
 
     /** One dialer serves every region, so all relays must agree on WebSocket or the DERP upgrade. */
@@ -139,8 +197,8 @@ final class EngineClients implements LoadClients {
         }
         final long deadlineNs = System.nanoTime() + timeoutNs;
         for (int p = 0; p < senders.length; p++) {
-            awaitHomeConnected(senders[p], pairs[p].regionId, deadlineNs);
-            awaitHomeConnected(receivers[p], pairs[p].regionId, deadlineNs);
+            awaitHomeConnected(senders[p], homes.get(2 * p), deadlineNs);
+            awaitHomeConnected(receivers[p], homes.get(2 * p + 1), deadlineNs);
         }
     }
 
@@ -201,7 +259,7 @@ final class EngineClients implements LoadClients {
     @Override
     public boolean allConnected() {
         for (int p = 0; p < senders.length; p++) {
-            if (!homeConnected(senders[p], pairs[p].regionId) || !homeConnected(receivers[p], pairs[p].regionId)) {
+            if (!homeConnected(senders[p], homes.get(2 * p)) || !homeConnected(receivers[p], homes.get(2 * p + 1))) {
                 return false;
             }
         }
@@ -220,6 +278,78 @@ final class EngineClients implements LoadClients {
     @Override
     public Counters<ClientCounter> clientCounters() {
         return clientCounters;
+    }
+
+    /** Every engine's region lifecycle counter {@code name} ({@link RegionCounter}, lower case), summed. */
+    long regionCounter(final RegionCounter counter) {
+        final String name = "derpring_engine_region_" + counter.name().toLowerCase(java.util.Locale.ROOT);
+        long sum = 0;
+        for (int p = 0; p < senders.length; p++) {
+            sum += senders[p].metrics().value(name) + receivers[p].metrics().value(name);
+        }
+        return sum;
+    }
+
+    /** The engine whose region states the status view shows: pair 0's sender. */
+    DerpEngine sampleEngine() {
+        return senders[0];
+    }
+
+    int nodes() {
+        return 2 * senders.length;
+    }
+
+    int homeOf(final int node) {
+        return homes.get(node);
+    }
+
+    /** Churn: the DERP map without {@code regionId}, to every engine (nodes homed there lose their home). */
+    void removeRegion(final int regionId) {
+        final List<Integer> ids = new ArrayList<>();
+        for (int r = 1; r <= relays.size(); r++) {
+            if (r != regionId) {
+                ids.add(r);
+            }
+        }
+        applyMap(mapOf(ids));
+    }
+
+    /** Churn: the full DERP map again, and every node homed on a region that was removed takes it back. */
+    void restoreRegions() {
+        applyMap(mapOf(IntStream.rangeClosed(1, relays.size()).boxed().collect(Collectors.toList())));
+        for (int node = 0; node < homes.length(); node++) {
+            engine(node).setHomeRegion(homes.get(node));
+        }
+    }
+
+    /** Churn: region {@code regionId}'s node list changes (its node is renamed), so its connections re-dial. */
+    void changeNodes(final int regionId) {
+        nodeGenerations[regionId]++;
+        applyMap(mapOf(IntStream.rangeClosed(1, relays.size()).boxed().collect(Collectors.toList())));
+    }
+
+    /**
+     * Churn: node {@code node} moves home to {@code regionId} (NotePreferred on both regions' connections, the
+     * always-on flag moves), and its pair's netmaps follow.
+     */
+    void moveHome(final int node, final int regionId) {
+        homes.set(node, regionId);
+        engine(node).setHomeRegion(regionId);
+        final int p = node / 2;
+        senders[p].updateNetmap(netmap(p, true));
+        receivers[p].updateNetmap(netmap(p, false));
+    }
+
+    private DerpEngine engine(final int node) {
+        return node % 2 == 0 ? senders[node / 2] : receivers[node / 2];
+    }
+
+    private void applyMap(final DerpMap next) {
+        map = next;
+        for (int p = 0; p < senders.length; p++) {
+            senders[p].updateDerpMap(next);
+            receivers[p].updateDerpMap(next);
+        }
     }
 
     @Override

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import io.derpring.internal.region.RegionCounter;
+import io.derpring.internal.region.RegionSettings;
 import io.derpring.keys.MeshKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.loadgen.fault.DataplaneStall;
@@ -91,6 +93,10 @@ public final class LoadGenerator {
         Thread printerThread = null;
         FaultInjector injector = null;
         Thread injectorThread = null;
+        RegionStatusView statusView = null;
+        Thread statusThread = null;
+        RegionChurn churn = null;
+        Thread churnThread = null;
         final long cpuRunStart = processCpuNs();
         try {
             final List<RelayUrl> relays = new ArrayList<>();
@@ -138,7 +144,7 @@ public final class LoadGenerator {
             for (int p = 0; p < pairs.length; p++) {
                 final int region = 1 + p % relays.size(); // round-robin; region ids 1..n
                 pairs[p] = new PairState(p, region, RawClients.receiverRegion(region, relays.size(),
-                    options.crossRelay()));
+                    options.crossRelay() || options.crossRegion()));
             }
             final LatencyRecorder latency = new LatencyRecorder();
             final AtomicLong corrupted = new AtomicLong();
@@ -158,10 +164,13 @@ public final class LoadGenerator {
                     if (options.faultProxy() && i % 2 == 1) {
                         sink.stall(stall); // receivers only: a slow dataplane is the data's destination
                     }
+                    if (options.crossRegion() || options.regionChurn() != null) {
+                        sink.acceptAnyRegion(); // acks take the observed route; churn moves homes
+                    }
                     sinks.add(sink);
                 }
                 clients = new EngineClients(pairs, relays, options.tlsInsecure(), transport, group, sinks,
-                    options.sizeBytes(), clientSettings, keys);
+                    options.sizeBytes(), clientSettings, keys, !options.noNetmapHome(), regionRules());
             }
             clients.connect(CONNECT_TIMEOUT_NS);
             if (options.crossRelay() && options.embeddedRelays()) {
@@ -172,6 +181,9 @@ public final class LoadGenerator {
             final LoadRun run = new LoadRun(pairs, latency, corrupted, relayDrops, options.sizeBytes());
             final TrafficSender sender = new TrafficSender(pairs, clients, options.window(), options.ratePerPair(),
                 options.sizeBytes(), wakeup);
+            if (options.pauses()) {
+                sender.pauses(options.pauseEvery().toNanos(), options.pauseFor().toNanos());
+            }
             final long startNs = System.nanoTime();
             final long measureStartNs = startNs + options.warmup().toNanos();
             final long endNs = measureStartNs + options.duration().toNanos();
@@ -186,6 +198,24 @@ public final class LoadGenerator {
                 injectorThread = new Thread(injector, "derpring-loadgen-faults");
                 injectorThread.setDaemon(true);
                 injectorThread.start();
+            }
+            if (clients instanceof EngineClients engines) {
+                statusView = new RegionStatusView(engines.sampleEngine(), options.progress() ? progress : null,
+                    startNs);
+                statusThread = daemon(statusView, "derpring-loadgen-regions");
+                if (options.regionChurn() != null) {
+                    final RegionChurn.RelayRestarter sameRegion = regionId -> {
+                        final int r = regionId - 1;
+                        final int port = current[r].localAddress().getPort();
+                        current[r].close();
+                        current[r] = startRelay(transport, relayKeys[r], port);
+                        servers.add(current[r]);
+                    };
+                    churn = new RegionChurn(new RegionChurnSchedule(RegionChurnSchedule.DEFAULT_SEED, relays.size(),
+                        engines.nodes()), engines, sameRegion, run, relayDrops, options.progress() ? progress : null,
+                        relays.size(), options.regionChurn().toNanos(), startNs, measureStartNs, endNs);
+                    churnThread = daemon(churn, "derpring-loadgen-churn");
+                }
             }
             if (options.progress()) {
                 printer = new ProgressPrinter(run, progress, memory, injector);
@@ -203,7 +233,18 @@ public final class LoadGenerator {
                 injector.stop();
                 injectorThread.join();
             }
+            if (churn != null) {
+                churn.stop();
+                churnThread.join();
+            }
             drain(run, clients, relayDrops.live());
+            if (statusView != null) {
+                statusView.stop();
+                statusThread.join();
+            }
+            if (churn != null) {
+                churn.finish();
+            }
 
             final long relayDropped = relayDrops.known() ? run.relayDrops() : 0;
             final long lostInTransit = run.lostInTransit(); // read once: the balance's terms must agree
@@ -222,7 +263,7 @@ public final class LoadGenerator {
                 round3((cpuMeasureEnd - cpuMeasureStart) / 1e9), round3((processCpuNs() - cpuRunStart) / 1e9),
                 LoadReport.Latency.of(latency.measuredTotal()), lostInTransit, transitDetail(run, proxies),
                 run.connectionsLost(), faults(injector, clients), memoryReport(memory, memoryThread),
-                run.backPressuredRetries());
+                run.backPressuredRetries(), engineRegions(clients, run, relayDrops, sender, churn, statusView));
             if (options.jsonFile() != null) {
                 report.writeJson(options.jsonFile());
             }
@@ -231,6 +272,13 @@ public final class LoadGenerator {
             memory.stop();
             if (injector != null) {
                 injector.stop();
+            }
+            if (churn != null) {
+                churn.stop();
+                churnThread.join(TimeUnit.SECONDS.toMillis(5));
+            }
+            if (statusView != null) {
+                statusView.stop();
             }
             if (printer != null) {
                 printer.stop();
@@ -269,9 +317,44 @@ public final class LoadGenerator {
 
     private DerpRelayServer startRelay(final Transport transport, final NodePrivateKey key)
         throws InterruptedException {
-        return DerpRelayServer.builder().listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+        return startRelay(transport, key, 0);
+    }
+
+    /** An embedded relay on {@code port} (0 = any; a churn restart reuses the stopped relay's port). */
+    private DerpRelayServer startRelay(final Transport transport, final NodePrivateKey key, final int port)
+        throws InterruptedException {
+        return DerpRelayServer.builder().listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
             .transport(transport).metricsAddress(null).queueDepth(options.relayQueueDepth()).serverPrivateKey(key)
             .meshKey(keys.meshKey()).build().start();
+    }
+
+    /** The engines' region rules: the default ones, with {@code --idle-grace} when given. */
+    private RegionSettings regionRules() {
+        final RegionSettings defaults = RegionSettings.defaults();
+        return options.idleGrace() == null ? defaults : new RegionSettings(options.idleGrace().toNanos(),
+            defaults.backoff(), defaults.outboundQueueDepth(), defaults.discoQueueDepth(), defaults.outboundOverflow());
+    }
+
+    /** What the engines' regions did; null for raw clients (no regions, no homes). */
+    private LoadReport.Regions engineRegions(final LoadClients clients, final LoadRun run, final RelayDrops relayDrops,
+                                             final TrafficSender sender, final RegionChurn churn,
+                                             final RegionStatusView view) {
+        if (!(clients instanceof EngineClients engines)) {
+            return null;
+        }
+        return new LoadReport.Regions(options.crossRegion(), !options.noNetmapHome(),
+            regionRules().idleTimeoutNs() / 1_000_000, engines.regionCounter(RegionCounter.WAKES),
+            engines.regionCounter(RegionCounter.IDLE_CLOSES), engines.regionCounter(RegionCounter.CONNECTS),
+            engines.regionCounter(RegionCounter.CONNECT_FAILURES), run.receivedByArrivalRegion(),
+            sender.pausesTaken(), relayDrops.byReason(), churn == null ? Map.of() : churn.countsByKind(),
+            churn == null ? List.of() : churn.events(), view.timeline(), view.timelineDropped());
+    }
+
+    private static Thread daemon(final Runnable task, final String name) {
+        final Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** Where the packets lost in transit were lost: empty when none could be (no connection died). */

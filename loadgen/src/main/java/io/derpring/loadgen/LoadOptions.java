@@ -8,6 +8,7 @@ import java.util.Objects;
 
 import io.derpring.internal.frame.FrameLimits;
 import io.derpring.loadgen.fault.FaultSchedule;
+import io.derpring.internal.region.RegionSettings;
 import io.derpring.internal.relay.RelayConfig;
 import io.derpring.runtime.InvalidConfigException;
 import io.derpring.transport.Transport;
@@ -41,12 +42,24 @@ import io.derpring.transport.Transport;
  *                        FaultSchedule#DEFAULT_PERIOD}
  * @param crossRelay      each pair's receiver sits on the next relay after its sender's, so every packet crosses the
  *                        relays' mesh; needs two or more relays and raw clients (embedded relays are meshed)
+ * @param crossRegion     engine clients: each pair's receiver is homed on the region after its sender's, so data and
+ *                        acks wake the other end's home region; needs two or more regions
+ * @param noNetmapHome    with {@code crossRegion}: the receiver's netmap leaves the sender's home out, so its acks
+ *                        must take the route the data was observed on
+ * @param idleGrace       engine clients: the engine's idle grace for non-home regions; null = the engine's default
+ * @param pauseEvery      traffic pauses after each {@code pauseEvery} of sending, for {@code pauseFor}; null = never
+ * @param pauseFor        how long each pause lasts (with {@code pauseEvery})
+ * @param regionChurn     engine clients on embedded relays: one region event of {@link RegionChurnSchedule} every
+ *                        {@code regionChurn} of the measured phase; null = none
  */
 public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, int regions, int sizeBytes,
                           Duration duration, Duration warmup, long ratePerPair, int window, ClientKind client,
                           Transport transport, Path jsonFile, int relayQueueDepth, boolean tlsInsecure,
                           Duration drainTimeout, boolean progress, boolean faultProxy,
-                          FaultSchedule faultSchedule, boolean crossRelay) {
+                          FaultSchedule faultSchedule, boolean crossRelay,
+                          // issue 16, multi-region under load (see the @param list)
+                          boolean crossRegion, boolean noNetmapHome, Duration idleGrace, Duration pauseEvery,
+                          Duration pauseFor, Duration regionChurn) {
     public static final int DEFAULT_PAIRS = 4;
     public static final int MAX_PAIRS = 4096;
     public static final int DEFAULT_REGIONS = 1;
@@ -74,6 +87,10 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
      * proxy's cap ({@link io.derpring.loadgen.fault.FaultProxy#MAX_CONNECTIONS}) must hold four per pair.
      */
     public static final int MAX_FAULT_PROXY_PAIRS = io.derpring.loadgen.fault.FaultProxy.MAX_CONNECTIONS / 4;
+    /** A pause shorter than this is lost in the sender's park granularity and the engine's duty cycle. */
+    public static final Duration MIN_PAUSE = Duration.ofMillis(10);
+    /** Region churn events need time to take effect (a relay restart, a reconnect) before the next one. */
+    public static final Duration MIN_REGION_CHURN = Duration.ofMillis(200);
 
     public LoadOptions {
         relays = List.copyOf(Objects.requireNonNull(relays, "relays"));
@@ -127,6 +144,65 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
                 faultSchedule = FaultSchedule.every(FaultSchedule.DEFAULT_PERIOD);
             }
         }
+        requireMultiRegion(client, regions, relays.isEmpty(), faultProxy, crossRegion, noNetmapHome, idleGrace,
+            regionChurn);
+        if ((pauseEvery == null) != (pauseFor == null)) {
+            throw new InvalidConfigException("--pause-every and --pause-for go together");
+        }
+        if (pauseEvery != null) {
+            requireDuration("pause every", pauseEvery, MIN_PAUSE);
+            requireDuration("pause for", pauseFor, MIN_PAUSE);
+        }
+    }
+
+    private static void requireMultiRegion(final ClientKind client, final int regions, final boolean embedded,
+                                           final boolean faultProxy, final boolean crossRegion,
+                                           final boolean noNetmapHome, final Duration idleGrace,
+                                           final Duration regionChurn) {
+        if (crossRegion) {
+            if (client != ClientKind.ENGINE) {
+                throw new InvalidConfigException("--cross-region needs --client engine: only an engine has a home "
+                    + "region and wakes others on traffic");
+            }
+            if (regions < 2) {
+                throw new InvalidConfigException("--cross-region needs at least two regions (--regions or --relay URLs)");
+            }
+        }
+        if (noNetmapHome && !crossRegion) {
+            throw new InvalidConfigException("--no-netmap-home needs --cross-region (on one region every route is home)");
+        }
+        if (idleGrace != null) {
+            if (client != ClientKind.ENGINE) {
+                throw new InvalidConfigException("--idle-grace needs --client engine");
+            }
+            if (idleGrace.compareTo(RegionSettings.MIN_IDLE_TIMEOUT) < 0
+                || idleGrace.compareTo(RegionSettings.MAX_IDLE_TIMEOUT) > 0) {
+                throw new InvalidConfigException("idle grace = " + idleGrace + " must be between "
+                    + RegionSettings.MIN_IDLE_TIMEOUT + " and " + RegionSettings.MAX_IDLE_TIMEOUT);
+            }
+        }
+        if (regionChurn != null) {
+            if (!embedded) {
+                throw new InvalidConfigException("--region-churn needs embedded relays (it stops and restarts them): "
+                    + "drop --relay");
+            }
+            if (client != ClientKind.ENGINE) {
+                throw new InvalidConfigException("--region-churn needs --client engine: bare connections have no DERP "
+                    + "map or home region to change");
+            }
+            if (regions < 2) {
+                throw new InvalidConfigException("--region-churn needs at least two regions (a home moves between them)");
+            }
+            if (faultProxy) {
+                throw new InvalidConfigException("--region-churn and --fault-proxy do not combine");
+            }
+            requireDuration("region churn period", regionChurn, MIN_REGION_CHURN);
+        }
+    }
+
+    /** True when traffic pauses now and then ({@code --pause-every}). */
+    public boolean pauses() {
+        return pauseEvery != null;
     }
 
     private static void requireDuration(final String option, final Duration d, final Duration min) {
@@ -172,6 +248,12 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
         private boolean faultProxy;
         private boolean crossRelay;
         private FaultSchedule faultSchedule;
+        private boolean crossRegion;
+        private boolean noNetmapHome;
+        private Duration idleGrace;
+        private Duration pauseEvery;
+        private Duration pauseFor;
+        private Duration regionChurn;
 
         private Builder() {
         }
@@ -271,10 +353,37 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
             return this;
         }
 
+        public Builder crossRegion(final boolean v) {
+            crossRegion = v;
+            return this;
+        }
+
+        public Builder noNetmapHome(final boolean v) {
+            noNetmapHome = v;
+            return this;
+        }
+
+        public Builder idleGrace(final Duration v) {
+            idleGrace = v;
+            return this;
+        }
+
+        /** Both or neither: pause for {@code pauseFor} after each {@code every} of sending. */
+        public Builder pauses(final Duration every, final Duration pauseFor) {
+            this.pauseEvery = every;
+            this.pauseFor = pauseFor;
+            return this;
+        }
+
+        public Builder regionChurn(final Duration v) {
+            regionChurn = v;
+            return this;
+        }
+
         public LoadOptions build() {
             return new LoadOptions(relays, relayMetrics, pairs, regions, sizeBytes, duration, warmup, ratePerPair,
                 window, client, transport, jsonFile, relayQueueDepth, tlsInsecure, drainTimeout, progress, faultProxy,
-                faultSchedule, crossRelay);
+                faultSchedule, crossRelay, crossRegion, noNetmapHome, idleGrace, pauseEvery, pauseFor, regionChurn);
         }
     }
 }

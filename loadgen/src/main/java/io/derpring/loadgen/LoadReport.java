@@ -34,7 +34,63 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
                          long acksReceived, long windowStalls, double throughputPps, double throughputMbps,
                          double cpuS, double cpuTotalS, Latency latencyUs, long lostInTransit,
                          Map<String, Long> lostInTransitDetail, long connectionsLost, Faults faults,
-                         Map<String, Object> memory, long backPressuredRetries) {
+                         Map<String, Object> memory, long backPressuredRetries,
+                         // issue 16: the engines' regions (null for raw clients)
+                         Regions engineRegions) {
+
+    /**
+     * What the engines' regions did (engine clients only): lifecycle counters summed over every engine for the whole
+     * run (the first connects included), where data arrived, pauses, region churn, and a sample engine's states.
+     *
+     * @param receivedByArrivalRegion data packets by the region they arrived over (the receiver's home, or wherever
+     *                                churn moved it)
+     * @param relayDropsByReason      the relays' drops over the whole run by reason (embedded relays; else empty)
+     * @param churnEvents             each {@code --region-churn} event: time, kind, target and the losses from it to
+     *                                the next event (client drops by counter, relay drops by reason, lost in
+     *                                transit)
+     * @param stateTimeline           the sample engine's region states, one entry per change seen (bounded)
+     */
+    public record Regions(boolean crossRegion, boolean netmapHome, long idleGraceMs, long wakes, long idleCloses,
+                          long connects, long failures, Map<Integer, Long> receivedByArrivalRegion, long pauses,
+                          Map<String, Long> relayDropsByReason, Map<String, Long> churnByKind,
+                          List<Map<String, Object>> churnEvents, List<Map<String, Object>> stateTimeline,
+                          long stateTimelineDropped) {
+        void putJson(final Map<String, Object> m) {
+            m.put("cross_region", crossRegion);
+            m.put("netmap_home", netmapHome);
+            m.put("idle_grace_ms", idleGraceMs);
+            m.put("region_wakes", wakes);
+            m.put("region_idle_closes", idleCloses);
+            m.put("region_connects", connects);
+            m.put("region_failures", failures);
+            final Map<String, Long> byRegion = new LinkedHashMap<>();
+            receivedByArrivalRegion.forEach((region, n) -> byRegion.put(String.valueOf(region), n));
+            m.put("received_by_arrival_region", byRegion);
+            m.put("pauses", pauses);
+            m.put("dropped_by_relay_detail", relayDropsByReason);
+            m.put("region_churn_by_kind", churnByKind);
+            m.put("region_churn_events", churnEvents);
+            m.put("region_state_timeline", stateTimeline);
+            m.put("region_state_timeline_dropped", stateTimelineDropped);
+        }
+
+        void appendText(final StringBuilder b) {
+            b.append("  regions     ").append(fmt("wakes %,d  idle closes %,d  connects %,d  failures %,d", wakes,
+                idleCloses, connects, failures)).append(crossRegion ? "  cross-region" : "")
+                .append(crossRegion && !netmapHome ? " (no netmap home)" : "")
+                .append(pauses > 0 ? fmt("  pauses %,d", pauses) : "").append('\n');
+            b.append("  arrived on  ").append(receivedByArrivalRegion).append(" data packets by region\n");
+            if (relayDropsByReason.values().stream().anyMatch(n -> n != 0)) {
+                b.append("  relay drops ").append(relayDropsByReason).append('\n');
+            }
+            for (final Map<String, Object> e : churnEvents) {
+                b.append("  churn       ").append(fmt("%6.1fs ", ((Number) e.get("t_s")).doubleValue()))
+                    .append(RegionChurn.describe(e)).append(": client ").append(e.get("client_drops"))
+                    .append(" relay ").append(e.get("relay_drops")).append(" transit ").append(e.get("lost_in_transit"))
+                    .append('\n');
+            }
+        }
+    }
 
     /**
      * What a fault soak injected and how the clients recovered; null in a run without {@code --fault-proxy}.
@@ -149,6 +205,9 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
             m.put("fault_client_events", faults.clientEvents());
         }
         m.put("memory", memory);
+        if (engineRegions != null) {
+            engineRegions.putJson(m);
+        }
         return m;
     }
 
@@ -197,6 +256,9 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
                 faults.unrecovered(), faults.recoveryMsMax(), faults.recoveryMsMean())).append('\n');
             b.append("  proxy       ").append(faults.proxy()).append('\n');
             b.append("  connections ").append(faults.clientEvents()).append('\n');
+        }
+        if (engineRegions != null) {
+            engineRegions.appendText(b);
         }
         b.append("  memory      ").append(memoryText()).append('\n');
         b.append("  integrity   ").append(fmt("duplicated %,d  reordered %,d  corrupted %,d", duplicated, reordered,

@@ -69,6 +69,20 @@ final class LoadRun {
         return out;
     }
 
+    /** Data packets received per region id they arrived over (ascending; regions with none left out). */
+    Map<Integer, Long> receivedByArrivalRegion() {
+        final Map<Integer, Long> out = new java.util.TreeMap<>();
+        for (final PairState p : pairs) {
+            for (int r = 1; r < p.receivedOnRegion.length(); r++) {
+                final long n = p.receivedOnRegion.get(r);
+                if (n != 0) {
+                    out.merge(r, n, Long::sum);
+                }
+            }
+        }
+        return out;
+    }
+
     long measuredReceived() {
         return sum(p -> p.measuredReceived.get());
     }

@@ -1,6 +1,7 @@
 package io.derpring.loadgen;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * One sender → receiver pair: the sender's sequence and window, the receiver's ledger. Each group of fields has one
@@ -42,6 +43,8 @@ final class PairState {
     final AtomicLong duplicated = new AtomicLong();
     final AtomicLong reordered = new AtomicLong();
     final AtomicLong acksSent = new AtomicLong();
+    /** Data packets received, by the region id they arrived over (index 1..{@link LoadOptions#MAX_REGIONS}). */
+    final AtomicLongArray receivedOnRegion = new AtomicLongArray(LoadOptions.MAX_REGIONS + 1);
     /** Data packets received since the last ack was sent. */
     int unacked;
     boolean ackQueued;

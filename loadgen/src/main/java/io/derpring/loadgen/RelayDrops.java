@@ -6,7 +6,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.derpring.internal.relay.DropReason;
 import io.derpring.internal.relay.RelayCounter;
@@ -39,6 +41,11 @@ abstract class RelayDrops {
 
     long packetsForwarded() {
         return -1;
+    }
+
+    /** Drops by reason (Go's label), cumulative over every relay of the run; empty when not readable live. */
+    Map<String, Long> byReason() {
+        return Map.of();
     }
 
     static RelayDrops embedded(final List<DerpRelayServer> servers) {
@@ -76,6 +83,17 @@ abstract class RelayDrops {
                 sum += s.relay().counter(c);
             }
             return sum;
+        }
+
+        @Override
+        Map<String, Long> byReason() {
+            final Map<String, Long> out = new LinkedHashMap<>();
+            for (final DerpRelayServer s : servers) {
+                for (final DropReason r : DropReason.values()) {
+                    out.merge(r.label(), s.relay().drops(r), Long::sum);
+                }
+            }
+            return out;
         }
 
         @Override

@@ -46,6 +46,10 @@ final class TrafficSender implements Runnable {
     private volatile long measureStartNs;
     private volatile long endNs;
     private volatile long stoppedNs;
+    /** {@code --pause-every}/{@code --pause-for}: 0 = never pauses. */
+    private long pauseEveryNs;
+    private long pauseForNs;
+    private final java.util.concurrent.atomic.AtomicLong pauses = new java.util.concurrent.atomic.AtomicLong();
 
     TrafficSender(final PairState[] pairs, final LoadClients clients, final int window, final long ratePerPair,
                   final int length, final SenderWakeup wakeup) {
@@ -73,6 +77,20 @@ final class TrafficSender implements Runnable {
         }
     }
 
+    /**
+     * Before {@link #run}: after each {@code everyNs} of sending, send nothing for {@code forNs} (so idle regions
+     * close and wake again). The cycle runs from the start of sending.
+     */
+    void pauses(final long everyNs, final long forNs) {
+        this.pauseEveryNs = everyNs;
+        this.pauseForNs = forNs;
+    }
+
+    /** Pauses taken so far. */
+    long pausesTaken() {
+        return pauses.get();
+    }
+
     /** When sending actually stopped, or 0 while running. */
     long stoppedNs() {
         return stoppedNs;
@@ -85,6 +103,9 @@ final class TrafficSender implements Runnable {
         }
         long nowNs = System.nanoTime();
         while (nowNs - endNs < 0 && !Thread.currentThread().isInterrupted()) {
+            if (pauseEveryNs != 0) {
+                pauseIfDue(nowNs);
+            }
             int sentThisPass = 0;
             long nextDueNs = Long.MAX_VALUE;
             for (final PairState pair : pairs) {
@@ -135,6 +156,26 @@ final class TrafficSender implements Runnable {
             nowNs = System.nanoTime();
         }
         stoppedNs = System.nanoTime();
+    }
+
+    /** In a pause: parks to its end (or the end of sending), then moves every schedule past it. */
+    private void pauseIfDue(final long nowNs) {
+        final long cycleNs = pauseEveryNs + pauseForNs;
+        final long intoCycleNs = (nowNs - startNs) % cycleNs;
+        if (intoCycleNs < pauseEveryNs) {
+            return;
+        }
+        pauses.lazySet(pauses.get() + 1);
+        final long resumeNs = Math.min(nowNs + cycleNs - intoCycleNs, endNs);
+        long waitNs;
+        while ((waitNs = resumeNs - System.nanoTime()) > 0 && !Thread.currentThread().isInterrupted()) {
+            LockSupport.parkNanos(waitNs);
+        }
+        for (final PairState pair : pairs) {
+            // A paced pair does not burst to catch up, and a full window does not count the pause as a stall.
+            pair.dueNs = Math.max(pair.dueNs, resumeNs);
+            pair.blockedSinceNs = Math.max(pair.blockedSinceNs, resumeNs);
+        }
     }
 
     private void send(final PairState pair, final long scheduledNs) {

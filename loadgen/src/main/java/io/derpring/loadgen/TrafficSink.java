@@ -38,6 +38,8 @@ final class TrafficSink implements Dataplane {
     private int dirtyCount;
     private AckPath acks;
     private DataplaneStall stall;
+    /** Any region of the map is a right one (engines that route by home, observed route and churn); else strict. */
+    private boolean anyRegion;
 
     /** @param corrupted shared across sinks: packets that failed the checks (rare, so contention is irrelevant) */
     TrafficSink(final PairState[] pairs, final int dataLength, final int window, final LatencyRecorder latency,
@@ -57,6 +59,15 @@ final class TrafficSink implements Dataplane {
     /** Set once before traffic starts (the clients that carry acks are built after their sinks). */
     void ackPath(final AckPath path) {
         this.acks = path;
+    }
+
+    /**
+     * Set once before traffic starts: packets may arrive over any region, not only the pair's fixed ones. Cross-region
+     * engines answer on the observed route, and region churn moves homes; where data arrived is then counted per
+     * region ({@link PairState#receivedOnRegion}) instead of checked.
+     */
+    void acceptAnyRegion() {
+        this.anyRegion = true;
     }
 
     /** A soak's slow-dataplane fault: set once before traffic starts on receivers' sinks; null = never stalls. */
@@ -88,12 +99,13 @@ final class TrafficSink implements Dataplane {
         }
         final PairState pair = pairs[pairId];
         final byte kind = PayloadFlyweight.kind(scratchView, 0);
-        if (regionId != (kind == PayloadFlyweight.KIND_ACK ? pair.regionId : pair.receiverRegionId)) {
+        if (!anyRegion && regionId != (kind == PayloadFlyweight.KIND_ACK ? pair.regionId : pair.receiverRegionId)
+            || regionId < 1 || regionId > LoadOptions.MAX_REGIONS) {
             corrupted.incrementAndGet(); // intact, but delivered through another region's relay: misrouted
             return;
         }
         if (kind == PayloadFlyweight.KIND_DATA && length == dataLength) {
-            onData(pair, nowNs);
+            onData(pair, regionId, nowNs);
         } else if (kind == PayloadFlyweight.KIND_ACK && length == PayloadFlyweight.ACK_LENGTH) {
             onAck(pair, PayloadFlyweight.seq(scratchView, 0), nowNs);
         } else {
@@ -101,7 +113,7 @@ final class TrafficSink implements Dataplane {
         }
     }
 
-    private void onData(final PairState pair, final long nowNs) {
+    private void onData(final PairState pair, final int regionId, final long nowNs) {
         final long seq = PayloadFlyweight.seq(scratchView, 0);
         final int verdict = pair.seen.mark(seq);
         if (verdict == SeenWindow.DUPLICATE) {
@@ -113,6 +125,7 @@ final class TrafficSink implements Dataplane {
         }
         final boolean warmup = PayloadFlyweight.isWarmup(scratchView, 0);
         PairState.increment(pair.received);
+        pair.receivedOnRegion.lazySet(regionId, pair.receivedOnRegion.get(regionId) + 1);
         if (!warmup) {
             PairState.increment(pair.measuredReceived);
         }
