@@ -58,6 +58,18 @@ final class ClientDropTally {
         }
     }
 
+    /** Counters that moved from {@code before} to {@code after}, by how much (drops between two readings). */
+    static Map<String, Long> delta(final Map<String, Long> before, final Map<String, Long> after) {
+        final Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (final Map.Entry<String, Long> e : after.entrySet()) {
+            final long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (d != 0) {
+                out.put(e.getKey(), d);
+            }
+        }
+        return out;
+    }
+
     static long sum(final Map<String, Long> drops) {
         long sum = 0;
         for (final long v : drops.values()) {

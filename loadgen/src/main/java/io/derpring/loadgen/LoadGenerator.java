@@ -179,6 +179,7 @@ public final class LoadGenerator {
             LOG.info("{} nodes connected to {}", 2 * pairs.length, relays);
 
             final LoadRun run = new LoadRun(pairs, latency, corrupted, relayDrops, options.sizeBytes());
+            final Map<String, Long> relayDropsBefore = relayDrops.byReason();
             final TrafficSender sender = new TrafficSender(pairs, clients, options.window(), options.ratePerPair(),
                 options.sizeBytes(), wakeup);
             if (options.pauses()) {
@@ -263,7 +264,8 @@ public final class LoadGenerator {
                 round3((cpuMeasureEnd - cpuMeasureStart) / 1e9), round3((processCpuNs() - cpuRunStart) / 1e9),
                 LoadReport.Latency.of(latency.measuredTotal()), lostInTransit, transitDetail(run, proxies),
                 run.connectionsLost(), faults(injector, clients), memoryReport(memory, memoryThread),
-                run.backPressuredRetries(), engineRegions(clients, run, relayDrops, sender, churn, statusView));
+                run.backPressuredRetries(), engineRegions(clients, run,
+                    ClientDropTally.delta(relayDropsBefore, relayDrops.byReason()), sender, churn, statusView));
             if (options.jsonFile() != null) {
                 report.writeJson(options.jsonFile());
             }
@@ -336,7 +338,8 @@ public final class LoadGenerator {
     }
 
     /** What the engines' regions did; null for raw clients (no regions, no homes). */
-    private LoadReport.Regions engineRegions(final LoadClients clients, final LoadRun run, final RelayDrops relayDrops,
+    private LoadReport.Regions engineRegions(final LoadClients clients, final LoadRun run,
+                                             final Map<String, Long> relayDropsByReason,
                                              final TrafficSender sender, final RegionChurn churn,
                                              final RegionStatusView view) {
         if (!(clients instanceof EngineClients engines)) {
@@ -346,7 +349,7 @@ public final class LoadGenerator {
             regionRules().idleTimeoutNs() / 1_000_000, engines.regionCounter(RegionCounter.WAKES),
             engines.regionCounter(RegionCounter.IDLE_CLOSES), engines.regionCounter(RegionCounter.CONNECTS),
             engines.regionCounter(RegionCounter.CONNECT_FAILURES), run.receivedByArrivalRegion(),
-            sender.pausesTaken(), relayDrops.byReason(), churn == null ? Map.of() : churn.countsByKind(),
+            sender.pausesTaken(), relayDropsByReason, churn == null ? Map.of() : churn.countsByKind(),
             churn == null ? List.of() : churn.events(), view.timeline(), view.timelineDropped());
     }
 

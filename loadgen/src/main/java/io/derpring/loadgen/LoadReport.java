@@ -44,10 +44,11 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
      *
      * @param receivedByArrivalRegion data packets by the region they arrived over (the receiver's home, or wherever
      *                                churn moved it)
-     * @param relayDropsByReason      the relays' drops over the whole run by reason (embedded relays; else empty)
+     * @param relayDropsByReason      the relays' drops since sending began, by reason, non-zero ones (embedded
+     *                                relays; else empty): {@code dropped_by_relay} split
      * @param churnEvents             each {@code --region-churn} event: time, kind, target and the losses from it to
-     *                                the next event (client drops by counter, relay drops by reason, lost in
-     *                                transit)
+     *                                the next event (client drops by counter, relay drops by reason, connections
+     *                                lost)
      * @param stateTimeline           the sample engine's region states, one entry per change seen (bounded)
      */
     public record Regions(boolean crossRegion, boolean netmapHome, long idleGraceMs, long wakes, long idleCloses,
@@ -80,14 +81,14 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
                 .append(crossRegion && !netmapHome ? " (no netmap home)" : "")
                 .append(pauses > 0 ? fmt("  pauses %,d", pauses) : "").append('\n');
             b.append("  arrived on  ").append(receivedByArrivalRegion).append(" data packets by region\n");
-            if (relayDropsByReason.values().stream().anyMatch(n -> n != 0)) {
+            if (!relayDropsByReason.isEmpty()) {
                 b.append("  relay drops ").append(relayDropsByReason).append('\n');
             }
             for (final Map<String, Object> e : churnEvents) {
                 b.append("  churn       ").append(fmt("%6.1fs ", ((Number) e.get("t_s")).doubleValue()))
                     .append(RegionChurn.describe(e)).append(": client ").append(e.get("client_drops"))
-                    .append(" relay ").append(e.get("relay_drops")).append(" transit ").append(e.get("lost_in_transit"))
-                    .append('\n');
+                    .append(" relay ").append(e.get("relay_drops")).append(" connections lost ")
+                    .append(e.get("connections_lost")).append('\n');
             }
         }
     }

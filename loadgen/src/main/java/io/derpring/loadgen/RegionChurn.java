@@ -16,9 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code --region-churn}: the thread that applies one {@link RegionChurnSchedule} event every period of the measured
  * phase while traffic flows, and records each one with what was lost around it: the client's drops by counter, the
- * relays' drops by reason and the packets lost in transit on connections that died, from the event until the next
- * one (the last one: until the end of the drain, see {@link #finish()}). Those deltas are what the run's balance
- * explains its loss with; the per-event split shows which event cost what.
+ * relays' drops by reason and the connections lost, from the event until the next one (the last one: until the end
+ * of the drain, see {@link #finish()}). Those drops are what the run's balance explains its loss with; the per-event
+ * split shows which event cost what. Packets lost in transit are not split per event: they are a gap between two
+ * ends' counters that only closes once nothing is moving (after the drain), so a mid-run reading would count
+ * packets still in flight; the run's {@code lost_in_transit} covers them all.
  */
 final class RegionChurn implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RegionChurn.class);
@@ -191,29 +193,15 @@ final class RegionChurn implements Runnable {
     }
 
     /** The loss counters at one moment. */
-    private record Snapshot(Map<String, Long> client, Map<String, Long> relay, long lostInTransit,
-                            long connectionsLost) {
+    private record Snapshot(Map<String, Long> client, Map<String, Long> relay, long connectionsLost) {
         static Snapshot take(final LoadRun run, final RelayDrops relayDrops) {
-            return new Snapshot(new HashMap<>(run.clientDropsDetail()), relayDrops.byReason(), run.lostInTransit(),
-                run.connectionsLost());
+            return new Snapshot(new HashMap<>(run.clientDropsDetail()), relayDrops.byReason(), run.connectionsLost());
         }
 
         void deltaInto(final Snapshot before, final Map<String, Object> event) {
-            event.put("client_drops", delta(before.client, client));
-            event.put("relay_drops", delta(before.relay, relay));
-            event.put("lost_in_transit", lostInTransit - before.lostInTransit);
+            event.put("client_drops", ClientDropTally.delta(before.client, client));
+            event.put("relay_drops", ClientDropTally.delta(before.relay, relay));
             event.put("connections_lost", connectionsLost - before.connectionsLost);
-        }
-
-        private static Map<String, Long> delta(final Map<String, Long> before, final Map<String, Long> after) {
-            final Map<String, Long> out = new LinkedHashMap<>();
-            for (final Map.Entry<String, Long> e : after.entrySet()) {
-                final long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
-                if (d != 0) {
-                    out.put(e.getKey(), d);
-                }
-            }
-            return out;
         }
     }
 }

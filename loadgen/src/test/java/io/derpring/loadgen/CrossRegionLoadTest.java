@@ -97,11 +97,16 @@ class CrossRegionLoadTest {
         final LoadReport.Regions regions = r.engineRegions();
         assertThat(regions.churnByKind()).hasSize(kinds).allSatisfy((kind, n) -> assertThat(n).as(kind).isPositive());
         assertThat(r.received()).isPositive();
+        long relayByReason = 0;
+        for (final long n : regions.relayDropsByReason().values()) {
+            relayByReason += n;
+        }
+        assertThat(relayByReason).as("every relay drop has a reason").isEqualTo(r.droppedByRelay());
         final JsonNode events = json(file).get("region_churn_events");
         assertThat(events.size()).isGreaterThanOrEqualTo(kinds);
         for (final JsonNode e : events) {
             assertThat(e.has("t_s") && e.has("kind") && e.has("region")).isTrue();
-            assertThat(e.has("client_drops") && e.has("relay_drops") && e.has("lost_in_transit"))
+            assertThat(e.has("client_drops") && e.has("relay_drops") && e.has("connections_lost"))
                 .as("losses attributed to %s", e).isTrue();
         }
     }
