@@ -3,6 +3,9 @@ package io.derpring.loadgen;
 import static io.derpring.loadgen.LoadGeneratorTest.assertNothingUnexplained;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -109,6 +112,21 @@ class CrossRegionLoadTest {
             assertThat(e.has("client_drops") && e.has("relay_drops") && e.has("connections_lost"))
                 .as("losses attributed to %s", e).isTrue();
         }
+    }
+
+    @Test
+    void progressShowsTheSampleEnginesRegionStatesEverySecondAndQuietDoesNot() throws Exception {
+        final LoadOptions.Builder run = crossRegion().pairs(1).duration(Duration.ofMillis(1800));
+        final String loud = progressOf(run.progress(true).build());
+        assertThat(loud).containsPattern("regions\\] 1 CONNECTED home  2 (CONNECTED|CONNECTING)  3 DORMANT");
+        assertThat(progressOf(run.progress(false).build())).doesNotContain("regions]");
+    }
+
+    private static String progressOf(final LoadOptions options) throws Exception {
+        final ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        final LoadReport r = new LoadGenerator(options).run(new PrintStream(progress, true, StandardCharsets.UTF_8));
+        assertNothingUnexplained(r);
+        return progress.toString(StandardCharsets.UTF_8);
     }
 
     @Test
