@@ -68,7 +68,6 @@ final class EngineClients implements LoadClients {
     private final AtomicIntegerArray homes;
     /** Per region id: how often its node list was changed (churn thread only). */
     private final int[] nodeGenerations;
-    private DerpMap map;
 
     /**
      * @param sinks    one per engine: {@code sinks.get(2p)} for pair p's sender, {@code 2p + 1} for its receiver
@@ -98,7 +97,7 @@ final class EngineClients implements LoadClients {
         final int n = pairs.length;
         homes = new AtomicIntegerArray(2 * n);
         nodeGenerations = new int[relays.size() + 1];
-        map = mapOf(IntStream.rangeClosed(1, relays.size()).boxed().collect(Collectors.toList()));
+        final DerpMap map = fullMap();
         final DialerFactory dialer = NettyDerpDialer.factory(transport, group, webSocketSettings(relays, settings),
             securityOverride(relays), null, clientCounters);
         final DerpEngineConfig config = new DerpEngineConfig(regionRules,
@@ -122,8 +121,8 @@ final class EngineClients implements LoadClients {
             receiverDisco[p] = rd.publicKey();
             homes.set(2 * p, pairs[p].regionId);
             homes.set(2 * p + 1, pairs[p].receiverRegionId);
-            senders[p] = engine(config, s, sd, sinks.get(2 * p), dialer, netmap(p, true), pairs[p].regionId);
-            receivers[p] = engine(config, r, rd, sinks.get(2 * p + 1), dialer, netmap(p, false),
+            senders[p] = engine(config, s, sd, sinks.get(2 * p), dialer, map, netmap(p, true), pairs[p].regionId);
+            receivers[p] = engine(config, r, rd, sinks.get(2 * p + 1), dialer, map, netmap(p, false),
                 pairs[p].receiverRegionId);
         }
         for (final TrafficSink sink : sinks) {
@@ -140,6 +139,11 @@ final class EngineClients implements LoadClients {
         netmap.addPeer(senderKeys[p], senderDisco[p], forSender || netmapHomes ? homes.get(2 * p) : Netmap.NO_REGION);
         netmap.addPeer(receiverKeys[p], receiverDisco[p], homes.get(2 * p + 1));
         return netmap.build();
+    }
+
+    /** The DERP map of every region. */
+    private DerpMap fullMap() {
+        return mapOf(IntStream.rangeClosed(1, relays.size()).boxed().collect(Collectors.toList()));
     }
 
     /** The DERP map of {@code regionIds}; a region's node is named by its generation (a node-list change). */
@@ -180,8 +184,8 @@ final class EngineClients implements LoadClients {
     }
 
     private DerpEngine engine(final DerpEngineConfig config, final NodePrivateKey key, final DiscoPrivateKey disco,
-                              final TrafficSink sink, final DialerFactory dialer, final Netmap netmap,
-                              final int home) {
+                              final TrafficSink sink, final DialerFactory dialer, final DerpMap map,
+                              final Netmap netmap, final int home) {
         final DerpEngine engine = new DerpEngine(config, key, disco, sink, dialer, null);
         engine.updateNetmap(netmap);
         engine.updateDerpMap(map);
@@ -316,7 +320,7 @@ final class EngineClients implements LoadClients {
 
     /** Churn: the full DERP map again, and every node homed on a region that was removed takes it back. */
     void restoreRegions() {
-        applyMap(mapOf(IntStream.rangeClosed(1, relays.size()).boxed().collect(Collectors.toList())));
+        applyMap(fullMap());
         for (int node = 0; node < homes.length(); node++) {
             engine(node).setHomeRegion(homes.get(node));
         }
@@ -325,7 +329,7 @@ final class EngineClients implements LoadClients {
     /** Churn: region {@code regionId}'s node list changes (its node is renamed), so its connections re-dial. */
     void changeNodes(final int regionId) {
         nodeGenerations[regionId]++;
-        applyMap(mapOf(IntStream.rangeClosed(1, relays.size()).boxed().collect(Collectors.toList())));
+        applyMap(fullMap());
     }
 
     /**
@@ -345,7 +349,6 @@ final class EngineClients implements LoadClients {
     }
 
     private void applyMap(final DerpMap next) {
-        map = next;
         for (int p = 0; p < senders.length; p++) {
             senders[p].updateDerpMap(next);
             receivers[p].updateDerpMap(next);
