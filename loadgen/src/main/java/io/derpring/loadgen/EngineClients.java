@@ -49,7 +49,7 @@ import org.agrona.DirectBuffer;
  * <p>Region churn ({@link RegionChurn}) changes the DERP map, homes and netmaps of every engine from its own
  * thread; the engines take those updates from any thread.
  */
-final class EngineClients implements LoadClients {
+final class EngineClients implements LoadClients, RegionChurn.Regions {
     /** Each engine's ring; a smaller ring than the default 1024 keeps a many-pair run's memory modest. */
     static final int RING_SIZE = 256;
 
@@ -303,12 +303,14 @@ final class EngineClients implements LoadClients {
         return 2 * senders.length;
     }
 
-    int homeOf(final int node) {
+    @Override
+    public int homeOf(final int node) {
         return homes.get(node);
     }
 
     /** Churn: the DERP map without {@code regionId}, to every engine (nodes homed there lose their home). */
-    void removeRegion(final int regionId) {
+    @Override
+    public void removeRegion(final int regionId) {
         final List<Integer> ids = new ArrayList<>();
         for (int r = 1; r <= relays.size(); r++) {
             if (r != regionId) {
@@ -319,7 +321,8 @@ final class EngineClients implements LoadClients {
     }
 
     /** Churn: the full DERP map again, and every node homed on a region that was removed takes it back. */
-    void restoreRegions() {
+    @Override
+    public void restoreRegions() {
         applyMap(fullMap());
         for (int node = 0; node < homes.length(); node++) {
             engine(node).setHomeRegion(homes.get(node));
@@ -327,7 +330,8 @@ final class EngineClients implements LoadClients {
     }
 
     /** Churn: region {@code regionId}'s node list changes (its node is renamed), so its connections re-dial. */
-    void changeNodes(final int regionId) {
+    @Override
+    public void changeNodes(final int regionId) {
         nodeGenerations[regionId]++;
         applyMap(fullMap());
     }
@@ -336,7 +340,8 @@ final class EngineClients implements LoadClients {
      * Churn: node {@code node} moves home to {@code regionId} (NotePreferred on both regions' connections, the
      * always-on flag moves), and its pair's netmaps follow.
      */
-    void moveHome(final int node, final int regionId) {
+    @Override
+    public void moveHome(final int node, final int regionId) {
         homes.set(node, regionId);
         engine(node).setHomeRegion(regionId);
         final int p = node / 2;

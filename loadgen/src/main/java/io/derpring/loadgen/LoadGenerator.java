@@ -201,7 +201,7 @@ public final class LoadGenerator {
                 injectorThread.start();
             }
             if (clients instanceof EngineClients engines) {
-                statusView = new RegionStatusView(engines.sampleEngine(), options.progress() ? progress : null,
+                statusView = new RegionStatusView(engines.sampleEngine()::status, options.progress() ? progress : null,
                     startNs);
                 statusThread = daemon(statusView, "derpring-loadgen-regions");
                 if (options.regionChurn() != null) {

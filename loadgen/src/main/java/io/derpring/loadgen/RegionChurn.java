@@ -38,8 +38,25 @@ final class RegionChurn implements Runnable {
         void restart(int regionId) throws InterruptedException;
     }
 
+    /** What the churn changes in every engine: their DERP map, homes and netmaps ({@link EngineClients}). */
+    interface Regions {
+        /** The DERP map without {@code regionId}; nodes homed there lose their home. */
+        void removeRegion(int regionId);
+
+        /** The full DERP map again; nodes whose home was removed take it back. */
+        void restoreRegions();
+
+        /** Region {@code regionId}'s node list changes, so its connections re-dial. */
+        void changeNodes(int regionId);
+
+        /** Node {@code node} ({@code 2p} pair p's sender, {@code 2p + 1} its receiver) moves home. */
+        void moveHome(int node, int regionId);
+
+        int homeOf(int node);
+    }
+
     private final RegionChurnSchedule schedule;
-    private final EngineClients clients;
+    private final Regions clients;
     private final RelayRestarter restarter;
     private final LoadRun run;
     private final RelayDrops relayDrops;
@@ -58,7 +75,7 @@ final class RegionChurn implements Runnable {
      * @param progress where each event is printed as it happens; null = not printed
      * @param startNs  when sending began (event times count from there, as the progress lines do)
      */
-    RegionChurn(final RegionChurnSchedule schedule, final EngineClients clients, final RelayRestarter restarter,
+    RegionChurn(final RegionChurnSchedule schedule, final Regions clients, final RelayRestarter restarter,
                 final LoadRun run, final RelayDrops relayDrops, final PrintStream progress, final int regions,
                 final long periodNs, final long startNs, final long measureStartNs, final long endNs) {
         this.schedule = schedule;

@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
-import io.derpring.engine.DerpEngine;
 import io.derpring.region.RegionStatus;
 
 /**
@@ -24,7 +24,7 @@ final class RegionStatusView implements Runnable {
     /** Timeline entries kept; later changes are counted in {@link #timelineDropped()} only. */
     static final int MAX_TIMELINE = 512;
 
-    private final DerpEngine engine;
+    private final Supplier<List<RegionStatus>> engine;
     private final PrintStream out;
     private final long startNs;
     private final List<Map<String, Object>> timeline = new ArrayList<>();
@@ -32,8 +32,11 @@ final class RegionStatusView implements Runnable {
     private String last = "";
     private volatile boolean stopped;
 
-    /** @param out where the per-second line goes; null = timeline only (quiet run) */
-    RegionStatusView(final DerpEngine engine, final PrintStream out, final long startNs) {
+    /**
+     * @param engine the sample engine's {@code status()}
+     * @param out    where the per-second line goes; null = timeline only (quiet run)
+     */
+    RegionStatusView(final Supplier<List<RegionStatus>> engine, final PrintStream out, final long startNs) {
         this.engine = engine;
         this.out = out;
         this.startNs = startNs;
@@ -62,7 +65,7 @@ final class RegionStatusView implements Runnable {
     String sample(final long nowNs) {
         final StringBuilder text = new StringBuilder();
         final Map<String, String> states = new LinkedHashMap<>();
-        for (final RegionStatus s : engine.status()) {
+        for (final RegionStatus s : engine.get()) {
             final String state = s.state().name() + (s.home() ? " home" : "");
             states.put(String.valueOf(s.regionId()), state);
             if (text.length() > 0) {
