@@ -6,11 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.derpring.server.DerpRelayServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +56,25 @@ class CrossRegionLoadTest {
             assertThat(j.has(key)).as("JSON key %s", key).isTrue();
         }
         assertThat(j.get("netmap_home").asBoolean()).isTrue();
+    }
+
+    @Test
+    void relayUrlsAreRegionsAlike() throws Exception {
+        try (DerpRelayServer a = relay(); DerpRelayServer b = relay()) {
+            final LoadReport r = LoadGeneratorTest.run(crossRegion().pairs(2).relays(List.of(url(a), url(b))).build());
+            assertNothingUnexplained(r);
+            assertThat(r.engineRegions().receivedByArrivalRegion()).containsOnlyKeys(1, 2);
+            assertThat(r.engineRegions().wakes()).isGreaterThanOrEqualTo(2L * r.pairs());
+        }
+    }
+
+    private static DerpRelayServer relay() throws InterruptedException {
+        return DerpRelayServer.builder().listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .metricsAddress(null).build().start();
+    }
+
+    private static URI url(final DerpRelayServer relay) {
+        return URI.create("http://127.0.0.1:" + relay.localAddress().getPort());
     }
 
     @Test
