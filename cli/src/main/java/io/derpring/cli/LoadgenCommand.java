@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code derpring loadgen}: synthetic DERP traffic through embedded relays (default) or any DERP server, a progress
  * line a second on stderr, the report on stdout, optionally JSON. Exit status 1 only for unexplained loss,
- * duplication or corruption; 2 for bad options.
+ * duplication or corruption; 2 for bad options; 3 for a run that could not happen or delivered less than
+ * {@code --min-delivered-fraction} of what it sent (the reason, one line, on stderr).
  */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Synthetic DERP traffic with exact loss accounting.",
@@ -117,6 +118,14 @@ public final class LoadgenCommand implements Callable<Integer> {
             + "Default: every:20s.")
     String faultSchedule;
 
+    // issue 16: the delivery verdict
+    @Option(names = "--min-delivered-fraction", paramLabel = "F",
+        defaultValue = "" + LoadOptions.DEFAULT_MIN_DELIVERED_FRACTION,
+        description = "Share of the data packets sent that must arrive, 0..1; below it (or with nothing delivered at "
+            + "all) the run is not OK and exits 3. Lower it for overload runs that expect heavy drops. "
+            + "Default: ${DEFAULT-VALUE}.")
+    double minDeliveredFraction;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -129,6 +138,7 @@ public final class LoadgenCommand implements Callable<Integer> {
             .drainTimeout(drainTimeout).progress(!quiet).faultProxy(faultProxy)
             .client(faultProxy && !clientGiven() ? ClientKind.ENGINE : client)
             .faultSchedule(faultSchedule == null ? null : FaultSchedule.parse(faultSchedule, DurationText::parse))
+            .minDeliveredFraction(minDeliveredFraction)
             .build();
     }
 
@@ -145,6 +155,9 @@ public final class LoadgenCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("  json        " + json.toAbsolutePath());
         }
         spec.commandLine().getOut().flush();
+        if (!report.ok()) {
+            spec.commandLine().getErr().println("derpring: " + report.verdict()); // the reason, in one line
+        }
         return report.exitStatus();
     }
 

@@ -56,10 +56,12 @@ final class EngineClients implements LoadClients {
      * @param sinks    one per engine: {@code sinks.get(2p)} for pair p's sender, {@code 2p + 1} for its receiver
      * @param settings every connection's settings (a soak injects its clock here)
      * @param keys     where the nodes' keys come from
+     * @param events   where every connection's start and end are told
      */
     EngineClients(final PairState[] pairs, final List<RelayUrl> relays, final boolean tlsInsecure,
                   final Transport transport, final EventLoopGroup group, final List<TrafficSink> sinks,
-                  final int sizeBytes, final DerpClientSettings settings, final RunKeys keys) {
+                  final int sizeBytes, final DerpClientSettings settings, final RunKeys keys,
+                  final ConnectionEvents events) {
         this.pairs = pairs;
         final int n = pairs.length;
         final List<DerpRegion> regions = new ArrayList<>();
@@ -68,8 +70,8 @@ final class EngineClients implements LoadClients {
                 List.of(relays.get(r - 1).node(r, tlsInsecure))));
         }
         map = new DerpMap(regions, null, true);
-        final DialerFactory dialer = NettyDerpDialer.factory(transport, group, webSocketSettings(relays, settings),
-            securityOverride(relays), null, clientCounters);
+        final DialerFactory dialer = WatchedDialer.factory(NettyDerpDialer.factory(transport, group,
+            webSocketSettings(relays, settings), securityOverride(relays), null, clientCounters), events);
         final DerpEngineConfig config = new DerpEngineConfig(RegionSettings.defaults(),
             InboundRingConfig.builder().ringSize(RING_SIZE)
                 .slotCapacity(Math.max(InboundRingConfig.MIN_SLOT_CAPACITY, sizeBytes)).spillBuffers(0).build(),
