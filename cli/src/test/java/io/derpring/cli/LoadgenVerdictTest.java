@@ -62,6 +62,24 @@ class LoadgenVerdictTest {
     }
 
     @Test
+    void engineClientsAgainstARelayThatClosesEveryConnectionShowTheirReconnects() throws Exception {
+        final Path json = dir.resolve("hostile-engine.json");
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int status;
+        try (CloseAfterServerInfoRelay relay = new CloseAfterServerInfoRelay()) {
+            status = execute(out, err, "loadgen", "--client", "engine", "--relay", relay.url(), "--pairs", "1",
+                "--duration", "500ms", "--warmup", "0", "--drain-timeout", "200ms", "--json", json.toString(), "-q");
+        }
+        assertThat(status).as("stdout:%n%s%nstderr:%n%s", out, err).isEqualTo(LoadReport.EXIT_NOT_DELIVERED);
+        assertThat(err.toString()).contains("derpring: NOT DELIVERED: 0 of");
+        final JsonNode events = new ObjectMapper().readTree(json.toFile()).get("connection_events");
+        assertThat(events.get("disconnects").get("closed_by_server").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(events.get("reconnects").asLong()).as("each engine redialled the relay that dropped it")
+            .isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void normalRunExitsZeroWithAnOkVerdictAndItsConnectionEvents() throws Exception {
         final Path json = dir.resolve("normal.json");
         final StringWriter out = new StringWriter();

@@ -43,6 +43,12 @@ final class ConnectionEvents {
      */
     final class Place {
         private volatile boolean lost;
+        private volatile boolean everConnected;
+
+        /** True once any connection of this place reached ServerInfo, even if it is lost again. */
+        boolean everConnected() {
+            return everConnected;
+        }
 
         /** A new connection of this place, to be reported on by its own link's events. */
         Link link() {
@@ -63,6 +69,7 @@ final class ConnectionEvents {
         void connected() {
             if (!connected) {
                 connected = true;
+                place.everConnected = true;
                 if (place.lost) {
                     reconnects.incrementAndGet();
                 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -51,6 +52,9 @@ final class EngineClients implements LoadClients {
     private final NodeKey[] receiverKeys;
     private final PairState[] pairs;
     private final DerpMap map;
+    /** Each engine's connection history by region id, from its watched dialer. */
+    private final List<ConcurrentHashMap<Integer, ConnectionEvents.Place>> senderPlaces = new ArrayList<>();
+    private final List<ConcurrentHashMap<Integer, ConnectionEvents.Place>> receiverPlaces = new ArrayList<>();
 
     /**
      * @param sinks    one per engine: {@code sinks.get(2p)} for pair p's sender, {@code 2p + 1} for its receiver
@@ -70,8 +74,8 @@ final class EngineClients implements LoadClients {
                 List.of(relays.get(r - 1).node(r, tlsInsecure))));
         }
         map = new DerpMap(regions, null, true);
-        final DialerFactory dialer = WatchedDialer.factory(NettyDerpDialer.factory(transport, group,
-            webSocketSettings(relays, settings), securityOverride(relays), null, clientCounters), events);
+        final DialerFactory dialer = NettyDerpDialer.factory(transport, group, webSocketSettings(relays, settings),
+            securityOverride(relays), null, clientCounters);
         final DerpEngineConfig config = new DerpEngineConfig(RegionSettings.defaults(),
             InboundRingConfig.builder().ringSize(RING_SIZE)
                 .slotCapacity(Math.max(InboundRingConfig.MIN_SLOT_CAPACITY, sizeBytes)).spillBuffers(0).build(),
@@ -91,8 +95,12 @@ final class EngineClients implements LoadClients {
             netmap.addPeer(senderKeys[p], sd.publicKey(), pairs[p].regionId);
             netmap.addPeer(receiverKeys[p], rd.publicKey(), pairs[p].regionId);
             final Netmap pairMap = netmap.build();
-            senders[p] = engine(config, s, sd, sinks.get(2 * p), dialer, pairMap, pairs[p].regionId);
-            receivers[p] = engine(config, r, rd, sinks.get(2 * p + 1), dialer, pairMap, pairs[p].regionId);
+            senderPlaces.add(new ConcurrentHashMap<>());
+            receiverPlaces.add(new ConcurrentHashMap<>());
+            senders[p] = engine(config, s, sd, sinks.get(2 * p), WatchedDialer.factory(dialer, events,
+                senderPlaces.get(p)), pairMap, pairs[p].regionId);
+            receivers[p] = engine(config, r, rd, sinks.get(2 * p + 1), WatchedDialer.factory(dialer, events,
+                receiverPlaces.get(p)), pairMap, pairs[p].regionId);
         }
         for (final TrafficSink sink : sinks) {
             sink.ackPath(this);
@@ -141,15 +149,23 @@ final class EngineClients implements LoadClients {
         }
         final long deadlineNs = System.nanoTime() + timeoutNs;
         for (int p = 0; p < senders.length; p++) {
-            awaitHomeConnected(senders[p], pairs[p].regionId, deadlineNs);
-            awaitHomeConnected(receivers[p], pairs[p].regionId, deadlineNs);
+            awaitHomeConnected(senders[p], senderPlaces.get(p), pairs[p].regionId, deadlineNs);
+            awaitHomeConnected(receivers[p], receiverPlaces.get(p), pairs[p].regionId, deadlineNs);
         }
     }
 
-    private static void awaitHomeConnected(final DerpEngine engine, final int region, final long deadlineNs)
+    /**
+     * Until the engine's home is connected now, or has reached ServerInfo at least once: a relay that drops every
+     * connection right after the handshake may never be caught CONNECTED by this poll, and such a run must end in a
+     * report that says so (its connection events), not in a connect timeout.
+     */
+    private static void awaitHomeConnected(final DerpEngine engine,
+                                           final ConcurrentHashMap<Integer, ConnectionEvents.Place> places,
+                                           final int region, final long deadlineNs)
         throws InterruptedException {
         while (true) {
-            if (homeConnected(engine, region)) {
+            final ConnectionEvents.Place home = places.get(region);
+            if (homeConnected(engine, region) || (home != null && home.everConnected())) {
                 return;
             }
             if (System.nanoTime() - deadlineNs > 0) {

@@ -16,25 +16,32 @@ import io.derpring.keys.NodePrivateKey;
 
 /**
  * An engine's dialer with its connections' events also told to {@link ConnectionEvents}: the engine redials a region
- * by itself, and only here does the run see each connection begin and end, and why. One engine per
- * {@link DialerFactory#create} call, so a region of that dialer is one node's place.
+ * by itself, and only here does the run see each connection begin and end, and why. One factory per engine, so a
+ * region of its dialer is one node's place.
  */
 final class WatchedDialer implements DerpDialer {
     private final DerpDialer dialer;
     private final ConnectionEvents events;
-    private final Map<Integer, ConnectionEvents.Place> places = new ConcurrentHashMap<>();
+    private final Map<Integer, ConnectionEvents.Place> places;
 
-    private WatchedDialer(final DerpDialer dialer, final ConnectionEvents events) {
+    private WatchedDialer(final DerpDialer dialer, final ConnectionEvents events,
+                          final Map<Integer, ConnectionEvents.Place> places) {
         this.dialer = dialer;
         this.events = events;
+        this.places = places;
     }
 
-    /** {@code factory}'s dialers, watched; its connection counters are passed through unchanged. */
-    static DialerFactory factory(final DialerFactory factory, final ConnectionEvents events) {
+    /**
+     * {@code factory}'s dialers, watched, for one engine; its connection counters are passed through unchanged.
+     *
+     * @param places that engine's places by region id, filled as it dials (a concurrent map: the caller reads it)
+     */
+    static DialerFactory factory(final DialerFactory factory, final ConnectionEvents events,
+                                 final ConcurrentHashMap<Integer, ConnectionEvents.Place> places) {
         return new DialerFactory() {
             @Override
             public DerpDialer create(final InboundRing inbound, final NodePrivateKey self) {
-                return new WatchedDialer(factory.create(inbound, self), events);
+                return new WatchedDialer(factory.create(inbound, self), events, places);
             }
 
             @Override
