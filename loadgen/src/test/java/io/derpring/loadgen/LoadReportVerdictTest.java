@@ -83,10 +83,31 @@ class LoadReportVerdictTest {
     }
 
     @Test
-    void unexplainedLossOutranksTooLittleDelivered() {
-        final LoadReport r = report(512, 0, Map.of(), 512, 0.5, QUIET);
+    void unexplainedLossInARunThatDeliveredIsAnIntegrityFailure() {
+        final LoadReport r = report(1000, 990, Map.of(), 10, 0.5, QUIET);
         assertThat(r.exitStatus()).isEqualTo(LoadReport.EXIT_INTEGRITY_FAILURE);
         assertThat(r.verdict()).startsWith("FAILED");
+    }
+
+    @Test
+    void tooLittleDeliveredOutranksUnexplainedLossAndNamesIt() {
+        final LoadReport r = report(512, 0, Map.of(), 512, 0.5, QUIET);
+        assertThat(r.exitStatus()).isEqualTo(LoadReport.EXIT_NOT_DELIVERED);
+        assertThat(r.verdict()).startsWith("NOT DELIVERED").contains("unexplained 512");
+    }
+
+    @Test
+    void corruptionOutranksTooLittleDelivered() {
+        final LoadReport r = report(512, 0, Map.of(), 0, 0.5, QUIET);
+        final LoadReport corrupted = new LoadReport(r.pairs(), r.regions(), r.size(), r.durationS(), r.warmupS(),
+            r.client(), r.transport(), r.jdk(), r.ratePerPair(), r.window(), r.relays(), r.sent(), r.received(),
+            r.receivedByRegion(), r.measuredReceived(), r.droppedByRelay(), r.relayDropsKnown(), r.droppedByClient(),
+            r.droppedByClientDetail(), r.unexplainedLost(), r.duplicated(), r.reordered(), 512, r.acksSent(),
+            r.acksReceived(), r.windowStalls(), r.throughputPps(), r.throughputMbps(), r.cpuS(), r.cpuTotalS(),
+            r.latencyUs(), r.lostInTransit(), r.lostInTransitDetail(), r.connectionsLost(), r.faults(), r.memory(),
+            r.backPressuredRetries(), r.connectionEvents(), r.minDeliveredFraction());
+        assertThat(corrupted.exitStatus()).isEqualTo(LoadReport.EXIT_INTEGRITY_FAILURE);
+        assertThat(corrupted.verdict()).startsWith("FAILED");
     }
 
     @Test
