@@ -83,8 +83,9 @@ final class ConnectionEvents {
             if (!CLOSED_LOCALLY.equals(reason)) {
                 place.lost = true;
                 if (announced.add(reason)) {
-                    announce.accept("connection " + (connected ? "closed" : "failed") + ": " + reason + " ("
-                        + cause.getMessage() + "); later ones for this reason are counted in the report, not logged");
+                    announce.accept("connection " + (connected ? "closed" : "failed") + ": " + reason
+                        + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")")
+                        + "; later ones for this reason are counted in the report, not logged");
                 }
             }
         }
