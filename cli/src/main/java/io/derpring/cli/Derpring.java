@@ -16,7 +16,9 @@ public final class Derpring implements Runnable {
     static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
     /**
      * The run could not happen (a relay unreachable, a port taken). 1 is loadgen's integrity verdict
-     * ({@code LoadReport.EXIT_INTEGRITY_FAILURE}) and 2 picocli's usage error, so this one is distinct.
+     * ({@code LoadReport.EXIT_INTEGRITY_FAILURE}) and 2 picocli's usage error, so this one is distinct. Loadgen's
+     * "not delivered" verdict ({@code LoadReport.EXIT_NOT_DELIVERED}) is the same status: that run did not happen
+     * either, in effect.
      */
     public static final int EXIT_CANNOT_RUN = 3;
 

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code derpring loadgen}: synthetic DERP traffic through embedded relays (default) or any DERP server, a progress
  * line a second on stderr, the report on stdout, optionally JSON. Exit status 1 only for unexplained loss,
- * duplication or corruption; 2 for bad options.
+ * duplication or corruption; 2 for bad options; 3 for a run that could not happen or delivered less than
+ * {@code --min-delivered-fraction} of what it sent (the reason, one line, on stderr).
  */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Synthetic DERP traffic with exact loss accounting.",
@@ -147,6 +148,13 @@ public final class LoadgenCommand implements Callable<Integer> {
             + "restart on its port, region removed and re-added, a node's home moved, a region's node list changed). "
             + "Needs --client engine, embedded relays and two or more regions.")
     Duration regionChurn;
+    // issue 16: the delivery verdict
+    @Option(names = "--min-delivered-fraction", paramLabel = "F",
+        defaultValue = "" + LoadOptions.DEFAULT_MIN_DELIVERED_FRACTION,
+        description = "Share of the data packets sent that must arrive, 0..1; below it (or with nothing delivered at "
+            + "all) the run is not OK and exits 3. Lower it for overload runs that expect heavy drops. "
+            + "Default: ${DEFAULT-VALUE}.")
+    double minDeliveredFraction;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -162,6 +170,7 @@ public final class LoadgenCommand implements Callable<Integer> {
             .faultSchedule(faultSchedule == null ? null : FaultSchedule.parse(faultSchedule, DurationText::parse))
             .crossRegion(crossRegion).noNetmapHome(noNetmapHome).idleGrace(idleGrace).pauses(pauseEvery, pauseFor)
             .regionChurn(regionChurn)
+            .minDeliveredFraction(minDeliveredFraction)
             .build();
     }
 
@@ -178,6 +187,9 @@ public final class LoadgenCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("  json        " + json.toAbsolutePath());
         }
         spec.commandLine().getOut().flush();
+        if (!report.ok()) {
+            spec.commandLine().getErr().println("derpring: " + report.verdict()); // the reason, in one line
+        }
         return report.exitStatus();
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.Collectors;
@@ -68,28 +69,23 @@ final class EngineClients implements LoadClients, RegionChurn.Regions {
     private final AtomicIntegerArray homes;
     /** Per region id: how often its node list was changed (churn thread only). */
     private final int[] nodeGenerations;
+    /** Each engine's connection history by region id, from its watched dialer. */
+    private final List<ConcurrentHashMap<Integer, ConnectionEvents.Place>> senderPlaces = new ArrayList<>();
+    private final List<ConcurrentHashMap<Integer, ConnectionEvents.Place>> receiverPlaces = new ArrayList<>();
 
     /**
      * @param sinks    one per engine: {@code sinks.get(2p)} for pair p's sender, {@code 2p + 1} for its receiver
      * @param settings every connection's settings (a soak injects its clock here)
      * @param keys     where the nodes' keys come from
-     */
-    EngineClients(final PairState[] pairs, final List<RelayUrl> relays, final boolean tlsInsecure,
-                  final Transport transport, final EventLoopGroup group, final List<TrafficSink> sinks,
-                  final int sizeBytes, final DerpClientSettings settings, final RunKeys keys) {
-        this(pairs, relays, tlsInsecure, transport, group, sinks, sizeBytes, settings, keys, true,
-            RegionSettings.defaults());
-    }
-
-    /**
      * @param netmapHomes false ({@code --no-netmap-home}): a receiver's netmap leaves its sender's home out, so it
      *                    answers along the route the data came in on
      * @param regionRules the engines' region rules (the idle grace of {@code --idle-grace})
+     * @param events   where every connection's start and end are told
      */
     EngineClients(final PairState[] pairs, final List<RelayUrl> relays, final boolean tlsInsecure,
                   final Transport transport, final EventLoopGroup group, final List<TrafficSink> sinks,
                   final int sizeBytes, final DerpClientSettings settings, final RunKeys keys,
-                  final boolean netmapHomes, final RegionSettings regionRules) {
+                  final boolean netmapHomes, final RegionSettings regionRules, final ConnectionEvents events) {
         this.pairs = pairs;
         this.netmapHomes = netmapHomes;
         this.relays = relays;
@@ -121,9 +117,12 @@ final class EngineClients implements LoadClients, RegionChurn.Regions {
             receiverDisco[p] = rd.publicKey();
             homes.set(2 * p, pairs[p].regionId);
             homes.set(2 * p + 1, pairs[p].receiverRegionId);
-            senders[p] = engine(config, s, sd, sinks.get(2 * p), dialer, map, netmap(p, true), pairs[p].regionId);
-            receivers[p] = engine(config, r, rd, sinks.get(2 * p + 1), dialer, map, netmap(p, false),
-                pairs[p].receiverRegionId);
+            senderPlaces.add(new ConcurrentHashMap<>());
+            receiverPlaces.add(new ConcurrentHashMap<>());
+            senders[p] = engine(config, s, sd, sinks.get(2 * p), WatchedDialer.factory(dialer, events,
+                senderPlaces.get(p)), map, netmap(p, true), pairs[p].regionId);
+            receivers[p] = engine(config, r, rd, sinks.get(2 * p + 1), WatchedDialer.factory(dialer, events,
+                receiverPlaces.get(p)), map, netmap(p, false), pairs[p].receiverRegionId);
         }
         for (final TrafficSink sink : sinks) {
             sink.ackPath(this);
@@ -201,15 +200,23 @@ final class EngineClients implements LoadClients, RegionChurn.Regions {
         }
         final long deadlineNs = System.nanoTime() + timeoutNs;
         for (int p = 0; p < senders.length; p++) {
-            awaitHomeConnected(senders[p], homes.get(2 * p), deadlineNs);
-            awaitHomeConnected(receivers[p], homes.get(2 * p + 1), deadlineNs);
+            awaitHomeConnected(senders[p], senderPlaces.get(p), homes.get(2 * p), deadlineNs);
+            awaitHomeConnected(receivers[p], receiverPlaces.get(p), homes.get(2 * p + 1), deadlineNs);
         }
     }
 
-    private static void awaitHomeConnected(final DerpEngine engine, final int region, final long deadlineNs)
+    /**
+     * Until the engine's home is connected now, or has reached ServerInfo at least once: a relay that drops every
+     * connection right after the handshake may never be caught CONNECTED by this poll, and such a run must end in a
+     * report that says so (its connection events), not in a connect timeout.
+     */
+    private static void awaitHomeConnected(final DerpEngine engine,
+                                           final ConcurrentHashMap<Integer, ConnectionEvents.Place> places,
+                                           final int region, final long deadlineNs)
         throws InterruptedException {
         while (true) {
-            if (homeConnected(engine, region)) {
+            final ConnectionEvents.Place home = places.get(region);
+            if (homeConnected(engine, region) || (home != null && home.everConnected())) {
                 return;
             }
             if (System.nanoTime() - deadlineNs > 0) {

@@ -27,7 +27,9 @@ import io.derpring.server.DerpRelayServer;
 import io.derpring.server.MeshAddress;
 import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.Transport;
+import io.derpring.transport.internal.client.ClientCounter;
 import io.derpring.transport.internal.client.DerpClientSettings;
+import io.derpring.internal.metrics.Counters;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,12 +151,13 @@ public final class LoadGenerator {
             final LatencyRecorder latency = new LatencyRecorder();
             final AtomicLong corrupted = new AtomicLong();
             final SenderWakeup wakeup = new SenderWakeup();
+            final ConnectionEvents events = new ConnectionEvents(LOG::warn); // default level: once per reason
             group = EventLoops.create(transport, EventLoops.defaultThreads(), "derpring-loadgen-io", false);
             if (options.client() == ClientKind.RAW) {
                 final TrafficSink sink = new TrafficSink(pairs, options.sizeBytes(), options.window(), latency,
                     corrupted, wakeup);
                 final RawClients raw = new RawClients(pairs, relays, options.tlsInsecure(), transport, group, sink,
-                    options.sizeBytes(), keys);
+                    options.sizeBytes(), keys, events);
                 clients = raw;
             } else {
                 final List<TrafficSink> sinks = new ArrayList<>();
@@ -170,7 +173,7 @@ public final class LoadGenerator {
                     sinks.add(sink);
                 }
                 clients = new EngineClients(pairs, relays, options.tlsInsecure(), transport, group, sinks,
-                    options.sizeBytes(), clientSettings, keys, !options.noNetmapHome(), regionRules());
+                    options.sizeBytes(), clientSettings, keys, !options.noNetmapHome(), regionRules(), events);
             }
             clients.connect(CONNECT_TIMEOUT_NS);
             if (options.crossRelay() && options.embeddedRelays()) {
@@ -265,7 +268,8 @@ public final class LoadGenerator {
                 LoadReport.Latency.of(latency.measuredTotal()), lostInTransit, transitDetail(run, proxies),
                 run.connectionsLost(), faults(injector, clients), memoryReport(memory, memoryThread),
                 run.backPressuredRetries(), engineRegions(clients, run,
-                    ClientDropTally.delta(relayDropsBefore, relayDrops.byReason()), sender, churn, statusView));
+                    ClientDropTally.delta(relayDropsBefore, relayDrops.byReason()), sender, churn, statusView),
+                connectionEvents(clients, events), options.minDeliveredFraction());
             if (options.jsonFile() != null) {
                 report.writeJson(options.jsonFile());
             }
@@ -385,6 +389,14 @@ public final class LoadGenerator {
         return new LoadReport.Faults(options.faultSchedule().toString(), injector.injectedByFault(),
             injector.recoveries(), injector.unrecovered(), injector.recoveryMsMax(), injector.recoveryMsMean(),
             injector.proxyStats(), clients.connectionEvents());
+    }
+
+    /** What the connections did over the whole run: counters for totals, the events for reasons and reconnects. */
+    private static LoadReport.Connections connectionEvents(final LoadClients clients, final ConnectionEvents events) {
+        final Counters<ClientCounter> c = clients.clientCounters();
+        return new LoadReport.Connections(c.get(ClientCounter.CONNECTS), events.disconnects(),
+            c.get(ClientCounter.CONNECT_FAILURES), events.connectFailures(), events.reconnects(),
+            c.get(ClientCounter.FRAMES_SKIPPED), c.get(ClientCounter.PONGS_DROPPED));
     }
 
     /** Stops the sampler (its series have one writer), takes one last sample, returns the series. */

@@ -24,6 +24,11 @@ import org.HdrHistogram.Histogram;
  * packets one end (our client, or the relay) wrote to a connection that the other end never read, because the
  * connection died with them in a socket buffer, the fault proxy or an endpoint's unflushed output. It is measured by
  * both ends' own counters ({@link LoadRun#lostInTransit()}), never inferred from the shortfall.
+ *
+ * <p>A balanced account is not enough for a verdict: a relay that closes every connection after the handshake gives
+ * a perfect balance (every packet {@code dropped_not_connected}) and delivers nothing. So a run also has to deliver
+ * at least {@code minDeliveredFraction} of what it sent ({@link #delivered()}), and its connection events are part of
+ * the report ({@link Connections}).
  */
 public record LoadReport(int pairs, int regions, int size, double durationS, double warmupS, String client,
                          String transport, String jdk, long ratePerPair, int window, List<String> relays,
@@ -36,7 +41,9 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
                          Map<String, Long> lostInTransitDetail, long connectionsLost, Faults faults,
                          Map<String, Object> memory, long backPressuredRetries,
                          // issue 16: the engines' regions (null for raw clients)
-                         Regions engineRegions) {
+                         Regions engineRegions,
+                         // issue 16: what the connections did, and the delivery threshold of the verdict
+                         Connections connectionEvents, double minDeliveredFraction) {
 
     /**
      * What the engines' regions did (engine clients only): lifecycle counters summed over every engine for the whole
@@ -94,6 +101,44 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
     }
 
     /**
+     * Our clients' connection events over the whole run (connects include the first ones).
+     *
+     * @param disconnects           connections closed after ServerInfo, by typed reason ({@link ConnectionEvents})
+     * @param connectFailures       connection attempts that failed before ServerInfo
+     * @param connectFailureReasons the same, by typed reason
+     * @param reconnects            connections that reached ServerInfo where the same node had lost one to the same
+     *                              region before (bare connections are used once: always 0 with raw clients)
+     * @param framesSkipped         frames of a type a client does not read, skipped (SPEC §1.4)
+     * @param pongsDropped          Pongs not written: more server Pings owed at once than the cap
+     */
+    public record Connections(long connects, Map<String, Long> disconnects, long connectFailures,
+                              Map<String, Long> connectFailureReasons, long reconnects, long framesSkipped,
+                              long pongsDropped) {
+        /** Connections closed after ServerInfo, whatever the reason. */
+        public long disconnectsTotal() {
+            return ClientDropTally.sum(disconnects);
+        }
+
+        Map<String, Object> toJsonMap() {
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("connects", connects);
+            m.put("disconnects", disconnects);
+            m.put("connect_failures", connectFailures);
+            m.put("connect_failure_reasons", connectFailureReasons);
+            m.put("reconnects", reconnects);
+            m.put("frames_skipped", framesSkipped);
+            m.put("pongs_dropped", pongsDropped);
+            return m;
+        }
+
+        String toText() {
+            return fmt("connects %,d  disconnects %,d %s  connect failures %,d %s  reconnects %,d  frames skipped %,d"
+                + "  pongs dropped %,d", connects, disconnectsTotal(), disconnects, connectFailures,
+                connectFailureReasons, reconnects, framesSkipped, pongsDropped);
+        }
+    }
+
+    /**
      * What a fault soak injected and how the clients recovered; null in a run without {@code --fault-proxy}.
      *
      * @param proxy        the fault proxies' own counts, summed
@@ -129,19 +174,99 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
 
     /**
      * True when nothing was lost without a reason, duplicated or corrupted, and (a soak) every fault was recovered
-     * from: the exit status is 0.
+     * from.
      */
-    public boolean ok() {
-        return unexplainedLost <= 0 && duplicated == 0 && corrupted == 0 && (faults == null || faults.unrecovered() == 0);
+    public boolean intact() {
+        return unexplainedLost <= 0 && intactArrivals();
     }
 
-    /** 0 when {@link #ok()}, else {@link #EXIT_INTEGRITY_FAILURE}. */
+    /** Nothing that arrived was duplicated or corrupted, and (a soak) every fault was recovered from. */
+    private boolean intactArrivals() {
+        return duplicated == 0 && corrupted == 0 && (faults == null || faults.unrecovered() == 0);
+    }
+
+    /**
+     * True when something arrived and at least {@code minDeliveredFraction} of the data packets sent did: the run
+     * measured delivery, not only drops. Exactly at the fraction passes.
+     */
+    public boolean delivered() {
+        return received > 0 && received >= minDeliveredFraction * sent;
+    }
+
+    /** {@link #intact()} and {@link #delivered()}: the exit status is 0. */
+    public boolean ok() {
+        return intact() && delivered();
+    }
+
+    /**
+     * 0 when {@link #ok()}. {@link #EXIT_INTEGRITY_FAILURE} for duplicated or corrupted packets or an unrecovered
+     * fault, whatever else happened; then {@link #EXIT_NOT_DELIVERED} when too little arrived, even with unexplained
+     * loss: packets written to a connection the relay then killed are lost where an external relay's counters can't
+     * see, so next to a dead path that loss says nothing about our accounting (the verdict line still gives it);
+     * then {@link #EXIT_INTEGRITY_FAILURE} for unexplained loss in a run that did deliver.
+     */
     public int exitStatus() {
-        return ok() ? 0 : EXIT_INTEGRITY_FAILURE;
+        if (!intactArrivals()) {
+            return EXIT_INTEGRITY_FAILURE;
+        }
+        if (!delivered()) {
+            return EXIT_NOT_DELIVERED;
+        }
+        return intact() ? 0 : EXIT_INTEGRITY_FAILURE;
     }
 
     /** Unexplained loss, duplication or corruption. (picocli uses 2 for usage errors.) */
     public static final int EXIT_INTEGRITY_FAILURE = 1;
+
+    /**
+     * Too little delivered: the run did not measure the path (e.g. the relay closed every connection). The cli's
+     * status for a run that could not happen at all, because this one effectively did not either.
+     */
+    public static final int EXIT_NOT_DELIVERED = 3;
+
+    /** The client drop counter of packets sent while no connection was up, as it appears in the drop detail. */
+    static final String DROPPED_NOT_CONNECTED = "connection.dropped_not_connected";
+
+    /** Packets our clients dropped because no connection was up (0 if none). */
+    public long droppedNotConnected() {
+        return droppedByClientDetail.getOrDefault(DROPPED_NOT_CONNECTED, 0L);
+    }
+
+    /**
+     * The verdict in one line: OK, NOT DELIVERED or FAILED, with the reason, and any packets dropped for want of a
+     * connection (those are explained, but a reader must see them).
+     */
+    public String verdict() {
+        final StringBuilder b = new StringBuilder(160);
+        switch (exitStatus()) {
+            case 0:
+                b.append("OK: nothing lost without a reason, duplicated or corrupted");
+                break;
+            case EXIT_NOT_DELIVERED:
+                b.append(fmt("NOT DELIVERED: %,d of %,d packets sent arrived (%s), below the minimum delivered "
+                    + "fraction %s", received, sent, percent(received, sent), minDeliveredFraction));
+                if (unexplainedLost > 0) {
+                    b.append(fmt("; unexplained %,d", unexplainedLost));
+                }
+                break;
+            default:
+                b.append("FAILED: unexplained loss, duplication or corruption, or a fault not recovered from");
+                break;
+        }
+        final long notConnected = droppedNotConnected();
+        if (notConnected > 0) {
+            b.append(fmt("; dropped_not_connected %,d", notConnected));
+        }
+        if (!delivered() && connectionEvents != null && connectionEvents.disconnectsTotal() > 0) {
+            b.append(fmt("; %,d disconnects %s, %,d reconnects", connectionEvents.disconnectsTotal(),
+                connectionEvents.disconnects(), connectionEvents.reconnects()));
+        }
+        return b.toString();
+    }
+
+    private static String percent(final long part, final long whole) {
+        return whole == 0 ? "nothing sent" : fmt("%.1f%%", 100.0 * part / whole);
+    }
 
     /**
      * The JSON report. The first keys are a contract scripts rely on (issue 9): add keys, never rename them.
@@ -209,6 +334,12 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
         if (engineRegions != null) {
             engineRegions.putJson(m);
         }
+        // issue 16
+        m.put("verdict", verdict());
+        m.put("min_delivered_fraction", minDeliveredFraction);
+        if (connectionEvents != null) {
+            m.put("connection_events", connectionEvents.toJsonMap());
+        }
         return m;
     }
 
@@ -261,6 +392,9 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
         if (engineRegions != null) {
             engineRegions.appendText(b);
         }
+        if (connectionEvents != null) {
+            b.append("  conn events ").append(connectionEvents.toText()).append('\n');
+        }
         b.append("  memory      ").append(memoryText()).append('\n');
         b.append("  integrity   ").append(fmt("duplicated %,d  reordered %,d  corrupted %,d", duplicated, reordered,
             corrupted)).append(windowStalls > 0 ? fmt("  window stalls %,d", windowStalls) : "")
@@ -269,8 +403,7 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
         b.append("  cpu         ").append(fmt("%.2f s process CPU in the measured phase (%.0f%% of one core), "
             + "%.2f s in total", cpuS, durationS > 0 ? 100 * cpuS / durationS : 0.0, cpuTotalS)).append('\n');
         b.append("  jdk         ").append(jdk).append('\n');
-        b.append("  result      ").append(ok() ? "OK: nothing lost without a reason, duplicated or corrupted"
-            : "FAILED: unexplained loss, duplication or corruption, or a fault not recovered from").append('\n');
+        b.append("  result      ").append(verdict()).append('\n');
         return b.toString();
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import com.lmax.disruptor.EventHandler;
 import io.derpring.engine.SendResult;
 import io.derpring.internal.dataplane.DataplaneHandoff;
+import io.derpring.internal.frame.ServerInfo;
 import io.derpring.derpmap.DerpNode;
 import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
@@ -25,6 +26,7 @@ import io.derpring.transport.Transport;
 import io.derpring.transport.internal.client.ClientCounter;
 import io.derpring.transport.internal.client.DerpClientSettings;
 import io.derpring.transport.internal.client.DerpNodeConnection;
+import io.derpring.transport.internal.client.DerpNodeListener;
 import io.netty.channel.EventLoopGroup;
 import org.agrona.DirectBuffer;
 
@@ -49,7 +51,7 @@ final class RawClients implements LoadClients {
 
     RawClients(final PairState[] pairs, final List<RelayUrl> relays, final boolean tlsInsecure,
                final Transport transport, final EventLoopGroup group, final TrafficSink sink, final int sizeBytes,
-               final RunKeys keys) {
+               final RunKeys keys, final ConnectionEvents events) {
         final int n = pairs.length;
         final NodePrivateKey[] senderPrivate = new NodePrivateKey[n];
         final NodePrivateKey[] receiverPrivate = new NodePrivateKey[n];
@@ -75,11 +77,11 @@ final class RawClients implements LoadClients {
             final RelayUrl relay = relays.get(region - 1);
             final DerpNode node = relay.node(region, tlsInsecure);
             final DerpClientSettings relaySettings = relay.clientSettings(settings);
-            senders[p] = connection(transport, group, node, relay, senderPrivate[p], region, relaySettings);
+            senders[p] = connection(transport, group, node, relay, senderPrivate[p], region, relaySettings, events);
             final int theirs = pairs[p].receiverRegionId;
             final RelayUrl receiverRelay = relays.get(theirs - 1);
             receivers[p] = connection(transport, group, receiverRelay.node(theirs, tlsInsecure), receiverRelay,
-                receiverPrivate[p], theirs, receiverRelay.clientSettings(settings));
+                receiverPrivate[p], theirs, receiverRelay.clientSettings(settings), events);
         }
         sink.ackPath(this);
     }
@@ -107,10 +109,29 @@ final class RawClients implements LoadClients {
 
     private DerpNodeConnection connection(final Transport transport, final EventLoopGroup group, final DerpNode node,
                                           final RelayUrl relay, final NodePrivateKey key, final int region,
-                                          final DerpClientSettings settings) {
+                                          final DerpClientSettings settings, final ConnectionEvents events) {
         return DerpNodeConnection.builder().transport(transport, group).node(node)
             .security(relay.securityOverride()).privateKey(key).ring(ring, region).settings(settings)
-            .counters(clientCounters).build();
+            .counters(clientCounters).listener(new Watched(events.place().link())).build();
+    }
+
+    /** A bare connection is used once: its own place, so it never counts a reconnect. */
+    private static final class Watched implements DerpNodeListener {
+        private final ConnectionEvents.Link link;
+
+        Watched(final ConnectionEvents.Link link) {
+            this.link = link;
+        }
+
+        @Override
+        public void onConnected(final DerpNodeConnection connection, final ServerInfo serverInfo) {
+            link.connected();
+        }
+
+        @Override
+        public void onClosed(final DerpNodeConnection connection, final Throwable cause) {
+            link.closed(cause);
+        }
     }
 
     @Override

@@ -72,6 +72,8 @@ class FaultSoakTest {
             assertThat(report.has(key)).as("JSON key %s", key).isTrue();
         }
         assertThat(report.get("faults_injected").get(fault.cliName()).asLong()).isEqualTo(1);
+        assertThat(report.get("connection_events").get("reconnects").asLong())
+            .isEqualTo(r.connectionEvents().reconnects());
 
         final LoadReport.Faults f = r.faults();
         assertThat(f.injected()).containsEntry(fault.cliName(), 1L);
@@ -126,6 +128,9 @@ class FaultSoakTest {
             case RESET:
                 assertThat(f.proxy().get("resets_mid_frame")).as("cut mid-frame").isPositive();
                 assertThat(r.connectionsLost()).isGreaterThanOrEqualTo(NODES);
+                assertThat(r.connectionEvents().disconnectsTotal()).as("the connections' typed reasons %s",
+                    r.connectionEvents().disconnects()).isGreaterThanOrEqualTo(NODES);
+                assertThat(r.connectionEvents().reconnects()).as("each engine redialled").isGreaterThanOrEqualTo(NODES);
                 break;
             case HALF_OPEN:
                 assertThat(f.proxy().get("connections_half_opened")).isGreaterThanOrEqualTo(NODES);
@@ -133,11 +138,15 @@ class FaultSoakTest {
                 // deadline (on the injected clock) can have closed them.
                 assertThat(f.proxy().get("half_open_expired")).isZero();
                 assertThat(r.connectionsLost()).isGreaterThanOrEqualTo(NODES);
+                assertThat(r.connectionEvents().disconnects().getOrDefault("keepalive_timeout", 0L))
+                    .as("closed by the keepalive deadline, by name").isGreaterThanOrEqualTo(NODES);
+                assertThat(r.connectionEvents().reconnects()).isGreaterThanOrEqualTo(NODES);
                 break;
             case RESTART:
                 assertThat(r.connectionsLost()).isGreaterThanOrEqualTo(NODES);
                 assertThat(f.clientEvents().get("connects")).as("first connects and reconnects")
                     .isGreaterThanOrEqualTo(2L * NODES);
+                assertThat(r.connectionEvents().reconnects()).isGreaterThanOrEqualTo(NODES);
                 break;
             case SLOW_READER:
                 assertThat(f.proxy().get("throttle_pauses")).isPositive();

@@ -115,4 +115,18 @@ class LoadOptionsTest {
         assertThatThrownBy(() -> b.pairs(LoadOptions.MAX_FAULT_PROXY_PAIRS + 1).build())
             .isInstanceOf(InvalidConfigException.class).hasMessageContaining("--fault-proxy");
     }
+
+    @Test
+    void minDeliveredFractionIsZeroToOneInclusive() {
+        assertThat(LoadOptions.builder().build().minDeliveredFraction())
+            .isEqualTo(LoadOptions.DEFAULT_MIN_DELIVERED_FRACTION);
+        assertThatCode(() -> LoadOptions.builder().minDeliveredFraction(0.0).build()).doesNotThrowAnyException();
+        assertThatCode(() -> LoadOptions.builder().minDeliveredFraction(1.0).build()).doesNotThrowAnyException();
+        assertThatThrownBy(() -> LoadOptions.builder().minDeliveredFraction(-0.001).build())
+            .isInstanceOf(InvalidConfigException.class).hasMessageContaining("min delivered fraction");
+        assertThatThrownBy(() -> LoadOptions.builder().minDeliveredFraction(1.001).build())
+            .isInstanceOf(InvalidConfigException.class).hasMessageContaining("min delivered fraction");
+        assertThatThrownBy(() -> LoadOptions.builder().minDeliveredFraction(Double.NaN).build())
+            .isInstanceOf(InvalidConfigException.class);
+    }
 }
