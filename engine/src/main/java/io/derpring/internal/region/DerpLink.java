@@ -30,6 +30,15 @@ public interface DerpLink {
     /** Last time a frame was received, on the clock the engine gave the dialer; for the idle rule. */
     long lastReceiveNs();
 
+    /**
+     * Last time a complete frame of any type was received (ServerInfo, KeepAlive, Ping, packets...), on the clock the
+     * engine gave the dialer; the engine's received-frame health stamp (SPEC §5.11) samples it. By default the last
+     * received packet's time, for links that track nothing finer.
+     */
+    default long lastFrameReceivedNs() {
+        return lastReceiveNs();
+    }
+
     /** Closes the connection; idempotent. The link then reports {@link LinkListener#onClosed}. */
     void close();
 }

@@ -112,6 +112,8 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
     private volatile boolean fastStart;
     /** Written by the loop once per read (not per packet), read by the engine's conductor. */
     private volatile long lastReceiveNs;
+    /** When the last complete frame of any type arrived; once per read, read by the conductor (health stamps). */
+    private volatile long lastFrameNs;
 
     // Event loop only.
     private long connectStartNs;
@@ -236,6 +238,15 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
         return lastReceiveNs;
     }
 
+    /**
+     * When the last complete frame of any type arrived (ServerInfo, KeepAlive, Ping, ...), on
+     * {@link DerpClientSettings#nanoClock()}; the connect time until the first frame.
+     */
+    @Override
+    public long lastFrameReceivedNs() {
+        return lastFrameNs;
+    }
+
     /** Sends a Ping carrying {@code data} (8 bytes, big-endian); the Pong comes to {@link DerpNodeListener#onPong}. */
     public void sendPing(final long data) {
         drain.requestPing(data);
@@ -314,6 +325,11 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
         return "DerpNodeConnection{" + description + ", region " + regionId + ", state " + state + '}';
     }
 
+    /** Tests: when bytes last arrived, read on the loop (Long.MIN_VALUE before the handler is on the pipeline). */
+    io.netty.util.concurrent.Future<Long> lastReadNsOnLoop() {
+        return loop.submit(() -> handler == null ? Long.MIN_VALUE : handler.lastReadNs());
+    }
+
     /** Tests: runs the deadline check once on the loop now (after moving an injected clock). */
     io.netty.util.concurrent.Future<?> checkDeadlinesNow() {
         return loop.submit(tickTask);
@@ -351,6 +367,10 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
 
     void received(final long nowNs) {
         lastReceiveNs = nowNs;
+    }
+
+    void frameReceived(final long nowNs) {
+        lastFrameNs = nowNs;
     }
 
     void serverKeyKnown(final NodeKey key, final boolean viaFastStart) {
@@ -403,6 +423,7 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
         }
         connectStartNs = settings.nanoClock.getAsLong();
         lastReceiveNs = connectStartNs;
+        lastFrameNs = connectStartNs;
         tick = loop.scheduleAtFixedRate(tickTask, settings.deadlineCheckIntervalNs, settings.deadlineCheckIntervalNs,
             TimeUnit.NANOSECONDS);
         final DerpClientTls tls;
