@@ -39,6 +39,15 @@ public interface DerpLink {
         return lastReceiveNs();
     }
 
+    /**
+     * True once this connection has received a relayed packet (RecvPacket): proof that the relay works, so the
+     * engine resets its reconnect backoff (sending proves nothing: a relay may take packets and then fail us). By
+     * default false: only the minimum stable time then resets it.
+     */
+    default boolean hasReceivedPacket() {
+        return false;
+    }
+
     /** Closes the connection; idempotent. The link then reports {@link LinkListener#onClosed}. */
     void close();
 }

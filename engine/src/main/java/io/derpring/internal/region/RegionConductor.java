@@ -195,6 +195,10 @@ public final class RegionConductor implements Agent {
         listener.onHomeChanged(t.demote(), t.promote());
     }
 
+    RegionSettings settings() {
+        return settings;
+    }
+
     DerpDialer dialer() {
         return dialer;
     }

@@ -24,7 +24,8 @@ public enum RegionCounter implements CounterDescriptor {
         + "nothing dropped"),
     REJECTED_INVALID(17, "sends and disco sends rejected: null key or buffer, length over 64 KiB, or offset and "
         + "length outside the buffer"),
-    REJECTED_NOT_A_PEER(18, "sends rejected: the destination is not a netmap peer");
+    REJECTED_NOT_A_PEER(18, "sends rejected: the destination is not a netmap peer"),
+    RECONNECTS(19, "dials after a failed or lost connection, when its backoff delay had passed");
 
     private final int id;
     private final String label;

@@ -34,6 +34,8 @@ final class RegionRunner {
     private volatile String health = "";
     private volatile String lastError;
     private volatile long connectedSinceNs;
+    /** The current connection has proven itself (lived long enough or received a packet) and reset the backoff. */
+    private boolean proven;
 
     RegionRunner(final RegionConductor conductor, final DerpRegion region, final RegionSlot slot,
                  final ReconnectBackoff backoff, final Counters<RegionCounter> counters) {
@@ -73,6 +75,7 @@ final class RegionRunner {
                 }
                 return 0;
             case CONNECTED:
+                proveStable(nowNs);
                 final int flushed = flushQueued();
                 if (!home && nowNs - lastActivityNs() >= idleNs) {
                     // counted before the state changes: whoever sees DORMANT also sees the count
@@ -87,6 +90,7 @@ final class RegionRunner {
                     // idle grace. Queued packets alone do not count: a packet that could never be delivered would
                     // keep an unreachable region dialing forever (SPEC §5.1: an idle non-home region does not).
                     if (home || nowNs - slot.lastSendNs < idleNs) {
+                        counters.increment(RegionCounter.RECONNECTS);
                         dial(nowNs);
                     } else {
                         giveUpUntilNewTraffic();
@@ -207,7 +211,9 @@ final class RegionRunner {
         connectedSinceNs = nowNs;
         lastError = null;
         health = ""; // GO runDerpReader: ServerInfo => connected, health cleared (SPEC §5.11)
-        backoff.onSuccess();
+        // ServerInfo alone does not reset the backoff (issue 16: a relay that fails us right after it made every
+        // engine redial at the first step, ~15 ms apart): the connection proves itself first (proveStable).
+        proven = false;
         link.notePreferred(home);
         // What waited for the connection goes first; only then do senders see the link and send directly, and a
         // second flush takes what they queued meanwhile. Publishing first would let a sender on another thread
@@ -229,6 +235,9 @@ final class RegionRunner {
         if (eventGeneration != generation || (state != RegionState.CONNECTING && state != RegionState.CONNECTED)) {
             return;
         }
+        if (state == RegionState.CONNECTED) {
+            proveStable(nowNs); // a packet received, or a life long enough, just before the end still counts
+        }
         slot.link = null;
         link = null;
         connectedSinceNs = 0;
@@ -240,6 +249,19 @@ final class RegionRunner {
         retryAtNs = nowNs + backoff.onFailure();
         state = RegionState.BACKOFF;
         conductor.listener().onDisconnected(regionId(), cause);
+    }
+
+    /**
+     * Resets the backoff once per connection, when it has lived {@link RegionSettings#minStableConnectionNs()} or
+     * received a packet. Go resets on any frame Recv'd after the handshake (SPEC §5.11); a relay that sends one
+     * control frame and then something fatal would still keep Go at the first step, so derpring asks for more.
+     */
+    private void proveStable(final long nowNs) {
+        if (!proven && (nowNs - connectedSinceNs >= conductor.settings().minStableConnectionNs()
+            || link.hasReceivedPacket())) {
+            proven = true;
+            backoff.onSuccess();
+        }
     }
 
     void onHealth(final long eventGeneration, final String problem) {

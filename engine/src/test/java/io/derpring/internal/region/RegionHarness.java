@@ -139,6 +139,7 @@ final class RegionHarness {
         final List<Boolean> preferred = new ArrayList<>();
         boolean closed;
         long lastReceiveNs;
+        boolean receivedPacket;
         /** Runs inside the next {@link #send}, before it records: a sender racing the conductor's flush. */
         Runnable duringNextSend;
         /** Sends (data) this link still takes before it answers BACK_PRESSURED, as a full connection queue does. */
@@ -192,6 +193,11 @@ final class RegionHarness {
         @Override
         public long lastReceiveNs() {
             return lastReceiveNs;
+        }
+
+        @Override
+        public boolean hasReceivedPacket() {
+            return receivedPacket;
         }
 
         @Override

@@ -114,6 +114,8 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
     private volatile long lastReceiveNs;
     /** When the last complete frame of any type arrived; once per read, read by the conductor (health stamps). */
     private volatile long lastFrameNs;
+    /** Set by the first RecvPacket: the relay relays (the engine's backoff reset); written once. */
+    private volatile boolean receivedPacket;
 
     // Event loop only.
     private long connectStartNs;
@@ -367,6 +369,15 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
 
     void received(final long nowNs) {
         lastReceiveNs = nowNs;
+        if (!receivedPacket) {
+            receivedPacket = true;
+        }
+    }
+
+    /** True once a RecvPacket arrived on this connection. */
+    @Override
+    public boolean hasReceivedPacket() {
+        return receivedPacket;
     }
 
     void frameReceived(final long nowNs) {
