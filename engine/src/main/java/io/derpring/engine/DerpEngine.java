@@ -196,6 +196,8 @@ public final class DerpEngine implements AutoCloseable {
      * names the field), so the only map refused here is {@code null}, and a refused map changes nothing.
      *
      * @throws NullPointerException when {@code map} is null; the engine keeps its current map
+     * @throws java.util.concurrent.RejectedExecutionException when the conductor has
+     *         {@link RegionConductor#MAX_QUEUED_COMMANDS} commands waiting (counted); the engine keeps its current map
      */
     public void updateDerpMap(final DerpMap map) {
         Objects.requireNonNull(map, "DERP map");
@@ -210,7 +212,11 @@ public final class DerpEngine implements AutoCloseable {
         netmaps.publish(netmap);
     }
 
-    /** Selects our home region; 0 keeps the current one (SPEC §5.3). */
+    /**
+     * Selects our home region; 0 keeps the current one (SPEC §5.3).
+     *
+     * @throws java.util.concurrent.RejectedExecutionException when the conductor's command queue is full (counted)
+     */
     public void setHomeRegion(final int regionId) {
         conductor.selectHome(regionId);
     }

@@ -25,7 +25,11 @@ public enum RegionCounter implements CounterDescriptor {
     REJECTED_INVALID(17, "sends and disco sends rejected: null key or buffer, length over 64 KiB, or offset and "
         + "length outside the buffer"),
     REJECTED_NOT_A_PEER(18, "sends rejected: the destination is not a netmap peer"),
-    RECONNECTS(19, "dials after a failed or lost connection, when its backoff delay had passed");
+    RECONNECTS(19, "dials after a failed or lost connection, when its backoff delay had passed"),
+    HEALTH_COALESCED(20, "Health frames replaced by a newer one before the conductor applied them (the latest wins)"),
+    EVENTS_DROPPED_QUEUE_FULL(21, "PeerGone/PeerPresent events dropped: the conductor's command queue was full"),
+    CALLS_REJECTED_QUEUE_FULL(22, "API calls (DERP map, home, rebind) refused: the conductor's command queue was "
+        + "full");
 
     private final int id;
     private final String label;
