@@ -1,5 +1,7 @@
 package io.derpring.internal.region;
 
+import java.net.InetAddress;
+
 import io.derpring.engine.SendResult;
 import io.derpring.keys.NodeKey;
 import org.agrona.DirectBuffer;
@@ -46,6 +48,22 @@ public interface DerpLink {
      */
     default boolean hasReceivedPacket() {
         return false;
+    }
+
+    /**
+     * The local address of the connection's socket, or null when it has none yet (still dialing) or any more. The
+     * engine's {@code rebind} closes a connection whose local address is not among the host's current ones.
+     */
+    default InetAddress localAddress() {
+        return null;
+    }
+
+    /**
+     * Sends a Ping carrying {@code data}; the server's Pong comes back through {@link LinkListener#onPong}. Used by
+     * the engine's {@code rebind} to test a connection that may have lost its route. By default nothing is sent (the
+     * engine then closes the connection when the Pong does not come).
+     */
+    default void sendPing(final long data) {
     }
 
     /** Closes the connection; idempotent. The link then reports {@link LinkListener#onClosed}. */

@@ -3,8 +3,11 @@ package io.derpring.internal.region;
 import io.derpring.region.RegionListener;
 import io.derpring.region.RegionStatus;
 
+import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,6 +50,8 @@ public final class RegionConductor implements Agent {
      * the conductor stalls.
      */
     public static final int MAX_QUEUED_COMMANDS = 4096;
+    /** Go {@code maybeCloseDERPsOnRebind}: a kept connection must answer rebind's Ping within this. */
+    public static final Duration REBIND_PING_TIMEOUT = Duration.ofSeconds(3);
 
     private final RegionSettings settings;
     private final DerpDialer dialer;
@@ -64,6 +69,8 @@ public final class RegionConductor implements Agent {
     private volatile RegionTable table = RegionTable.EMPTY;
     private volatile int home = HomeTransition.NONE;
     private boolean closed;
+    /** The last rebind Ping's data; each region's ping gets its own value. Conductor thread only. */
+    private long rebindPingData;
 
     public RegionConductor(final RegionSettings settings, final DerpDialer dialer, final RegionListener listener,
                            final ObservedRoutes routes, final LongSupplier nanoClock, final DoubleSupplier jitter,
@@ -87,6 +94,18 @@ public final class RegionConductor implements Agent {
     /** Selects the home region; {@link HomeTransition#NONE} keeps the current one (SPEC §5.3, B49, B50). */
     public void selectHome(final int regionId) {
         call(() -> applyHome(regionId));
+    }
+
+    /**
+     * The host's local addresses changed (Go {@code maybeCloseDERPsOnRebind}, SPEC §5.11): a connection whose local
+     * address is not in {@code validLocalAddresses} (or is unknown) is closed, and the home region reconnects at once,
+     * not after a backoff; every other connected region is sent a Ping and closed if no Pong comes within
+     * {@link #REBIND_PING_TIMEOUT}. A region still dialing with a valid address is left to its connect timeout.
+     *
+     * @param validLocalAddresses an immutable set, owned by the conductor from here
+     */
+    public void rebind(final Set<InetAddress> validLocalAddresses) {
+        call(() -> applyRebind(validLocalAddresses));
     }
 
     /** Commands waiting for the next duty cycle (a snapshot). */
@@ -227,6 +246,14 @@ public final class RegionConductor implements Agent {
         }
     }
 
+    private void applyRebind(final Set<InetAddress> valid) {
+        counters.increment(RegionCounter.REBINDS);
+        final long nowNs = nanoClock.getAsLong();
+        for (int i = 0; i < runners.size(); i++) {
+            runners.get(i).rebind(valid, nowNs, REBIND_PING_TIMEOUT.toNanos(), ++rebindPingData);
+        }
+    }
+
     private void applyHome(final int selected) {
         final HomeTransition t = HomeTransition.of(home, selected);
         if (!t.changed()) {
@@ -262,21 +289,25 @@ public final class RegionConductor implements Agent {
     }
 
     /** Events of one dial attempt, turned into commands so runners stay single-threaded. */
-    LinkListener linkListener(final RegionRunner runner, final long generation) {
+    DialEvents linkListener(final RegionRunner runner, final long generation) {
         return new DialEvents(runner, generation);
     }
 
     /**
      * One dial's events. What a relay can repeat at will is bounded here, on the I/O thread, before it reaches the
-     * queue: ServerInfo is posted once, Health coalesces into one pending command (the latest text wins).
+     * queue: ServerInfo is posted once, Health coalesces into one pending command (the latest text wins), and only
+     * the one Pong rebind waits for is posted.
      */
-    private final class DialEvents implements LinkListener {
+    final class DialEvents implements LinkListener {
         private final RegionRunner runner;
         private final long generation;
         private final AtomicBoolean connectedPosted = new AtomicBoolean();
         /** The latest Health text not yet taken by the conductor; non-null while a health command is queued. */
         private final AtomicReference<String> pendingHealth = new AtomicReference<>();
         private final Runnable applyHealth = this::applyHealth;
+        /** Set by the conductor before it sends rebind's Ping; cleared by the matching Pong (posted once). */
+        private final AtomicBoolean awaitingPong = new AtomicBoolean();
+        private volatile long awaitedPongData;
 
         DialEvents(final RegionRunner runner, final long generation) {
             this.runner = runner;
@@ -306,6 +337,20 @@ public final class RegionConductor implements Agent {
 
         private void applyHealth() {
             runner.onHealth(generation, pendingHealth.getAndSet(null));
+        }
+
+        /** Conductor: the next Pong carrying {@code data} answers rebind's Ping. */
+        void expectPong(final long data) {
+            awaitedPongData = data;
+            awaitingPong.set(true);
+        }
+
+        @Override
+        public void onPong(final long data) {
+            // Unsolicited or repeated Pongs never reach the queue: a relay cannot flood it with them.
+            if (data == awaitedPongData && awaitingPong.compareAndSet(true, false)) {
+                enqueue(() -> runner.onRebindPong(generation, data));
+            }
         }
 
         @Override

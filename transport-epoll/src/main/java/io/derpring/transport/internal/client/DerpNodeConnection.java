@@ -1,6 +1,8 @@
 package io.derpring.transport.internal.client;
 
 import java.lang.invoke.VarHandle;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -250,6 +252,7 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
     }
 
     /** Sends a Ping carrying {@code data} (8 bytes, big-endian); the Pong comes to {@link DerpNodeListener#onPong}. */
+    @Override
     public void sendPing(final long data) {
         drain.requestPing(data);
     }
@@ -264,6 +267,13 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
     @Override
     public void close() {
         loop.execute(closeTask);
+    }
+
+    /** The socket's local address, or null before the dial won or once the channel is gone. Any thread. */
+    @Override
+    public InetAddress localAddress() {
+        final Channel ch = channel;
+        return ch != null && ch.localAddress() instanceof InetSocketAddress local ? local.getAddress() : null;
     }
 
     /** True between ServerInfo and close. */
