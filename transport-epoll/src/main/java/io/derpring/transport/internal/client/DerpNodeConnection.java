@@ -425,6 +425,7 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
             tick.cancel(false);
         }
         counters.increment(wasConnected ? ClientCounter.DISCONNECTS : ClientCounter.CONNECT_FAILURES);
+        counters.increment(ClientCounter.closedBy(cause));
         final int unsent = outbound.clear() + discoOutbound.clear();
         if (unsent > 0) {
             counters.add(ClientCounter.DROPPED_UNSENT_AT_CLOSE, unsent);
