@@ -129,6 +129,16 @@ class EngineLifecycleLoopbackTest {
     }
 
     @Test
+    void rebindWithTheHostsOwnInterfacesKeepsALoopbackConnection() throws Exception {
+        startHomedOnRelay().connected().get(10, TimeUnit.SECONDS);
+
+        engine.engine().rebind(); // lo is up and carries 127.0.0.1
+
+        Await.until("rebind's ping answered", () -> metric(EngineMetrics.REGION_REBIND_PINGS_ANSWERED) == 1);
+        assertThat(metric(EngineMetrics.REGION_REBIND_CLOSES)).isZero();
+    }
+
+    @Test
     void rebindClosesAConnectionWhoseRelayDoesNotAnswerThePing() throws Exception {
         startHomedOnRelay().connected().get(10, TimeUnit.SECONDS);
         relay.answerPings = false;
