@@ -22,7 +22,8 @@ public enum ClientCounter implements CounterDescriptor {
     RING_FULL_RESUMES(12, "times reading resumed after the inbound ring drained"),
     PINGS_RECEIVED(13, "server Pings received"),
     PONGS_SENT(14, "Pongs written in answer to server Pings (SPEC §3.6, B28)"),
-    PONGS_DROPPED(15, "Pongs dropped: more server Pings unanswered at once than OutboundDrain.MAX_OWED_PONGS (pongs are written only while the channel is writable)"),
+    PONGS_DROPPED(15, "Pongs dropped: more server Pings unanswered at once than OutboundDrain.MAX_OWED_PONGS "
+        + "(pongs are written only while the channel is writable)"),
     PINGS_SENT(16, "client Pings written"),
     PONGS_RECEIVED(17, "Pongs received"),
     KEEP_ALIVES_RECEIVED(18, "KeepAlive frames received"),

@@ -18,10 +18,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Moves a connection's outbound frames onto its channel, on its event loop only (Netty's rule, and what makes the
  * write path lock-free: callers never touch the channel).
  *
- * <p>One pass ({@link #run()}): control frames first (Pongs owed to the server while writable, a requested Ping, a changed
- * NotePreferred; all small and unlimited by the rate limiter), then queued disco frames and packets (disco first, so
- * a data burst cannot starve them) while the channel is writable and the pass budget lasts, each encoded as a
- * SendPacket straight into pooled direct buffers of {@link #BATCH_CAPACITY}; then one flush. The budget (the
+ * <p>One pass ({@link #run()}): control frames first (Pongs owed to the server, while the channel is writable; a
+ * requested Ping; a changed NotePreferred; all small and unlimited by the rate limiter), then queued disco frames
+ * and packets (disco first, so a data burst cannot starve them) while the channel is writable and the pass budget
+ * lasts, each encoded as a SendPacket straight into pooled direct buffers of {@link #BATCH_CAPACITY}; then one flush. The budget (the
  * write-buffer high-water mark) bounds what a pass can add even where writability lags
  * (TLS holds unencrypted writes until the flush); leftovers get another pass, or wait for
  * {@code channelWritabilityChanged}. Go's server writer batches the same way: flush only when no input is ready
