@@ -1,9 +1,19 @@
 package io.derpring.engine;
 
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -196,6 +206,8 @@ public final class DerpEngine implements AutoCloseable {
      * names the field), so the only map refused here is {@code null}, and a refused map changes nothing.
      *
      * @throws NullPointerException when {@code map} is null; the engine keeps its current map
+     * @throws java.util.concurrent.RejectedExecutionException when the conductor has
+     *         {@link RegionConductor#MAX_QUEUED_COMMANDS} commands waiting (counted); the engine keeps its current map
      */
     public void updateDerpMap(final DerpMap map) {
         Objects.requireNonNull(map, "DERP map");
@@ -210,9 +222,57 @@ public final class DerpEngine implements AutoCloseable {
         netmaps.publish(netmap);
     }
 
-    /** Selects our home region; 0 keeps the current one (SPEC §5.3). */
+    /**
+     * Selects our home region; 0 keeps the current one (SPEC §5.3).
+     *
+     * @throws java.util.concurrent.RejectedExecutionException when the conductor's command queue is full (counted)
+     */
     public void setHomeRegion(final int regionId) {
         conductor.selectHome(regionId);
+    }
+
+    /**
+     * Tells the engine that the host's local addresses changed (a default route moved, an interface went down): Go's
+     * {@code maybeCloseDERPsOnRebind} (SPEC §5.11). Each region's connection whose socket's local address is not in
+     * {@code currentLocalAddresses} (or not known yet) is closed, and the home region reconnects at once, without a
+     * backoff; every other connected region is sent a Ping and closed if no Pong comes within
+     * {@link RegionConductor#REBIND_PING_TIMEOUT} (3 s): its route may be gone although its address still exists.
+     *
+     * <p>A gateway usually learns of the change from its own network monitor, which knows the current addresses: pass
+     * them here. {@link #rebind()} enumerates the host's interfaces instead. Any thread; the work happens on the
+     * conductor's next duty cycle. An empty collection closes every connection.
+     *
+     * @throws NullPointerException when the collection or one of its addresses is null; nothing changes
+     * @throws java.util.concurrent.RejectedExecutionException when the conductor's command queue is full (counted)
+     */
+    public void rebind(final Collection<? extends InetAddress> currentLocalAddresses) {
+        Objects.requireNonNull(currentLocalAddresses, "current local addresses");
+        final Set<InetAddress> valid = new HashSet<>();
+        for (final InetAddress a : currentLocalAddresses) {
+            valid.add(Objects.requireNonNull(a, "a current local address is null"));
+        }
+        conductor.rebind(Set.copyOf(valid));
+    }
+
+    /**
+     * {@link #rebind(Collection)} with every address of every interface that is up, from {@link NetworkInterface}.
+     *
+     * @throws UncheckedIOException when the interfaces cannot be listed; nothing changes
+     */
+    public void rebind() {
+        final List<InetAddress> addresses = new ArrayList<>();
+        try {
+            final Enumeration<NetworkInterface> interfaces = NetworkInterface.getNetworkInterfaces();
+            while (interfaces != null && interfaces.hasMoreElements()) {
+                final NetworkInterface nic = interfaces.nextElement();
+                if (nic.isUp()) {
+                    addresses.addAll(Collections.list(nic.getInetAddresses()));
+                }
+            }
+        } catch (final SocketException e) {
+            throw new UncheckedIOException("cannot list the host's network interfaces for rebind", e);
+        }
+        rebind(addresses);
     }
 
     /** Installs the direct path that relayed CallMeMaybe messages teach; null removes it (SPEC §5.6). */

@@ -2,7 +2,9 @@ package io.derpring.metrics;
 
 import java.io.IOException;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -141,5 +143,69 @@ public final class EngineMetrics {
         if (!names.add(name)) {
             throw new IllegalArgumentException("two metrics are named " + name);
         }
+    }
+
+    // ---- connection lifecycle (issue 16): names a load generator or dashboard reads with value(name) ----
+    // Additive contract: these names are the exported metric names without Prometheus' _total.
+
+    /** Regions connected (ServerInfo received), counted by the engine. */
+    public static final String REGION_CONNECTS = "derpring_engine_region_connects";
+    /** Dials that failed and connections that were lost, counted by the engine (each is followed by a backoff). */
+    public static final String REGION_CONNECT_FAILURES = "derpring_engine_region_connect_failures";
+    /** Dials after a failed or lost connection, once its backoff delay had passed. */
+    public static final String REGION_RECONNECTS = "derpring_engine_region_reconnects";
+    /** Health frames replaced by a newer one before the conductor applied them. */
+    public static final String REGION_HEALTH_COALESCED = "derpring_engine_region_health_coalesced";
+    /** PeerGone/PeerPresent events dropped because the conductor's command queue was full. */
+    public static final String REGION_EVENTS_DROPPED_QUEUE_FULL = "derpring_engine_region_events_dropped_queue_full";
+    /** Received-frame health stamps recorded (at most one per region per 5 s). */
+    public static final String REGION_FRAME_STAMPS = "derpring_engine_region_frame_stamps";
+    /** Connections closed by rebind because their local address was no longer valid. */
+    public static final String REGION_REBIND_CLOSES = "derpring_engine_region_rebind_closes";
+    /** Connections kept by rebind: they answered its Ping in time. */
+    public static final String REGION_REBIND_PINGS_ANSWERED = "derpring_engine_region_rebind_pings_answered";
+    /** Connections closed by rebind because they did not answer its Ping in time. */
+    public static final String REGION_REBIND_PING_TIMEOUTS = "derpring_engine_region_rebind_ping_timeouts";
+    /** Transport connections that reached ServerInfo (present when the transport counts its connections). */
+    public static final String CLIENT_CONNECTS = "derpring_engine_client_connects";
+    /** Transport connections that ended before ServerInfo. */
+    public static final String CLIENT_CONNECT_FAILURES = "derpring_engine_client_connect_failures";
+    /** Transport connections that ended after ServerInfo. */
+    public static final String CLIENT_DISCONNECTS = "derpring_engine_client_disconnects";
+    /** Frames of a type a client does not read, skipped. */
+    public static final String CLIENT_FRAMES_SKIPPED = "derpring_engine_client_frames_skipped";
+    /** Pongs owed to a server beyond the cap while the channel was unwritable (or a pass was pending), dropped. */
+    public static final String CLIENT_PONGS_DROPPED = "derpring_engine_client_pongs_dropped";
+    /**
+     * Prefix of the per-reason counts of transport connections' ends ({@code keepalive_timeout}, {@code by_server},
+     * {@code protocol_error}, ...); they add up to connect failures + disconnects. See {@link #valuesStartingWith}.
+     */
+    public static final String CLIENT_CLOSES_PREFIX = "derpring_engine_client_closes_";
+
+    /**
+     * Whether an engine-wide metric named {@code name} exists (the {@code client} group exists only when the
+     * transport counts its connections).
+     */
+    public boolean has(final String name) {
+        for (final Metric m : engineWide) {
+            if (m.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Every engine-wide metric whose name starts with {@code prefix}, with the prefix cut off, in export order: e.g.
+     * {@code valuesStartingWith(CLIENT_CLOSES_PREFIX)} gives each close reason and its count. Allocates: for reports.
+     */
+    public Map<String, Long> valuesStartingWith(final String prefix) {
+        final Map<String, Long> out = new LinkedHashMap<>();
+        for (final Metric m : engineWide) {
+            if (m.name().startsWith(prefix)) {
+                out.put(m.name().substring(prefix.length()), m.value());
+            }
+        }
+        return out;
     }
 }

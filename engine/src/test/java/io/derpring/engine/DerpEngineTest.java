@@ -203,6 +203,21 @@ class DerpEngineTest {
     }
 
     @Test
+    void rebindRefusesANullCollectionOrAddressAndChangesNothing() {
+        a = engine(keyA, discoA, dataplaneA);
+        awaitTrue(() -> connected(a, 900));
+        final java.util.List<java.net.InetAddress> withNull = new java.util.ArrayList<>();
+        withNull.add(null);
+
+        assertThatThrownBy(() -> a.rebind(null)).isInstanceOf(NullPointerException.class)
+            .hasMessageContaining("current local addresses");
+        assertThatThrownBy(() -> a.rebind(withNull)).isInstanceOf(NullPointerException.class)
+            .hasMessageContaining("address is null");
+        assertThat(a.metrics().value("derpring_engine_region_rebinds")).isZero();
+        assertThat(connected(a, 900)).isTrue();
+    }
+
+    @Test
     void invalidConfigFailsFastNamingTheSetting() {
         assertThatThrownBy(() -> new DerpEngineConfig(DerpEngineConfig.defaults().regions(),
             DerpEngineConfig.defaults().ring(), false, 15))

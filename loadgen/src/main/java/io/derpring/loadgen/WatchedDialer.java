@@ -94,5 +94,10 @@ final class WatchedDialer implements DerpDialer {
         public void onPeerPresent(final NodeKey peer) {
             listener.onPeerPresent(peer);
         }
+
+        @Override
+        public void onPong(final long data) {
+            listener.onPong(data);
+        }
     }
 }

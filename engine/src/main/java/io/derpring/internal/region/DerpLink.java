@@ -1,5 +1,7 @@
 package io.derpring.internal.region;
 
+import java.net.InetAddress;
+
 import io.derpring.engine.SendResult;
 import io.derpring.keys.NodeKey;
 import org.agrona.DirectBuffer;
@@ -29,6 +31,40 @@ public interface DerpLink {
 
     /** Last time a frame was received, on the clock the engine gave the dialer; for the idle rule. */
     long lastReceiveNs();
+
+    /**
+     * Last time a complete frame of any type was received (ServerInfo, KeepAlive, Ping, packets...), on the clock the
+     * engine gave the dialer; the engine's received-frame health stamp (SPEC §5.11) samples it. By default the last
+     * received packet's time, for links that track nothing finer.
+     */
+    default long lastFrameReceivedNs() {
+        return lastReceiveNs();
+    }
+
+    /**
+     * True once this connection has received a relayed packet (RecvPacket): proof that the relay works, so the
+     * engine resets its reconnect backoff (sending proves nothing: a relay may take packets and then fail us). By
+     * default false: only the minimum stable time then resets it.
+     */
+    default boolean hasReceivedPacket() {
+        return false;
+    }
+
+    /**
+     * The local address of the connection's socket, or null when it has none yet (still dialing) or any more. The
+     * engine's {@code rebind} closes a connection whose local address is not among the host's current ones.
+     */
+    default InetAddress localAddress() {
+        return null;
+    }
+
+    /**
+     * Sends a Ping carrying {@code data}; the server's Pong comes back through {@link LinkListener#onPong}. Used by
+     * the engine's {@code rebind} to test a connection that may have lost its route. By default nothing is sent (the
+     * engine then closes the connection when the Pong does not come).
+     */
+    default void sendPing(final long data) {
+    }
 
     /** Closes the connection; idempotent. The link then reports {@link LinkListener#onClosed}. */
     void close();

@@ -21,4 +21,7 @@ public interface LinkListener {
 
     /** PeerPresent (mesh watchers). */
     void onPeerPresent(NodeKey peer);
+
+    /** A Pong from the server carrying {@code data} (answering {@link DerpLink#sendPing}, or unsolicited). */
+    void onPong(long data);
 }

@@ -24,7 +24,17 @@ public enum RegionCounter implements CounterDescriptor {
         + "nothing dropped"),
     REJECTED_INVALID(17, "sends and disco sends rejected: null key or buffer, length over 64 KiB, or offset and "
         + "length outside the buffer"),
-    REJECTED_NOT_A_PEER(18, "sends rejected: the destination is not a netmap peer");
+    REJECTED_NOT_A_PEER(18, "sends rejected: the destination is not a netmap peer"),
+    RECONNECTS(19, "dials after a failed or lost connection, when its backoff delay had passed"),
+    HEALTH_COALESCED(20, "Health frames replaced by a newer one before the conductor applied them (the latest wins)"),
+    EVENTS_DROPPED_QUEUE_FULL(21, "PeerGone/PeerPresent events dropped: the conductor's command queue was full"),
+    CALLS_REJECTED_QUEUE_FULL(22, "API calls (DERP map, home, rebind) refused: the conductor's command queue was "
+        + "full"),
+    FRAME_STAMPS(23, "received-frame health stamps recorded (at most one per region per 5 s, SPEC §5.11)"),
+    REBINDS(24, "rebind() calls applied"),
+    REBIND_CLOSES(25, "connections closed by rebind: their local address was no longer valid (or unknown)"),
+    REBIND_PINGS_ANSWERED(26, "connections that answered rebind's Ping in time and were kept"),
+    REBIND_PING_TIMEOUTS(27, "connections closed by rebind: no Pong within the rebind ping timeout (3 s)");
 
     private final int id;
     private final String label;

@@ -3,7 +3,9 @@ package io.derpring.internal.region;
 import io.derpring.region.RegionState;
 import io.derpring.region.RegionStatus;
 
+import java.net.InetAddress;
 import java.util.List;
+import java.util.Set;
 
 import io.derpring.derpmap.DerpNode;
 import io.derpring.derpmap.DerpRegion;
@@ -17,6 +19,8 @@ import io.derpring.internal.metrics.Counters;
  * backing off after a failure. Conductor thread only; fields read by {@link #status()} are volatile.
  */
 final class RegionRunner {
+    private static final long FRAME_RECEIVE_RECORD_RATE_NS = RegionStatus.FRAME_RECEIVE_RECORD_RATE.toNanos();
+
     private final RegionConductor conductor;
     final RegionSlot slot;
     private final ReconnectBackoff backoff;
@@ -34,6 +38,16 @@ final class RegionRunner {
     private volatile String health = "";
     private volatile String lastError;
     private volatile long connectedSinceNs;
+    /** The current connection has proven itself (lived long enough or received a packet) and reset the backoff. */
+    private boolean proven;
+    /** The current dial's events: rebind tells it which Pong to pass on. */
+    private RegionConductor.DialEvents events;
+    /** A rebind Ping is unanswered on the current connection; it closes at {@link #rebindPingDeadlineNs}. */
+    private boolean rebindPingPending;
+    private long rebindPingData;
+    private long rebindPingDeadlineNs;
+    /** The received-frame health stamp (SPEC §5.11); 0 before the first frame. */
+    private volatile long frameStampNs;
 
     RegionRunner(final RegionConductor conductor, final DerpRegion region, final RegionSlot slot,
                  final ReconnectBackoff backoff, final Counters<RegionCounter> counters) {
@@ -73,6 +87,13 @@ final class RegionRunner {
                 }
                 return 0;
             case CONNECTED:
+                proveStable(nowNs);
+                stampReceivedFrame(link.lastFrameReceivedNs());
+                if (rebindPingPending && nowNs - rebindPingDeadlineNs >= 0) {
+                    counters.increment(RegionCounter.REBIND_PING_TIMEOUTS);
+                    closeForRebind(nowNs);
+                    return 1;
+                }
                 final int flushed = flushQueued();
                 if (!home && nowNs - lastActivityNs() >= idleNs) {
                     // counted before the state changes: whoever sees DORMANT also sees the count
@@ -87,6 +108,7 @@ final class RegionRunner {
                     // idle grace. Queued packets alone do not count: a packet that could never be delivered would
                     // keep an unreachable region dialing forever (SPEC §5.1: an idle non-home region does not).
                     if (home || nowNs - slot.lastSendNs < idleNs) {
+                        counters.increment(RegionCounter.RECONNECTS);
                         dial(nowNs);
                     } else {
                         giveUpUntilNewTraffic();
@@ -124,8 +146,9 @@ final class RegionRunner {
         nodeName = node.name();
         state = RegionState.CONNECTING;
         conductor.routes().regionDialled(regionId()); // before any frame of the new connection can be offered
+        events = conductor.linkListener(this, dialGeneration);
         try {
-            link = conductor.dialer().dial(region, node, ideal, conductor.linkListener(this, dialGeneration));
+            link = conductor.dialer().dial(region, node, ideal, events);
         } catch (final RuntimeException e) {
             onClosed(dialGeneration, e, nowNs);
         }
@@ -207,7 +230,10 @@ final class RegionRunner {
         connectedSinceNs = nowNs;
         lastError = null;
         health = ""; // GO runDerpReader: ServerInfo => connected, health cleared (SPEC §5.11)
-        backoff.onSuccess();
+        // ServerInfo alone does not reset the backoff (issue 16: a relay that fails us right after it made every
+        // engine redial at the first step, ~15 ms apart): the connection proves itself first (proveStable).
+        proven = false;
+        stampReceivedFrame(nowNs); // ServerInfo is a received frame
         link.notePreferred(home);
         // What waited for the connection goes first; only then do senders see the link and send directly, and a
         // second flush takes what they queued meanwhile. Publishing first would let a sender on another thread
@@ -229,9 +255,13 @@ final class RegionRunner {
         if (eventGeneration != generation || (state != RegionState.CONNECTING && state != RegionState.CONNECTED)) {
             return;
         }
+        if (state == RegionState.CONNECTED) {
+            proveStable(nowNs); // a packet received, or a life long enough, just before the end still counts
+        }
         slot.link = null;
         link = null;
         connectedSinceNs = 0;
+        rebindPingPending = false;
         // Routes learned through a dead connection are no longer true (Go: removeDerpPeerRoute on Recv error).
         conductor.routes().forgetRegion(regionId());
         lastError = cause == null ? "closed by server" : describe(cause);
@@ -240,6 +270,75 @@ final class RegionRunner {
         retryAtNs = nowNs + backoff.onFailure();
         state = RegionState.BACKOFF;
         conductor.listener().onDisconnected(regionId(), cause);
+    }
+
+    /**
+     * Resets the backoff once per connection, when it has lived {@link RegionSettings#minStableConnectionNs()} or
+     * received a packet. Go resets on any frame Recv'd after the handshake (SPEC §5.11); a relay that sends one
+     * control frame and then something fatal would still keep Go at the first step, so derpring asks for more.
+     */
+    private void proveStable(final long nowNs) {
+        if (!proven && (nowNs - connectedSinceNs >= conductor.settings().minStableConnectionNs()
+            || link.hasReceivedPacket())) {
+            proven = true;
+            backoff.onSuccess();
+        }
+    }
+
+    /**
+     * Records a received frame at {@code frameNs} as the region's health stamp, at most once per
+     * {@link RegionStatus#FRAME_RECEIVE_RECORD_RATE} (Go {@code frameReceiveRecordRate}: the stamp is for "is the
+     * region alive", so finer writes would only cost).
+     */
+    private void stampReceivedFrame(final long frameNs) {
+        if (frameStampNs == 0 || frameNs - frameStampNs >= FRAME_RECEIVE_RECORD_RATE_NS) {
+            frameStampNs = frameNs;
+            counters.increment(RegionCounter.FRAME_STAMPS);
+        }
+    }
+
+    /**
+     * SPEC §5.11 rebind on this region: a connection (or dial) whose local address is unknown or no longer valid
+     * closes, and home reconnects on this duty cycle (a non-home one when traffic wakes it); a connected one with a
+     * valid address is pinged and must answer within {@code pingTimeoutNs}. A dial with a valid address is left to
+     * its connect timeout.
+     */
+    void rebind(final Set<InetAddress> valid, final long nowNs, final long pingTimeoutNs, final long pingData) {
+        if (state != RegionState.CONNECTED && state != RegionState.CONNECTING) {
+            return;
+        }
+        final InetAddress local = link == null ? null : link.localAddress();
+        if (local == null || !valid.contains(local)) { // Go: no LocalAddr, or not among the valid ones => close
+            counters.increment(RegionCounter.REBIND_CLOSES);
+            closeForRebind(nowNs);
+            return;
+        }
+        if (state != RegionState.CONNECTED) {
+            return; // dialing on a valid address: its connect timeout bounds it
+        }
+        rebindPingPending = true;
+        rebindPingData = pingData;
+        rebindPingDeadlineNs = nowNs + pingTimeoutNs;
+        events.expectPong(pingData);
+        link.sendPing(pingData);
+    }
+
+    void onRebindPong(final long eventGeneration, final long data) {
+        if (eventGeneration == generation && rebindPingPending && data == rebindPingData) {
+            rebindPingPending = false;
+            counters.increment(RegionCounter.REBIND_PINGS_ANSWERED);
+        }
+    }
+
+    /**
+     * Closes for rebind; home dials again at once, not after a backoff (Go {@code closeOrReconnectDERPLocked}); a
+     * non-home region waits dormant for traffic.
+     */
+    private void closeForRebind(final long nowNs) {
+        closeOnPurpose(RegionState.DORMANT);
+        if (home) {
+            dial(nowNs);
+        }
     }
 
     void onHealth(final long eventGeneration, final String problem) {
@@ -309,6 +408,7 @@ final class RegionRunner {
         slot.link = null;
         link = null;
         connectedSinceNs = 0;
+        rebindPingPending = false;
         state = next;
         if (closing != null) {
             closing.close();
@@ -320,7 +420,7 @@ final class RegionRunner {
 
     RegionStatus status() {
         return new RegionStatus(regionId(), state, home, nodeName, health, lastError, connectedSinceNs,
-            backoff.consecutiveFailures());
+            backoff.consecutiveFailures(), frameStampNs);
     }
 
     private static String describe(final Throwable cause) {

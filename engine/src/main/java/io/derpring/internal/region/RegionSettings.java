@@ -18,9 +18,13 @@ import io.derpring.runtime.InvalidConfigException;
  * @param discoQueueDepth    disco frames queued per region (RS: 8, drop-newest)
  * @param outboundOverflow   what a full outbound queue does, here and on each connection: refuse with
  *                           backpressure (default) or drop the oldest (Go, SPEC B65)
+ * @param minStableConnectionNs a connection resets the reconnect backoff only once it has lived this long or
+ *                           received a packet (default 10 s), not at ServerInfo: a relay that completes the
+ *                           handshake and then fails every connection would otherwise be redialed at the backoff's
+ *                           first step (5–15 ms) forever (issue 16); 0 resets at ServerInfo (the old rule)
  */
 public record RegionSettings(long idleTimeoutNs, ReconnectSchedule backoff, int outboundQueueDepth,
-                             int discoQueueDepth, OutboundOverflow outboundOverflow) {
+                             int discoQueueDepth, OutboundOverflow outboundOverflow, long minStableConnectionNs) {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMillis(100);
     public static final Duration MAX_IDLE_TIMEOUT = Duration.ofHours(24);
@@ -29,6 +33,9 @@ public record RegionSettings(long idleTimeoutNs, ReconnectSchedule backoff, int 
     public static final int MAX_QUEUE_DEPTH = 4096;
     /** derpring's default; Go drops the oldest (SPEC B65, see engine/README.md "Divergences from SPEC"). */
     public static final OutboundOverflow DEFAULT_OUTBOUND_OVERFLOW = OutboundOverflow.BACK_PRESSURE;
+    /** derpring choice: longer than any single backoff step (7.5 s at most), short next to a healthy connection. */
+    public static final Duration DEFAULT_MIN_STABLE_CONNECTION = Duration.ofSeconds(10);
+    public static final Duration MAX_MIN_STABLE_CONNECTION = Duration.ofHours(24);
 
     public RegionSettings {
         if (idleTimeoutNs < MIN_IDLE_TIMEOUT.toNanos() || idleTimeoutNs > MAX_IDLE_TIMEOUT.toNanos()) {
@@ -43,6 +50,17 @@ public record RegionSettings(long idleTimeoutNs, ReconnectSchedule backoff, int 
         if (outboundOverflow == null) {
             throw new InvalidConfigException("outbound overflow policy is required");
         }
+        if (minStableConnectionNs < 0 || minStableConnectionNs > MAX_MIN_STABLE_CONNECTION.toNanos()) {
+            throw new InvalidConfigException("minimum stable connection = " + Duration.ofNanos(minStableConnectionNs)
+                + " is outside [0, " + MAX_MIN_STABLE_CONNECTION + "]");
+        }
+    }
+
+    /** With the default minimum stable connection, {@link #DEFAULT_MIN_STABLE_CONNECTION}. */
+    public RegionSettings(final long idleTimeoutNs, final ReconnectSchedule backoff, final int outboundQueueDepth,
+                          final int discoQueueDepth, final OutboundOverflow outboundOverflow) {
+        this(idleTimeoutNs, backoff, outboundQueueDepth, discoQueueDepth, outboundOverflow,
+            DEFAULT_MIN_STABLE_CONNECTION.toNanos());
     }
 
     /** With the default overflow policy, {@link OutboundOverflow#BACK_PRESSURE}. */
@@ -53,7 +71,14 @@ public record RegionSettings(long idleTimeoutNs, ReconnectSchedule backoff, int 
 
     /** The same settings with another overflow policy. */
     public RegionSettings withOutboundOverflow(final OutboundOverflow overflow) {
-        return new RegionSettings(idleTimeoutNs, backoff, outboundQueueDepth, discoQueueDepth, overflow);
+        return new RegionSettings(idleTimeoutNs, backoff, outboundQueueDepth, discoQueueDepth, overflow,
+            minStableConnectionNs);
+    }
+
+    /** The same settings with another minimum stable connection time. */
+    public RegionSettings withMinStableConnection(final Duration minStable) {
+        return new RegionSettings(idleTimeoutNs, backoff, outboundQueueDepth, discoQueueDepth, outboundOverflow,
+            minStable.toNanos());
     }
 
     public static RegionSettings defaults() {

@@ -139,7 +139,7 @@ class RegionConductorTest {
     }
 
     @Test
-    @DisplayName("B48: after an error the region reconnects after the backoff delay; success resets it")
+    @DisplayName("B48: after an error the region reconnects after the backoff delay; a proven connection resets it")
     void failedConnectionReconnectsAfterBackoffAndSuccessResetsIt() {
         final RegionHarness.FakeLink first = connectHome(900);
         first.fail("reset by peer");
@@ -165,6 +165,9 @@ class RegionConductorTest {
         h.work();
         final RegionHarness.FakeLink third = h.dialer.last(900);
         third.connect();
+        h.work();
+        assertThat(h.status(900).consecutiveFailures()).as("ServerInfo alone is no proof (issue 16)").isEqualTo(2);
+        h.advanceMillis(TimeUnit.NANOSECONDS.toMillis(RegionSettings.DEFAULT_MIN_STABLE_CONNECTION.toNanos()));
         h.work();
         assertThat(h.status(900).consecutiveFailures()).isZero();
 

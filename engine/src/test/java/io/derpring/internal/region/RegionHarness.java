@@ -3,6 +3,7 @@ package io.derpring.internal.region;
 import io.derpring.region.RegionListener;
 import io.derpring.region.RegionStatus;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -139,6 +140,10 @@ final class RegionHarness {
         final List<Boolean> preferred = new ArrayList<>();
         boolean closed;
         long lastReceiveNs;
+        boolean receivedPacket;
+        long lastFrameNs;
+        InetAddress localAddress;
+        final List<Long> pings = new ArrayList<>();
         /** Runs inside the next {@link #send}, before it records: a sender racing the conductor's flush. */
         Runnable duringNextSend;
         /** Sends (data) this link still takes before it answers BACK_PRESSURED, as a full connection queue does. */
@@ -192,6 +197,26 @@ final class RegionHarness {
         @Override
         public long lastReceiveNs() {
             return lastReceiveNs;
+        }
+
+        @Override
+        public boolean hasReceivedPacket() {
+            return receivedPacket;
+        }
+
+        @Override
+        public long lastFrameReceivedNs() {
+            return lastFrameNs;
+        }
+
+        @Override
+        public InetAddress localAddress() {
+            return localAddress;
+        }
+
+        @Override
+        public void sendPing(final long data) {
+            pings.add(data);
         }
 
         @Override

@@ -59,6 +59,7 @@ public final class NettyDerpEngineBuilder {
     private int connectingQueueDepth = RegionSettings.DEFAULT_OUTBOUND_QUEUE_DEPTH;
     private int discoQueueDepth = RegionSettings.DEFAULT_DISCO_QUEUE_DEPTH;
     private OutboundOverflow outboundOverflow = RegionSettings.DEFAULT_OUTBOUND_OVERFLOW;
+    private Duration minStableConnection = RegionSettings.DEFAULT_MIN_STABLE_CONNECTION;
 
     private final InboundRingConfig.Builder ring = InboundRingConfig.builder();
     private int ringSize = InboundRingConfig.DEFAULT_RING_SIZE;
@@ -145,6 +146,17 @@ public final class NettyDerpEngineBuilder {
     public NettyDerpEngineBuilder idleTimeout(final Duration timeout) {
         this.idleTimeout = requireDuration("idleTimeout", timeout, RegionSettings.MIN_IDLE_TIMEOUT,
             RegionSettings.MAX_IDLE_TIMEOUT);
+        return this;
+    }
+
+    /**
+     * How long a connection must live (or receive a packet) before it resets the reconnect backoff. ServerInfo alone
+     * does not: a relay that completes the handshake and then fails every connection is redialed on the backoff
+     * curve, not every few milliseconds. Default 10 s; range [0, 24 h] (0: reset at ServerInfo).
+     */
+    public NettyDerpEngineBuilder minStableConnection(final Duration minStable) {
+        this.minStableConnection = requireDuration("minStableConnection", minStable, Duration.ZERO,
+            RegionSettings.MAX_MIN_STABLE_CONNECTION);
         return this;
     }
 
@@ -475,7 +487,7 @@ public final class NettyDerpEngineBuilder {
         final Transport resolved = resolveTransport();
         final DerpEngineConfig config = new DerpEngineConfig(
             new RegionSettings(idleTimeout.toNanos(), reconnectSchedule, connectingQueueDepth, discoQueueDepth,
-                outboundOverflow),
+                outboundOverflow, minStableConnection.toNanos()),
             ring.ringSize(ringSize).slotCapacity(ringSlotCapacity).build(), ipv6Candidates, discoKeyCache,
             conductorIdlePark.toNanos(), connectedTimeout);
         final NettyTransportSettings settings = transportSettings.transport(resolved).tls(tls).trust(trust)

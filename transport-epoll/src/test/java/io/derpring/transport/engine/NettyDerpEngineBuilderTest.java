@@ -88,6 +88,7 @@ class NettyDerpEngineBuilderTest {
     void engineAndRegionSettingsReachTheEngine() {
         try (NettyDerpEngine built = minimal().ipv6Candidates(true).discoKeyCache(64)
             .idleTimeout(Duration.ofSeconds(7)).reconnectSchedule(ReconnectSchedule.FLAT_500MS)
+            .minStableConnection(Duration.ofSeconds(4))
             .connectingQueueDepth(5).discoQueueDepth(3).outboundOverflow(OutboundOverflow.DROP_OLDEST).conductorIdlePark(Duration.ofMillis(20)).connectedTimeout(Duration.ofSeconds(3)).build()) {
             final DerpEngineConfig config = built.config();
             assertThat(config.ipv6Candidates()).isTrue();
@@ -95,7 +96,7 @@ class NettyDerpEngineBuilderTest {
             assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
             assertThat(config.discoKeyCache()).isEqualTo(64);
             assertThat(config.regions()).isEqualTo(new RegionSettings(Duration.ofSeconds(7).toNanos(),
-                ReconnectSchedule.FLAT_500MS, 5, 3, OutboundOverflow.DROP_OLDEST));
+                ReconnectSchedule.FLAT_500MS, 5, 3, OutboundOverflow.DROP_OLDEST, Duration.ofSeconds(4).toNanos()));
             assertThat(built.settings().client().discoQueueDepth()).isEqualTo(3);
         }
     }
@@ -192,6 +193,9 @@ class NettyDerpEngineBuilderTest {
             invalid("discoKeyCache", b -> b.discoKeyCache(DerpEngineConfig.MIN_DISCO_KEY_CACHE / 2)),
             invalid("idleTimeout", b -> b.idleTimeout(RegionSettings.MIN_IDLE_TIMEOUT.minusNanos(1))),
             invalid("idleTimeout", b -> b.idleTimeout(RegionSettings.MAX_IDLE_TIMEOUT.plusNanos(1))),
+            invalid("minStableConnection", b -> b.minStableConnection(Duration.ofNanos(-1))),
+            invalid("minStableConnection", b -> b.minStableConnection(
+                RegionSettings.MAX_MIN_STABLE_CONNECTION.plusNanos(1))),
             invalid("conductorIdlePark", b -> b.conductorIdlePark(
                 DerpEngineConfig.MIN_CONDUCTOR_IDLE_PARK.minusNanos(1))),
             invalid("conductorIdlePark", b -> b.conductorIdlePark(
@@ -255,6 +259,7 @@ class NettyDerpEngineBuilderTest {
         final NettyDerpEngineBuilder b = NettyDerpEngine.builder();
         b.discoKeyCache(DerpEngineConfig.MIN_DISCO_KEY_CACHE).discoKeyCache(DerpEngineConfig.MAX_DISCO_KEY_CACHE)
             .idleTimeout(RegionSettings.MIN_IDLE_TIMEOUT).idleTimeout(RegionSettings.MAX_IDLE_TIMEOUT)
+            .minStableConnection(Duration.ZERO).minStableConnection(RegionSettings.MAX_MIN_STABLE_CONNECTION)
             .conductorIdlePark(DerpEngineConfig.MIN_CONDUCTOR_IDLE_PARK)
             .conductorIdlePark(DerpEngineConfig.MAX_CONDUCTOR_IDLE_PARK)
             .connectedTimeout(DerpEngineConfig.MIN_CONNECT_TIMEOUT).connectedTimeout(DerpEngineConfig.MAX_CONNECT_TIMEOUT)

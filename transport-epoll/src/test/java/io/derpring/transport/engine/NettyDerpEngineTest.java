@@ -65,6 +65,24 @@ class NettyDerpEngineTest {
         }
     }
 
+    @Test
+    void everyLifecycleMetricNameOfEngineMetricsIsExported() throws Exception {
+        try (NettyDerpEngine engine = builder(Transport.detect()).build()) {
+            int names = 0;
+            for (final java.lang.reflect.Field f : io.derpring.metrics.EngineMetrics.class.getFields()) {
+                if (f.getType() == String.class && java.lang.reflect.Modifier.isStatic(f.getModifiers())
+                    && !f.getName().endsWith("_PREFIX")) {
+                    assertThat(engine.metrics().has((String) f.get(null))).as(f.getName()).isTrue();
+                    names++;
+                }
+            }
+            assertThat(names).isGreaterThanOrEqualTo(14);
+            assertThat(engine.metrics().valuesStartingWith(io.derpring.metrics.EngineMetrics.CLIENT_CLOSES_PREFIX))
+                .hasSize(io.derpring.transport.internal.client.DerpConnectionException.Failure.values().length + 2)
+                .containsKeys("keepalive_timeout", "by_server", "protocol_error", "other");
+        }
+    }
+
     static void awaitNoThreadsNamed(final String prefix) {
         final long deadlineNs = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive()

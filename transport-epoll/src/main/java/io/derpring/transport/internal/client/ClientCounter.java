@@ -1,5 +1,6 @@
 package io.derpring.transport.internal.client;
 
+import io.derpring.internal.frame.DerpProtocolException;
 import io.derpring.internal.metrics.CounterDescriptor;
 
 /**
@@ -21,7 +22,8 @@ public enum ClientCounter implements CounterDescriptor {
     RING_FULL_RESUMES(12, "times reading resumed after the inbound ring drained"),
     PINGS_RECEIVED(13, "server Pings received"),
     PONGS_SENT(14, "Pongs written in answer to server Pings (SPEC §3.6, B28)"),
-    PONGS_DROPPED(15, "Pongs dropped: more server Pings unanswered at once than OutboundDrain.MAX_OWED_PONGS"),
+    PONGS_DROPPED(15, "Pongs dropped: more server Pings unanswered at once than OutboundDrain.MAX_OWED_PONGS "
+        + "(pongs are written only while the channel is writable)"),
     PINGS_SENT(16, "client Pings written"),
     PONGS_RECEIVED(17, "Pongs received"),
     KEEP_ALIVES_RECEIVED(18, "KeepAlive frames received"),
@@ -40,7 +42,24 @@ public enum ClientCounter implements CounterDescriptor {
     BACK_PRESSURED(31, "packets refused: outbound queue full under backpressure; nothing dropped, the caller may retry"),
     DISCO_QUEUE_FULL(32, "disco frames refused: the connection's disco queue was full"),
     REJECTED_INVALID(33, "packets refused: length over 64 KiB, or offset and length outside the buffer"),
-    DISCO_SENT(34, "disco frames written to the channel (also counted in PACKETS_SENT)");
+    DISCO_SENT(34, "disco frames written to the channel (also counted in PACKETS_SENT)"),
+    // Every connection's end, by its typed reason (DerpConnectionException.Failure, or a protocol error): together
+    // they add up to CONNECT_FAILURES + DISCONNECTS.
+    CLOSES_NO_ADDRESS(35, "connections ended: no address to dial"),
+    CLOSES_DIAL_FAILED(36, "connections ended: every dial attempt failed"),
+    CLOSES_TLS_FAILED(37, "connections ended: TLS handshake failed"),
+    CLOSES_UPGRADE_FAILED(38, "connections ended: the HTTP upgrade was refused"),
+    CLOSES_UPGRADE_MALFORMED(39, "connections ended: malformed or oversize HTTP response head"),
+    CLOSES_CONNECT_TIMEOUT(40, "connections ended: connect (dial to ServerInfo) took longer than the connect timeout"),
+    CLOSES_KEEPALIVE_TIMEOUT(41, "connections ended: no complete frame within the keepalive deadline"),
+    CLOSES_WRITE_TIMEOUT(42, "connections ended: channel unwritable past the write deadline"),
+    CLOSES_BY_SERVER(43, "connections ended: the server closed the stream"),
+    CLOSES_LOCALLY(44, "connections ended: closed by the client (idle, map change, rebind, engine close)"),
+    CLOSES_IO_ERROR(45, "connections ended: I/O error (reset, broken pipe)"),
+    CLOSES_WEBSOCKET_ERROR(46, "connections ended: the server broke WebSocket's rules"),
+    CLOSES_PROTOCOL_ERROR(47, "connections ended: the server broke a DERP frame rule (oversize frame, bad handshake, "
+        + "truncated frame)"),
+    CLOSES_OTHER(48, "connections ended for another reason");
 
     private final int id;
     private final String label;
@@ -48,6 +67,31 @@ public enum ClientCounter implements CounterDescriptor {
     ClientCounter(final int id, final String label) {
         this.id = id;
         this.label = label;
+    }
+
+    /** The counter of a connection's end for {@code cause}; allocates nothing. */
+    static ClientCounter closedBy(final Throwable cause) {
+        if (cause instanceof DerpProtocolException) {
+            return CLOSES_PROTOCOL_ERROR;
+        }
+        if (!(cause instanceof DerpConnectionException)) {
+            return CLOSES_OTHER;
+        }
+        switch (((DerpConnectionException) cause).failure()) {
+            case NO_ADDRESS: return CLOSES_NO_ADDRESS;
+            case DIAL_FAILED: return CLOSES_DIAL_FAILED;
+            case TLS_FAILED: return CLOSES_TLS_FAILED;
+            case UPGRADE_FAILED: return CLOSES_UPGRADE_FAILED;
+            case UPGRADE_MALFORMED: return CLOSES_UPGRADE_MALFORMED;
+            case CONNECT_TIMEOUT: return CLOSES_CONNECT_TIMEOUT;
+            case KEEPALIVE_TIMEOUT: return CLOSES_KEEPALIVE_TIMEOUT;
+            case WRITE_TIMEOUT: return CLOSES_WRITE_TIMEOUT;
+            case CLOSED_BY_SERVER: return CLOSES_BY_SERVER;
+            case CLOSED_LOCALLY: return CLOSES_LOCALLY;
+            case IO_ERROR: return CLOSES_IO_ERROR;
+            case WEBSOCKET_ERROR: return CLOSES_WEBSOCKET_ERROR;
+            default: return CLOSES_OTHER;
+        }
     }
 
     @Override

@@ -33,13 +33,16 @@ final class ConnectionDeadlines {
     /**
      * @param connected  the handshake is done (the read deadlines apply only then)
      * @param paused     our own ring paused reading: the connection is not silent, it is not being read
-     * @param lastReadNs when bytes last arrived (or reading last resumed)
+     * @param lastReadNs  when bytes last arrived (or reading last resumed): the TCP-state probe's silence
+     * @param lastFrameNs when the last complete frame arrived (or reading last resumed): the keepalive deadline's
+     *                    start; a byte of an unfinished frame does not restart it (Go sets its read deadline per
+     *                    frame), so a relay dripping bytes cannot hold a dead connection open
      * @return the deadline that passed, or null
      */
     DerpConnectionException check(final long nowNs, final boolean connected, final boolean paused,
-                                  final long lastReadNs, final Channel channel) {
+                                  final long lastReadNs, final long lastFrameNs, final Channel channel) {
         final boolean reading = connected && !paused;
-        if (reading && nowNs - lastReadNs > settings.keepAliveDeadlineNs) {
+        if (reading && nowNs - lastFrameNs > settings.keepAliveDeadlineNs) {
             return new DerpConnectionException(DerpConnectionException.Failure.KEEPALIVE_TIMEOUT,
                 "nothing received from " + node + " for more than "
                     + settings.keepAliveDeadlineNs / 1_000_000 + " ms (keepalive deadline)");

@@ -157,7 +157,7 @@ final class DerpClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         final DerpConnectionException passed = deadlines.check(nowNs, phase == Phase.CONNECTED,
-            framing.isPaused(), framing.lastReadNs(), ctx.channel());
+            framing.isPaused(), framing.lastReadNs(), framing.lastFrameNs(), ctx.channel());
         if (passed != null) {
             fail(passed);
         }
@@ -166,6 +166,11 @@ final class DerpClientHandler extends ChannelInboundHandlerAdapter {
     /** The handshake's progress. */
     void phase(final Phase next) {
         phase = next;
+    }
+
+    /** Tests: when bytes last arrived, on the settings' clock (read on this loop). */
+    long lastReadNs() {
+        return framing == null ? Long.MIN_VALUE : framing.lastReadNs();
     }
 
     boolean isConnected() {

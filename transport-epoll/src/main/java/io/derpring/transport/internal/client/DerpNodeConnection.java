@@ -1,6 +1,8 @@
 package io.derpring.transport.internal.client;
 
 import java.lang.invoke.VarHandle;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -112,6 +114,10 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
     private volatile boolean fastStart;
     /** Written by the loop once per read (not per packet), read by the engine's conductor. */
     private volatile long lastReceiveNs;
+    /** When the last complete frame of any type arrived; once per read, read by the conductor (health stamps). */
+    private volatile long lastFrameNs;
+    /** Set by the first RecvPacket: the relay relays (the engine's backoff reset); written once. */
+    private volatile boolean receivedPacket;
 
     // Event loop only.
     private long connectStartNs;
@@ -236,7 +242,17 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
         return lastReceiveNs;
     }
 
+    /**
+     * When the last complete frame of any type arrived (ServerInfo, KeepAlive, Ping, ...), on
+     * {@link DerpClientSettings#nanoClock()}; the connect time until the first frame.
+     */
+    @Override
+    public long lastFrameReceivedNs() {
+        return lastFrameNs;
+    }
+
     /** Sends a Ping carrying {@code data} (8 bytes, big-endian); the Pong comes to {@link DerpNodeListener#onPong}. */
+    @Override
     public void sendPing(final long data) {
         drain.requestPing(data);
     }
@@ -251,6 +267,13 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
     @Override
     public void close() {
         loop.execute(closeTask);
+    }
+
+    /** The socket's local address, or null before the dial won or once the channel is gone. Any thread. */
+    @Override
+    public InetAddress localAddress() {
+        final Channel ch = channel;
+        return ch != null && ch.localAddress() instanceof InetSocketAddress local ? local.getAddress() : null;
     }
 
     /** True between ServerInfo and close. */
@@ -314,6 +337,11 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
         return "DerpNodeConnection{" + description + ", region " + regionId + ", state " + state + '}';
     }
 
+    /** Tests: when bytes last arrived, read on the loop (Long.MIN_VALUE before the handler is on the pipeline). */
+    io.netty.util.concurrent.Future<Long> lastReadNsOnLoop() {
+        return loop.submit(() -> handler == null ? Long.MIN_VALUE : handler.lastReadNs());
+    }
+
     /** Tests: runs the deadline check once on the loop now (after moving an injected clock). */
     io.netty.util.concurrent.Future<?> checkDeadlinesNow() {
         return loop.submit(tickTask);
@@ -351,6 +379,19 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
 
     void received(final long nowNs) {
         lastReceiveNs = nowNs;
+        if (!receivedPacket) {
+            receivedPacket = true;
+        }
+    }
+
+    /** True once a RecvPacket arrived on this connection. */
+    @Override
+    public boolean hasReceivedPacket() {
+        return receivedPacket;
+    }
+
+    void frameReceived(final long nowNs) {
+        lastFrameNs = nowNs;
     }
 
     void serverKeyKnown(final NodeKey key, final boolean viaFastStart) {
@@ -384,6 +425,7 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
             tick.cancel(false);
         }
         counters.increment(wasConnected ? ClientCounter.DISCONNECTS : ClientCounter.CONNECT_FAILURES);
+        counters.increment(ClientCounter.closedBy(cause));
         final int unsent = outbound.clear() + discoOutbound.clear();
         if (unsent > 0) {
             counters.add(ClientCounter.DROPPED_UNSENT_AT_CLOSE, unsent);
@@ -403,6 +445,7 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
         }
         connectStartNs = settings.nanoClock.getAsLong();
         lastReceiveNs = connectStartNs;
+        lastFrameNs = connectStartNs;
         tick = loop.scheduleAtFixedRate(tickTask, settings.deadlineCheckIntervalNs, settings.deadlineCheckIntervalNs,
             TimeUnit.NANOSECONDS);
         final DerpClientTls tls;

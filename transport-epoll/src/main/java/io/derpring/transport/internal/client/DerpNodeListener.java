@@ -19,7 +19,7 @@ public interface DerpNodeListener {
     default void onConnected(DerpNodeConnection connection, ServerInfo serverInfo) {
     }
 
-    /** A KeepAlive frame (SPEC §1.4); any received byte also resets the keepalive deadline. */
+    /** A KeepAlive frame (SPEC §1.4); any complete frame also resets the keepalive deadline. */
     default void onKeepAlive(DerpNodeConnection connection) {
     }
 

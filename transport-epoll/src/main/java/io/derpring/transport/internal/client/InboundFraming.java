@@ -39,6 +39,12 @@ final class InboundFraming implements BackpressureListener {
     private FrameReader reader;
     private boolean paused;
     private long lastReadNs;
+    /**
+     * When the last complete frame arrived (or reading last resumed): the keepalive deadline's start. Only whole
+     * frames count, as Go's Recv deadline covers a whole frame: a relay dripping a byte a minute must not keep a dead
+     * connection alive.
+     */
+    private long lastFrameNs;
 
     InboundFraming(final DerpClientHandler handler, final ChannelHandlerContext ctx,
                    final DerpNodeConnection connection, final DerpHandshake handshake, final ReadableView view) {
@@ -50,6 +56,7 @@ final class InboundFraming implements BackpressureListener {
         this.frames = new InboundFrameDispatcher(handler, handshake, this, connection, connection.listener(),
             connection.ring(), connection.regionId(), connection.drain(), connection.counters());
         this.lastReadNs = settings.nanoClock.getAsLong();
+        this.lastFrameNs = lastReadNs;
     }
 
     /** The stream is DERP frames from here: after the 101, or at once with fast start (no ServerKey frame). */
@@ -57,13 +64,18 @@ final class InboundFraming implements BackpressureListener {
         reader = fastStart ? FrameReader.forClientFastStart(frames) : FrameReader.forClient(frames);
     }
 
-    /** Any byte proves the server alive (keepalive deadline): the time of the latest read. */
+    /** The time of the latest read: bytes arrived (for the TCP-state probe; the keepalive deadline wants frames). */
     void readAt(final long nowNs) {
         lastReadNs = nowNs;
     }
 
     long lastReadNs() {
         return lastReadNs;
+    }
+
+    /** When the last complete frame arrived (or reading resumed); the keepalive deadline runs from here. */
+    long lastFrameNs() {
+        return lastFrameNs;
     }
 
     /** True while the ring holds us paused: no socket reads, no keepalive deadline. */
@@ -89,8 +101,12 @@ final class InboundFraming implements BackpressureListener {
         final DirectBuffer bytes = view.of(buf);
         final int end = buf.readableBytes();
         frames.receiveTime(lastReadNs);
+        final long frameBefore = lastFrameNs;
         final int pos = feed(bytes, 0, end);
         frames.publishCounts();
+        if (lastFrameNs != frameBefore) {
+            connection.frameReceived(lastFrameNs); // one volatile write per read, not per frame
+        }
         if (paused && pos < end) {
             buf.skipBytes(pos);
             return false;
@@ -105,6 +121,9 @@ final class InboundFraming implements BackpressureListener {
             final int n = boundary.bytesOfCurrentFrame(bytes, pos, end);
             reader.onData(bytes, pos, n);
             pos += n;
+            if (boundary.atBoundary()) {
+                lastFrameNs = lastReadNs; // a whole frame (delivered, dropped or skipped) arrived
+            }
         }
         return pos;
     }
@@ -154,6 +173,7 @@ final class InboundFraming implements BackpressureListener {
         }
         if (!paused && !handler.hasFailed()) {
             lastReadNs = nowNs; // time spent paused by our own ring is not server silence
+            lastFrameNs = nowNs;
             ctx.channel().config().setAutoRead(true); // also asks the transport for the next read
         }
     }

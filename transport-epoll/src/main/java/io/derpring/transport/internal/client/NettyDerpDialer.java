@@ -123,6 +123,11 @@ public final class NettyDerpDialer implements DerpDialer {
         }
 
         @Override
+        public void onPong(final DerpNodeConnection connection, final long data) {
+            link.onPong(data);
+        }
+
+        @Override
         public void onClosed(final DerpNodeConnection connection, final Throwable cause) {
             final boolean onPurpose = cause instanceof DerpConnectionException
                 && ((DerpConnectionException) cause).failure() == DerpConnectionException.Failure.CLOSED_LOCALLY;

@@ -18,10 +18,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Moves a connection's outbound frames onto its channel, on its event loop only (Netty's rule, and what makes the
  * write path lock-free: callers never touch the channel).
  *
- * <p>One pass ({@link #run()}): control frames first (Pongs owed to the server, a requested Ping, a changed
- * NotePreferred; all small and unlimited by the rate limiter), then queued disco frames and packets (disco first, so
- * a data burst cannot starve them) while the channel is writable and the pass budget lasts, each encoded as a
- * SendPacket straight into pooled direct buffers of {@link #BATCH_CAPACITY}; then one flush. The budget (the
+ * <p>One pass ({@link #run()}): control frames first (Pongs owed to the server, while the channel is writable; a
+ * requested Ping; a changed NotePreferred; all small and unlimited by the rate limiter), then queued disco frames
+ * and packets (disco first, so a data burst cannot starve them) while the channel is writable and the pass budget
+ * lasts, each encoded as a SendPacket straight into pooled direct buffers of {@link #BATCH_CAPACITY}; then one flush. The budget (the
  * write-buffer high-water mark) bounds what a pass can add even where writability lags
  * (TLS holds unencrypted writes until the flush); leftovers get another pass, or wait for
  * {@code channelWritabilityChanged}. Go's server writer batches the same way: flush only when no input is ready
@@ -36,7 +36,8 @@ final class OutboundDrain implements Runnable {
     static final int BATCH_CAPACITY = 16 * 1024;
     /**
      * derpring choice: Pongs owed at once. Go's client answers every Ping (magicsock: {@code go dc.SendPong}); a
-     * server that pings faster than a pass drains gets the oldest pongs dropped (counted), never unbounded memory.
+     * server that pings faster than we can write (a pass has not run yet, or the channel is unwritable: a server that
+     * pings but does not read) gets the oldest pongs dropped (counted), never unbounded memory or socket buffers.
      */
     static final int MAX_OWED_PONGS = 8;
 
@@ -111,7 +112,7 @@ final class OutboundDrain implements Runnable {
         return limiter;
     }
 
-    /** Loop: answer a server Ping in the next pass (SPEC §3.6, B28). */
+    /** Loop: answer a server Ping in the next pass that finds the channel writable (SPEC §3.6, B28). */
     void owePong(final long data) {
         if (owedPongCount == MAX_OWED_PONGS) {
             counters.increment(ClientCounter.PONGS_DROPPED);
@@ -138,7 +139,9 @@ final class OutboundDrain implements Runnable {
             return; // before ClientInfo, or closed: packets wait in the bounded queues
         }
         int bytes = 0;
-        while (owedPongCount > 0) {
+        // Pongs wait for writability like data: a peer that pings without reading would otherwise grow the channel's
+        // outbound buffer until the write deadline; owed ones stay (at most MAX_OWED_PONGS) for the writable event.
+        while (owedPongCount > 0 && ctx.channel().isWritable()) {
             bytes += putPong(ctx, owedPongs[owedPongHead]);
             owedPongHead = (owedPongHead + 1) % MAX_OWED_PONGS;
             owedPongCount--;
@@ -176,7 +179,7 @@ final class OutboundDrain implements Runnable {
         if (rateLimited > 0) {
             counters.add(ClientCounter.DROPPED_RATE_LIMITED, rateLimited);
         }
-        if ((!queue.isEmpty() || !disco.isEmpty()) && ctx.channel().isWritable()) {
+        if ((!queue.isEmpty() || !disco.isEmpty() || owedPongCount > 0) && ctx.channel().isWritable()) {
             wake(); // the pass budget ran out: continue on the next loop pass, after other channels had theirs
         }
     }

@@ -28,7 +28,7 @@ class ConnectionDeadlinesTest {
     private DerpConnectionException checkAfter(final long sinceLastReadNs, final boolean connected,
                                                final boolean paused) {
         final long lastReadNs = clock.getAsLong();
-        return deadlines.check(lastReadNs + sinceLastReadNs, connected, paused, lastReadNs, channel);
+        return deadlines.check(lastReadNs + sinceLastReadNs, connected, paused, lastReadNs, lastReadNs, channel);
     }
 
     @Test
@@ -36,6 +36,16 @@ class ConnectionDeadlinesTest {
         assertThat(checkAfter(KEEPALIVE_NS, true, false)).isNull();
         assertThat(checkAfter(KEEPALIVE_NS + 1, true, false).failure())
             .isEqualTo(DerpConnectionException.Failure.KEEPALIVE_TIMEOUT);
+    }
+
+    @Test
+    void keepAliveRunsFromTheLastCompleteFrameNotTheLastByte() {
+        final long lastFrameNs = clock.getAsLong();
+        final long lastByteNs = lastFrameNs + KEEPALIVE_NS; // a byte of an unfinished frame, just now
+        assertThat(deadlines.check(lastFrameNs + KEEPALIVE_NS, true, false, lastByteNs, lastFrameNs, channel))
+            .isNull();
+        assertThat(deadlines.check(lastFrameNs + KEEPALIVE_NS + 1, true, false, lastByteNs, lastFrameNs, channel)
+            .failure()).isEqualTo(DerpConnectionException.Failure.KEEPALIVE_TIMEOUT);
     }
 
     @Test
@@ -54,8 +64,8 @@ class ConnectionDeadlinesTest {
         deadlines.writable(false);
         clock.advance(WRITE_NS / 2, TimeUnit.NANOSECONDS);
         deadlines.writable(false); // still unwritable: the deadline does not restart
-        assertThat(deadlines.check(since + WRITE_NS, false, false, since, channel)).isNull();
-        assertThat(deadlines.check(since + WRITE_NS + 1, false, false, since, channel).failure())
+        assertThat(deadlines.check(since + WRITE_NS, false, false, since, since, channel)).isNull();
+        assertThat(deadlines.check(since + WRITE_NS + 1, false, false, since, since, channel).failure())
             .isEqualTo(DerpConnectionException.Failure.WRITE_TIMEOUT);
     }
 
@@ -64,6 +74,6 @@ class ConnectionDeadlinesTest {
         final long since = clock.getAsLong();
         deadlines.writable(false);
         deadlines.writable(true);
-        assertThat(deadlines.check(since + WRITE_NS + 1, false, false, since, channel)).isNull();
+        assertThat(deadlines.check(since + WRITE_NS + 1, false, false, since, since, channel)).isNull();
     }
 }

@@ -197,6 +197,44 @@ class FastStartAndDeadlinesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("transports")
+    @DisplayName("issue 16: a relay dripping one byte a minute of a frame it never finishes dies at the keepalive deadline")
+    void drippingRelayDiesAtTheKeepAliveDeadline(final Transport transport) throws Exception {
+        try (ScriptedServer server = new ScriptedServer(null); TestRing ring = new TestRing(64)) {
+            final RecordingListener events = new RecordingListener();
+            final DerpNodeConnection c = client(transport, ClientHarness.node("derp.test", server.port()),
+                new TransportSecurity.PlainHttp(), ring, events, manualTime().build());
+            final var connected = c.connect();
+            try (ScriptedServer.Peer peer = handshake(server, serverKey, clientKey.publicKey(), ServerInfo.standard())) {
+                connected.get(10, TimeUnit.SECONDS);
+                // A RecvPacket of 1000 bytes announced, then its bytes one a minute: never a whole frame.
+                final byte[] header = {FrameType.RECV_PACKET, 0, 0, 0x03, (byte) 0xE8};
+                final long minuteNs = TimeUnit.MINUTES.toNanos(1);
+                final long deadlineNs = DerpClientSettings.DEFAULT_KEEPALIVE_DEADLINE_NS;
+                long sinceFrameNs = 0;
+                int dripped = 0;
+                while (sinceFrameNs + minuteNs <= deadlineNs) {
+                    clock.advance(minuteNs, TimeUnit.NANOSECONDS);
+                    sinceFrameNs += minuteNs;
+                    peer.write(new byte[] {header[dripped++]});
+                    final long byteAtNs = clock.getAsLong();
+                    Await.until("dripped byte read", () -> c.lastReadNsOnLoop().syncUninterruptibly().getNow() == byteAtNs);
+                    c.checkDeadlinesNow().get(10, TimeUnit.SECONDS);
+                    assertThat(c.isConnected()).as("%d ns since ServerInfo", sinceFrameNs).isTrue();
+                }
+                clock.advance(deadlineNs - sinceFrameNs + 1, TimeUnit.NANOSECONDS); // just past, a byte ago
+                peer.write(new byte[] {header[dripped]});
+                final long byteAtNs = clock.getAsLong();
+                Await.until("dripped byte read", () -> c.lastReadNsOnLoop().syncUninterruptibly().getNow() == byteAtNs);
+                c.checkDeadlinesNow().get(10, TimeUnit.SECONDS);
+                final Throwable cause = events.closed.get(10, TimeUnit.SECONDS);
+                assertThat(((DerpConnectionException) cause).failure())
+                    .isEqualTo(DerpConnectionException.Failure.KEEPALIVE_TIMEOUT);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
     void connectTimeoutCoversTheWholeHandshake(final Transport transport) throws Exception {
         try (ScriptedServer server = new ScriptedServer(null); TestRing ring = new TestRing(64)) {
             final RecordingListener events = new RecordingListener();

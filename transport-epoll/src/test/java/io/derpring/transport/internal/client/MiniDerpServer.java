@@ -40,6 +40,12 @@ final class MiniDerpServer implements AutoCloseable {
     final AtomicLong relayed = new AtomicLong();
     /** Clients whose socket the server stops reading after the handshake (a slow reader). */
     final java.util.Set<NodeKey> stalled = ConcurrentHashMap.newKeySet();
+    /** False: Pings are read and never answered (a relay whose route is gone, for rebind). */
+    volatile boolean answerPings = true;
+    /** True: each connection is closed right after its ServerInfo (a relay that fails every client at once). */
+    volatile boolean dieAfterServerInfo;
+    /** ServerInfo frames written: completed handshakes. */
+    final AtomicLong handshakes = new AtomicLong();
     private final ServerSocket listener;
     private final CopyOnWriteArrayList<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -155,6 +161,9 @@ final class MiniDerpServer implements AutoCloseable {
 
         @Override
         public void onFrame(final int type, final DirectBuffer buffer, final int offset, final int length) {
+            if (socket.isClosed()) {
+                return; // closed after ServerInfo: the rest of this read is ignored
+            }
             try {
                 if (type == FrameType.CLIENT_INFO) {
                     final ClientInfoFrame.Opened opened = ClientInfoFrame.open(new NaclBox(), key, buffer, offset, length);
@@ -165,6 +174,10 @@ final class MiniDerpServer implements AutoCloseable {
                     final int n = io.derpring.internal.frame.ServerInfoFrame.seal(new NaclBox(), key, opened.clientKey(),
                         ServerInfo.standard(), info, 0);
                     client.write(info.byteArray(), n);
+                    handshakes.incrementAndGet();
+                    if (dieAfterServerInfo) {
+                        socket.close(); // the read loop ends with an IOException
+                    }
                 } else if (type == FrameType.SEND_PACKET) {
                     final Client dst = clients.get(NodeKey.read(buffer, PacketFlyweight.keyOffset(offset)));
                     if (dst != null) {
@@ -176,7 +189,7 @@ final class MiniDerpServer implements AutoCloseable {
                         }
                         relayed.incrementAndGet();
                     }
-                } else if (type == FrameType.PING) {
+                } else if (type == FrameType.PING && answerPings) {
                     final UnsafeBuffer pong = new UnsafeBuffer(new byte[PingFlyweight.FRAME_LENGTH]);
                     PingFlyweight.encodePong(pong, 0, buffer, offset);
                     client.write(pong.byteArray(), PingFlyweight.FRAME_LENGTH);

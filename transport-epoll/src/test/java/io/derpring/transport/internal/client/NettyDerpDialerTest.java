@@ -60,6 +60,10 @@ class NettyDerpDialerTest {
         @Override
         public void onPeerPresent(final NodeKey peer) {
         }
+
+        @Override
+        public void onPong(final long data) {
+        }
     }
 
     @ParameterizedTest(name = "{0}")
