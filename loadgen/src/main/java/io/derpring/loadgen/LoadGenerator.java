@@ -77,6 +77,7 @@ public final class LoadGenerator {
     public LoadReport run(final PrintStream progress) throws Exception {
         JvmRequirements.requireAgronaAccess();
         final Transport transport = options.transport() != null ? options.transport() : Transport.detect();
+        final LoadReport.Baseline baseline = null;
         final List<DerpRelayServer> servers = new CopyOnWriteArrayList<>();
         final List<FaultProxy> proxies = new ArrayList<>();
         final InjectedClock clock = new InjectedClock();
@@ -196,8 +197,10 @@ public final class LoadGenerator {
 
             parkUntil(measureStartNs);
             final long cpuMeasureStart = processCpuNs();
+            final double relayCpuStart = relayDrops.cpuSeconds();
             senderThread.join();
             final long cpuMeasureEnd = processCpuNs();
+            final double relayCpuEnd = relayDrops.cpuSeconds();
             final long stoppedNs = sender.stoppedNs();
             if (injector != null) {
                 injector.stop();
@@ -222,7 +225,8 @@ public final class LoadGenerator {
                 round3((cpuMeasureEnd - cpuMeasureStart) / 1e9), round3((processCpuNs() - cpuRunStart) / 1e9),
                 LoadReport.Latency.of(latency.measuredTotal()), lostInTransit, transitDetail(run, proxies),
                 run.connectionsLost(), faults(injector, clients), memoryReport(memory, memoryThread),
-                run.backPressuredRetries());
+                run.backPressuredRetries(), relayCpuS(relayCpuStart, relayCpuEnd),
+                relayCpuUsPerPkt(relayCpuStart, relayCpuEnd, measured), options.embeddedRelays(), baseline);
             if (options.jsonFile() != null) {
                 report.writeJson(options.jsonFile());
             }
@@ -345,6 +349,20 @@ public final class LoadGenerator {
         while ((waitNs = deadlineNs - System.nanoTime()) > 0) {
             LockSupport.parkNanos(waitNs);
         }
+    }
+
+    /** The relays' CPU over the measured phase in seconds; null when it could not be read. */
+    static Double relayCpuS(final double startS, final double endS) {
+        return Double.isNaN(startS) || Double.isNaN(endS) ? null : round3(endS - startS);
+    }
+
+    /**
+     * The headline figure: the relays' CPU over the measured phase, in µs, per packet delivered in it; null when the
+     * CPU could not be read or nothing was delivered.
+     */
+    static Double relayCpuUsPerPkt(final double startS, final double endS, final long delivered) {
+        return Double.isNaN(startS) || Double.isNaN(endS) || delivered <= 0 ? null
+            : round3((endS - startS) * 1e6 / delivered);
     }
 
     static long processCpuNs() {
