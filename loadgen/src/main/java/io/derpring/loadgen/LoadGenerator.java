@@ -77,7 +77,9 @@ public final class LoadGenerator {
     public LoadReport run(final PrintStream progress) throws Exception {
         JvmRequirements.requireAgronaAccess();
         final Transport transport = options.transport() != null ? options.transport() : Transport.detect();
-        final LoadReport.Baseline baseline = null;
+        // First, in its own process and before this one's relays and clients exist: the same stream, the forwarder
+        final LoadReport.Baseline baseline = options.baseline() == null ? null
+            : TcpBaseline.run(options, transport, progress);
         final List<DerpRelayServer> servers = new CopyOnWriteArrayList<>();
         final List<FaultProxy> proxies = new ArrayList<>();
         final InjectedClock clock = new InjectedClock();
@@ -206,7 +208,7 @@ public final class LoadGenerator {
                 injector.stop();
                 injectorThread.join();
             }
-            drain(run, clients, relayDrops.live());
+            drain(run, clients, relayDrops.live(), options.drainTimeout().toNanos());
 
             final long relayDropped = relayDrops.known() ? run.relayDrops() : 0;
             final long lostInTransit = run.lostInTransit(); // read once: the balance's terms must agree
@@ -318,8 +320,9 @@ public final class LoadGenerator {
      * Waits until every packet sent is received or explained by a drop counter, nothing has moved for
      * {@link #DRAIN_QUIET_NS}, or the drain timeout passes.
      */
-    private void drain(final LoadRun run, final LoadClients clients, final boolean liveRelayDrops) {
-        final long deadlineNs = System.nanoTime() + options.drainTimeout().toNanos();
+    static void drain(final LoadRun run, final LoadClients clients, final boolean liveRelayDrops,
+                      final long timeoutNs) {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
         long lastSignature = Long.MIN_VALUE;
         long lastChangeNs = System.nanoTime();
         while (true) {
@@ -344,7 +347,7 @@ public final class LoadGenerator {
         }
     }
 
-    private static void parkUntil(final long deadlineNs) {
+    static void parkUntil(final long deadlineNs) {
         long waitNs;
         while ((waitNs = deadlineNs - System.nanoTime()) > 0) {
             LockSupport.parkNanos(waitNs);

@@ -41,12 +41,18 @@ import io.derpring.transport.Transport;
  *                        FaultSchedule#DEFAULT_PERIOD}
  * @param crossRelay      each pair's receiver sits on the next relay after its sender's, so every packet crosses the
  *                        relays' mesh; needs two or more relays and raw clients (embedded relays are meshed)
+ * @param baseline        "tcp": first push the same stream through the dumb TCP forwarder in its own process and
+ *                        report the relay's figures as ratios to it; null = no baseline
+ * @param baselineCpus    {@code taskset -c} CPU list for the forwarder process (the relay's pinning); null = unpinned
+ * @param baselineThreads the forwarder's event loop threads; 0 = its default (the number of cores)
  */
 public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, int regions, int sizeBytes,
                           Duration duration, Duration warmup, long ratePerPair, int window, ClientKind client,
                           Transport transport, Path jsonFile, int relayQueueDepth, boolean tlsInsecure,
                           Duration drainTimeout, boolean progress, boolean faultProxy,
-                          FaultSchedule faultSchedule, boolean crossRelay) {
+                          FaultSchedule faultSchedule, boolean crossRelay,
+                          // issue 15: the dumb-forwarder baseline
+                          String baseline, String baselineCpus, int baselineThreads) {
     public static final int DEFAULT_PAIRS = 4;
     public static final int MAX_PAIRS = 4096;
     public static final int DEFAULT_REGIONS = 1;
@@ -75,7 +81,22 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
      */
     public static final int MAX_FAULT_PROXY_PAIRS = io.derpring.loadgen.fault.FaultProxy.MAX_CONNECTIONS / 4;
 
+    /** The one baseline there is: {@code --baseline tcp}. */
+    public static final String BASELINE_TCP = "tcp";
+    public static final int MAX_BASELINE_THREADS = 1024;
+
     public LoadOptions {
+        if (baseline != null && !baseline.equals(BASELINE_TCP)) {
+            throw new InvalidConfigException("baseline = '" + baseline + "': the only baseline is " + BASELINE_TCP);
+        }
+        InvalidConfigException.requireInRange("baseline threads", baselineThreads, 0, MAX_BASELINE_THREADS);
+        if (baseline != null && faultProxy) {
+            throw new InvalidConfigException("--baseline and --fault-proxy do not combine");
+        }
+        if (baselineCpus != null && !baselineCpus.matches("[0-9]+([-,][0-9]+)*")) {
+            throw new InvalidConfigException("baseline CPUs = '" + baselineCpus + "': a taskset -c list such as 1 or "
+                + "0-1 or 0,2");
+        }
         relays = List.copyOf(Objects.requireNonNull(relays, "relays"));
         relayMetrics = List.copyOf(Objects.requireNonNull(relayMetrics, "relayMetrics"));
         for (final URI u : relays) {
@@ -172,6 +193,9 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
         private boolean faultProxy;
         private boolean crossRelay;
         private FaultSchedule faultSchedule;
+        private String baseline;
+        private String baselineCpus;
+        private int baselineThreads;
 
         private Builder() {
         }
@@ -271,10 +295,25 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
             return this;
         }
 
+        public Builder baseline(final String v) {
+            baseline = v;
+            return this;
+        }
+
+        public Builder baselineCpus(final String v) {
+            baselineCpus = v;
+            return this;
+        }
+
+        public Builder baselineThreads(final int v) {
+            baselineThreads = v;
+            return this;
+        }
+
         public LoadOptions build() {
             return new LoadOptions(relays, relayMetrics, pairs, regions, sizeBytes, duration, warmup, ratePerPair,
                 window, client, transport, jsonFile, relayQueueDepth, tlsInsecure, drainTimeout, progress, faultProxy,
-                faultSchedule, crossRelay);
+                faultSchedule, crossRelay, baseline, baselineCpus, baselineThreads);
         }
     }
 }

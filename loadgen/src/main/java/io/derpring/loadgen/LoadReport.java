@@ -44,13 +44,14 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
      *
      * @param cpuUsPerPkt the forwarder process's CPU per delivered packet in its measured phase, µs; null when its
      *                    CPU could not be read
-     * @param wireBytes   bytes the forwarder read from clients over the whole baseline run (payload + 4-byte
-     *                    length prefix, plus its hellos): proof that no DERP framing is on its wire
-     * @param wirePackets packets (data and acks) the forwarder read over the whole baseline run
+     * @param wireBytes   bytes the forwarder forwarded over the baseline's traffic (payload + the 4-byte length
+     *                    prefix per packet): proof that no DERP framing is on its wire
+     * @param wirePackets packets (data and acks) the forwarder forwarded, over its whole life
+     * @param cpus        the {@code taskset -c} list the forwarder was pinned to, or null when it was not
      */
     public record Baseline(String kind, double throughputPps, double throughputMbps, long measuredReceived,
                            double cpuS, Double cpuUsPerPkt, long sent, long received, long unexplainedLost,
-                           long wireBytes, long wirePackets) {
+                           long wireBytes, long wirePackets, String cpus) {
     }
 
     /** Relay throughput / forwarder throughput of the same run (1.0 = as fast as the dumb forwarder); or null. */
@@ -195,6 +196,7 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
         m.put("baseline_unexplained_lost", baseline == null ? null : baseline.unexplainedLost());
         m.put("baseline_wire_bytes", baseline == null ? null : baseline.wireBytes());
         m.put("baseline_wire_packets", baseline == null ? null : baseline.wirePackets());
+        m.put("baseline_cpus", baseline == null ? null : baseline.cpus());
         m.put("ratio_to_baseline", ratioToBaseline());
         m.put("cpu_ratio_to_baseline", cpuRatioToBaseline());
         return m;

@@ -53,12 +53,13 @@ public final class ForwarderMain {
             f.close();
             stop.countDown();
         }, "derpring-forwarder-shutdown"));
+        f.metricsPage(); // the first render loads the management beans (a second, cold): not on a scraper's clock
         out.println(readyLine(f));
         out.flush();
         stop.await();
     }
 
-    static String readyLine(final TcpForwarder f) {
+    public static String readyLine(final TcpForwarder f) {
         return READY_PREFIX + hostPort(f.localAddress()) + METRICS_WORD
             + (f.metricsAddress() == null ? "off" : hostPort(f.metricsAddress()));
     }
