@@ -117,6 +117,22 @@ public final class LoadgenCommand implements Callable<Integer> {
             + "Default: every:20s.")
     String faultSchedule;
 
+    // issue 15: the dumb-forwarder baseline
+    @Option(names = "--baseline", paramLabel = "tcp",
+        description = "First push the same packet stream through a dumb TCP forwarder (derpring forwarder, spawned as "
+            + "its own process), then report the relay's throughput and CPU per packet as ratios to it.")
+    String baseline;
+
+    @Option(names = "--baseline-cpus", paramLabel = "LIST",
+        description = "With --baseline: pin the forwarder with taskset -c LIST (give it the relay's CPUs). "
+            + "Default: not pinned.")
+    String baselineCpus;
+
+    @Option(names = "--baseline-threads", paramLabel = "N", defaultValue = "0",
+        description = "With --baseline: the forwarder's event loop threads (the relay's --threads); "
+            + "0 = the number of cores. Default: ${DEFAULT-VALUE}.")
+    int baselineThreads;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -129,6 +145,7 @@ public final class LoadgenCommand implements Callable<Integer> {
             .drainTimeout(drainTimeout).progress(!quiet).faultProxy(faultProxy)
             .client(faultProxy && !clientGiven() ? ClientKind.ENGINE : client)
             .faultSchedule(faultSchedule == null ? null : FaultSchedule.parse(faultSchedule, DurationText::parse))
+            .baseline(baseline).baselineCpus(baselineCpus).baselineThreads(baselineThreads)
             .build();
     }
 
