@@ -50,7 +50,7 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
      * @param cpus        the {@code taskset -c} list the forwarder was pinned to, or null when it was not
      */
     public record Baseline(String kind, double throughputPps, double throughputMbps, long measuredReceived,
-                           double cpuS, Double cpuUsPerPkt, long sent, long received, long unexplainedLost,
+                           Double cpuS, Double cpuUsPerPkt, long sent, long received, long unexplainedLost,
                            long wireBytes, long wirePackets, String cpus) {
     }
 

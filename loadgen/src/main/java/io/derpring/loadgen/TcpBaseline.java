@@ -79,7 +79,7 @@ final class TcpBaseline {
             final double measuredS = Math.max(1e-9, (sender.stoppedNs() - measureStartNs) / 1e9);
             final double pps = measured / measuredS;
             return new LoadReport.Baseline(KIND, round3(pps), round3(pps * options.sizeBytes() * 8 / 1e6), measured,
-                LoadGenerator.relayCpuS(cpuStart, cpuEnd) == null ? 0 : LoadGenerator.relayCpuS(cpuStart, cpuEnd),
+                LoadGenerator.relayCpuS(cpuStart, cpuEnd),
                 LoadGenerator.relayCpuUsPerPkt(cpuStart, cpuEnd, measured), run.sent(), run.received(),
                 run.shortfall(run.relayDrops()),
                 RelayDrops.Scraped.sumOf(after, BYTES_METRIC) - wireBytesBefore,
