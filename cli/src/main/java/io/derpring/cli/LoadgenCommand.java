@@ -34,7 +34,8 @@ public final class LoadgenCommand implements Callable<Integer> {
 
     @Option(names = "--relay-metrics", paramLabel = "URL",
         description = "Prometheus /metrics of an external derpring relay (repeatable), scraped before and after for "
-            + "its drop counters. Without it an external relay's drops are unknown and count as unexplained.")
+            + "its drop counters, and around the measured phase for its CPU (relay_cpu_us_per_pkt). Without it an "
+            + "external relay's drops are unknown and count as unexplained.")
     List<URI> relayMetrics = new ArrayList<>();
 
     @Option(names = "--pairs", paramLabel = "N", defaultValue = "" + LoadOptions.DEFAULT_PAIRS,

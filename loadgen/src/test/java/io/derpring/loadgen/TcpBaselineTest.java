@@ -33,7 +33,8 @@ class TcpBaselineTest {
             .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
             .metricsAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build().start()) {
             final Path json = dir.resolve("baseline.json");
-            final LoadReport r = LoadGeneratorTest.run(LoadGeneratorTest.shortRun().jsonFile(json).baseline("tcp")
+            final LoadReport r = RelayCpuTest.runUntilDelivered(LoadGeneratorTest.shortRun().jsonFile(json)
+                .baseline("tcp")
                 .relays(List.of(URI.create("http://127.0.0.1:" + relay.localAddress().getPort())))
                 .relayMetrics(List.of(URI.create("http://127.0.0.1:" + relay.metricsAddress().getPort()
                     + "/metrics"))).build());
