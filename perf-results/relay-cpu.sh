@@ -79,7 +79,7 @@ one_run() {
     local relay_pid=$!
     local line=""
     for _ in $(seq 1 300); do
-        line="$(grep -m1 'serving DERP on' "$relay_out" || true)"
+        line="$(grep -m1 'serving DERP on' "$relay_out" 2>/dev/null || true)"
         [[ -n "$line" ]] && break
         kill -0 "$relay_pid" 2>/dev/null || break
         sleep 0.1

@@ -1,5 +1,6 @@
 package io.derpring.loadgen;
 
+import java.nio.ByteOrder;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -126,7 +127,7 @@ final class ForwarderClient extends ChannelInboundHandlerAdapter implements Runn
             try {
                 final int frame = ForwarderProtocol.PREFIX_LENGTH + slot.length();
                 reserve(c, frame);
-                batchView.putInt(0, slot.length(), java.nio.ByteOrder.BIG_ENDIAN);
+                batchView.putInt(0, slot.length(), ByteOrder.BIG_ENDIAN);
                 batchView.putBytes(ForwarderProtocol.PREFIX_LENGTH, slot.bytes(), 0, slot.length());
                 batch.writerIndex(batch.writerIndex() + frame);
                 bytes += frame;

@@ -1,6 +1,7 @@
 package io.derpring.loadgen;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -94,7 +95,7 @@ final class TcpBaseline {
      * The forwarder's first answer runs its HTTP path cold (class loading, a fresh JIT), which on a loaded box can
      * take longer than one scrape's timeout: retried until {@link ForwarderProcess#START_TIMEOUT_NS}.
      */
-    private static String firstScrape(final RelayDrops.Scraped page, final java.net.URI u) {
+    private static String firstScrape(final RelayDrops.Scraped page, final URI u) {
         final long deadlineNs = System.nanoTime() + ForwarderProcess.START_TIMEOUT_NS;
         while (true) {
             try {

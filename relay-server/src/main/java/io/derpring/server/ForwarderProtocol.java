@@ -1,5 +1,7 @@
 package io.derpring.server;
 
+import java.nio.ByteOrder;
+
 import io.derpring.internal.frame.FrameLimits;
 import org.agrona.MutableDirectBuffer;
 
@@ -28,8 +30,8 @@ public final class ForwarderProtocol {
 
     /** Writes a hello at {@code offset} of {@code out}: {@link #HELLO_LENGTH} bytes. Ids are non-negative. */
     public static void writeHello(final MutableDirectBuffer out, final int offset, final int ownId, final int peerId) {
-        out.putInt(offset, MAGIC, java.nio.ByteOrder.BIG_ENDIAN);
-        out.putInt(offset + 4, ownId, java.nio.ByteOrder.BIG_ENDIAN);
-        out.putInt(offset + 8, peerId, java.nio.ByteOrder.BIG_ENDIAN);
+        out.putInt(offset, MAGIC, ByteOrder.BIG_ENDIAN);
+        out.putInt(offset + 4, ownId, ByteOrder.BIG_ENDIAN);
+        out.putInt(offset + 8, peerId, ByteOrder.BIG_ENDIAN);
     }
 }

@@ -5,6 +5,7 @@ import static io.derpring.metrics.MetricType.GAUGE;
 
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -220,7 +221,7 @@ public final class TcpForwarder implements AutoCloseable {
         }
         for (final ForwarderCounter c : ForwarderCounter.values()) {
             if (c.closeReason() == null) {
-                PrometheusText.single(out, "forwarder_" + c.name().toLowerCase(java.util.Locale.ROOT)
+                PrometheusText.single(out, "forwarder_" + c.name().toLowerCase(Locale.ROOT)
                     + PrometheusText.COUNTER_SUFFIX, c.label(), COUNTER, counters.get(c));
             }
         }

@@ -12,6 +12,7 @@ import java.lang.management.OperatingSystemMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The standard process and JVM families of a Prometheus page, named as Prometheus client_java (1.x) names them, so
@@ -90,7 +91,7 @@ public final class ProcessMetrics {
 
     /** The JDK's buffer pools ("direct", "mapped"): what {@code ByteBuffer.allocateDirect} holds. */
     private static void writeBufferPools(final StringBuilder out) {
-        final java.util.List<BufferPoolMXBean> pools = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class);
+        final List<BufferPoolMXBean> pools = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class);
         PrometheusText.header(out, "jvm_buffer_pool_used_bytes", "Used bytes of a given JVM buffer pool.", GAUGE);
         for (final BufferPoolMXBean p : pools) {
             PrometheusText.sample(out, "jvm_buffer_pool_used_bytes", "pool", p.getName(), p.getMemoryUsed());
