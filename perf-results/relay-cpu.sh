@@ -74,8 +74,8 @@ one_run() {
         threads_opt=(--threads "$relay_threads")
     fi
     local relay_out="$out/relay-$mode-$n.out"
-    "${relay_prefix[@]}" "${run_java[@]}" relay --listen 127.0.0.1:0 --metrics 127.0.0.1:0 --stun off \
-        --transport "$transport" "${threads_opt[@]}" > "$relay_out" 2>&1 &
+    ${relay_prefix[@]+"${relay_prefix[@]}"} "${run_java[@]}" relay --listen 127.0.0.1:0 --metrics 127.0.0.1:0 --stun off \
+        --transport "$transport" ${threads_opt[@]+"${threads_opt[@]}"} > "$relay_out" 2>&1 &
     local relay_pid=$!
     local line=""
     for _ in $(seq 1 300); do
@@ -93,9 +93,9 @@ one_run() {
     port="$(sed -n 's|.*serving DERP on http://127.0.0.1:\([0-9]*\)/derp.*|\1|p' <<< "$line")"
     mport="$(sed -n 's|.*metrics http://127.0.0.1:\([0-9]*\)/metrics.*|\1|p' <<< "$line")"
     echo "$mode run $n: load $(uptime | sed 's/.*load average: //')" | tee -a "$out/load.txt"
-    local cmd=("${loadgen_prefix[@]}" "${run_java[@]}" loadgen --relay "http://127.0.0.1:$port"
+    local cmd=(${loadgen_prefix[@]+"${loadgen_prefix[@]}"} "${run_java[@]}" loadgen --relay "http://127.0.0.1:$port"
         --relay-metrics "http://127.0.0.1:$mport/metrics" --pairs 4 --window 32 --size 1200 --transport "$transport"
-        --duration "$duration" --warmup "$warmup" --baseline tcp "${baseline_opts[@]}" -q
+        --duration "$duration" --warmup "$warmup" --baseline tcp ${baseline_opts[@]+"${baseline_opts[@]}"} -q
         --json "$out/run-$mode-$n.json")
     echo "${cmd[*]}" >> "$out/command.txt"
     local status=0
