@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * traffic with exact loss accounting). {@code ./derpring} at the repository root builds the jar and runs this.
  */
 @Command(name = "derpring", mixinStandardHelpOptions = true, versionProvider = Derpring.Version.class,
-    subcommands = {RelayCommand.class, LoadgenCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RelayCommand.class, LoadgenCommand.class, ForwarderCommand.class, CommandLine.HelpCommand.class},
     description = "A Java packet engine for Tailscale's DERP relay protocol: a DERP relay server and a load "
         + "generator.")
 public final class Derpring implements Runnable {

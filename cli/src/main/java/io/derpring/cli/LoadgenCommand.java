@@ -35,7 +35,8 @@ public final class LoadgenCommand implements Callable<Integer> {
 
     @Option(names = "--relay-metrics", paramLabel = "URL",
         description = "Prometheus /metrics of an external derpring relay (repeatable), scraped before and after for "
-            + "its drop counters. Without it an external relay's drops are unknown and count as unexplained.")
+            + "its drop counters, and around the measured phase for its CPU (relay_cpu_us_per_pkt). Without it an "
+            + "external relay's drops are unknown and count as unexplained.")
     List<URI> relayMetrics = new ArrayList<>();
 
     @Option(names = "--pairs", paramLabel = "N", defaultValue = "" + LoadOptions.DEFAULT_PAIRS,
@@ -155,6 +156,21 @@ public final class LoadgenCommand implements Callable<Integer> {
             + "all) the run is not OK and exits 3. Lower it for overload runs that expect heavy drops. "
             + "Default: ${DEFAULT-VALUE}.")
     double minDeliveredFraction;
+    // issue 15: the dumb-forwarder baseline
+    @Option(names = "--baseline", paramLabel = "tcp",
+        description = "First push the same packet stream through a dumb TCP forwarder (derpring forwarder, spawned as "
+            + "its own process), then report the relay's throughput and CPU per packet as ratios to it.")
+    String baseline;
+
+    @Option(names = "--baseline-cpus", paramLabel = "LIST",
+        description = "With --baseline: pin the forwarder with taskset -c LIST (give it the relay's CPUs). "
+            + "Default: not pinned.")
+    String baselineCpus;
+
+    @Option(names = "--baseline-threads", paramLabel = "N", defaultValue = "0",
+        description = "With --baseline: the forwarder's event loop threads (the relay's --threads); "
+            + "0 = the number of cores. Default: ${DEFAULT-VALUE}.")
+    int baselineThreads;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -171,6 +187,7 @@ public final class LoadgenCommand implements Callable<Integer> {
             .crossRegion(crossRegion).noNetmapHome(noNetmapHome).idleGrace(idleGrace).pauses(pauseEvery, pauseFor)
             .regionChurn(regionChurn)
             .minDeliveredFraction(minDeliveredFraction)
+            .baseline(baseline).baselineCpus(baselineCpus).baselineThreads(baselineThreads)
             .build();
     }
 

@@ -94,6 +94,15 @@ class LoadgenCommandTest {
     }
 
     @Test
+    void baselineOptionsReachTheRun() {
+        final LoadOptions o = parse("loadgen", "--baseline", "tcp", "--baseline-cpus", "1", "--baseline-threads", "1");
+        assertThat(o.baseline()).isEqualTo("tcp");
+        assertThat(o.baselineCpus()).isEqualTo("1");
+        assertThat(o.baselineThreads()).isEqualTo(1);
+        assertThat(parse("loadgen").baseline()).isNull();
+    }
+
+    @Test
     void badValuesExitWithTheUsageStatusAndAMessage() {
         final int usage = Derpring.commandLine().getCommandSpec().exitCodeOnInvalidInput();
         final String[][] cases = {

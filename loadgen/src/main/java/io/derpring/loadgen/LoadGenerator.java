@@ -81,6 +81,9 @@ public final class LoadGenerator {
     public LoadReport run(final PrintStream progress) throws Exception {
         JvmRequirements.requireAgronaAccess();
         final Transport transport = options.transport() != null ? options.transport() : Transport.detect();
+        // First, in its own process and before this one's relays and clients exist: the same stream, the forwarder
+        final LoadReport.Baseline baseline = options.baseline() == null ? null
+            : TcpBaseline.run(options, transport, progress);
         final List<DerpRelayServer> servers = new CopyOnWriteArrayList<>();
         final List<FaultProxy> proxies = new ArrayList<>();
         final InjectedClock clock = new InjectedClock();
@@ -230,8 +233,10 @@ public final class LoadGenerator {
 
             parkUntil(measureStartNs);
             final long cpuMeasureStart = processCpuNs();
+            final double relayCpuStart = relayDrops.cpuSeconds();
             senderThread.join();
             final long cpuMeasureEnd = processCpuNs();
+            final double relayCpuEnd = relayDrops.cpuSeconds();
             final long stoppedNs = sender.stoppedNs();
             if (injector != null) {
                 injector.stop();
@@ -241,7 +246,7 @@ public final class LoadGenerator {
                 churn.stop();
                 churnThread.join();
             }
-            drain(run, clients, relayDrops.live());
+            drain(run, clients, relayDrops.live(), options.drainTimeout().toNanos());
             if (statusView != null) {
                 statusView.stop();
                 statusThread.join();
@@ -269,7 +274,9 @@ public final class LoadGenerator {
                 run.connectionsLost(), faults(injector, clients), memoryReport(memory, memoryThread),
                 run.backPressuredRetries(), engineRegions(clients, run,
                     ClientDropTally.delta(relayDropsBefore, relayDrops.byReason()), sender, churn, statusView),
-                connectionEvents(clients, events), options.minDeliveredFraction());
+                connectionEvents(clients, events), options.minDeliveredFraction(),
+                relayCpuS(relayCpuStart, relayCpuEnd), relayCpuUsPerPkt(relayCpuStart, relayCpuEnd, measured),
+                options.embeddedRelays(), baseline);
             if (options.jsonFile() != null) {
                 report.writeJson(options.jsonFile());
             }
@@ -412,8 +419,9 @@ public final class LoadGenerator {
      * Waits until every packet sent is received or explained by a drop counter, nothing has moved for
      * {@link #DRAIN_QUIET_NS}, or the drain timeout passes.
      */
-    private void drain(final LoadRun run, final LoadClients clients, final boolean liveRelayDrops) {
-        final long deadlineNs = System.nanoTime() + options.drainTimeout().toNanos();
+    static void drain(final LoadRun run, final LoadClients clients, final boolean liveRelayDrops,
+                      final long timeoutNs) {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
         long lastSignature = Long.MIN_VALUE;
         long lastChangeNs = System.nanoTime();
         while (true) {
@@ -438,11 +446,25 @@ public final class LoadGenerator {
         }
     }
 
-    private static void parkUntil(final long deadlineNs) {
+    static void parkUntil(final long deadlineNs) {
         long waitNs;
         while ((waitNs = deadlineNs - System.nanoTime()) > 0) {
             LockSupport.parkNanos(waitNs);
         }
+    }
+
+    /** The relays' CPU over the measured phase in seconds; null when it could not be read. */
+    static Double relayCpuS(final double startS, final double endS) {
+        return Double.isNaN(startS) || Double.isNaN(endS) ? null : round3(endS - startS);
+    }
+
+    /**
+     * The headline figure: the relays' CPU over the measured phase, in µs, per packet delivered in it; null when the
+     * CPU could not be read or nothing was delivered.
+     */
+    static Double relayCpuUsPerPkt(final double startS, final double endS, final long delivered) {
+        return Double.isNaN(startS) || Double.isNaN(endS) || delivered <= 0 ? null
+            : round3((endS - startS) * 1e6 / delivered);
     }
 
     static long processCpuNs() {

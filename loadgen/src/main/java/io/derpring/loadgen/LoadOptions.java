@@ -54,6 +54,10 @@ import io.derpring.transport.Transport;
  * @param minDeliveredFraction the share of the data packets sent that must arrive for the run to pass, 0..1; a run
  *                        below it (or one that delivered nothing at all) measured drops, not delivery, and exits
  *                        {@link LoadReport#EXIT_NOT_DELIVERED}
+ * @param baseline        "tcp": first push the same stream through the dumb TCP forwarder in its own process and
+ *                        report the relay's figures as ratios to it; null = no baseline
+ * @param baselineCpus    {@code taskset -c} CPU list for the forwarder process (the relay's pinning); null = unpinned
+ * @param baselineThreads the forwarder's event loop threads; 0 = its default (the number of cores)
  */
 public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, int regions, int sizeBytes,
                           Duration duration, Duration warmup, long ratePerPair, int window, ClientKind client,
@@ -64,7 +68,9 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
                           boolean crossRegion, boolean noNetmapHome, Duration idleGrace, Duration pauseEvery,
                           Duration pauseFor, Duration regionChurn,
                           // issue 16: the delivery verdict
-                          double minDeliveredFraction) {
+                          double minDeliveredFraction,
+                          // issue 15: the dumb-forwarder baseline
+                          String baseline, String baselineCpus, int baselineThreads) {
     public static final int DEFAULT_PAIRS = 4;
     public static final int MAX_PAIRS = 4096;
     public static final int DEFAULT_REGIONS = 1;
@@ -105,7 +111,22 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
      */
     public static final double DEFAULT_MIN_DELIVERED_FRACTION = 0.5;
 
+    /** The one baseline there is: {@code --baseline tcp}. */
+    public static final String BASELINE_TCP = "tcp";
+    public static final int MAX_BASELINE_THREADS = 1024;
+
     public LoadOptions {
+        if (baseline != null && !baseline.equals(BASELINE_TCP)) {
+            throw new InvalidConfigException("baseline = '" + baseline + "': the only baseline is " + BASELINE_TCP);
+        }
+        InvalidConfigException.requireInRange("baseline threads", baselineThreads, 0, MAX_BASELINE_THREADS);
+        if (baseline != null && faultProxy) {
+            throw new InvalidConfigException("--baseline and --fault-proxy do not combine");
+        }
+        if (baselineCpus != null && !baselineCpus.matches("[0-9]+([-,][0-9]+)*")) {
+            throw new InvalidConfigException("baseline CPUs = '" + baselineCpus + "': a taskset -c list such as 1 or "
+                + "0-1 or 0,2");
+        }
         relays = List.copyOf(Objects.requireNonNull(relays, "relays"));
         relayMetrics = List.copyOf(Objects.requireNonNull(relayMetrics, "relayMetrics"));
         for (final URI u : relays) {
@@ -271,6 +292,9 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
         private Duration pauseFor;
         private Duration regionChurn;
         private double minDeliveredFraction = DEFAULT_MIN_DELIVERED_FRACTION;
+        private String baseline;
+        private String baselineCpus;
+        private int baselineThreads;
 
         private Builder() {
         }
@@ -402,11 +426,26 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
             return this;
         }
 
+        public Builder baseline(final String v) {
+            baseline = v;
+            return this;
+        }
+
+        public Builder baselineCpus(final String v) {
+            baselineCpus = v;
+            return this;
+        }
+
+        public Builder baselineThreads(final int v) {
+            baselineThreads = v;
+            return this;
+        }
+
         public LoadOptions build() {
             return new LoadOptions(relays, relayMetrics, pairs, regions, sizeBytes, duration, warmup, ratePerPair,
                 window, client, transport, jsonFile, relayQueueDepth, tlsInsecure, drainTimeout, progress, faultProxy,
                 faultSchedule, crossRelay, crossRegion, noNetmapHome, idleGrace, pauseEvery, pauseFor, regionChurn,
-                minDeliveredFraction);
+                minDeliveredFraction, baseline, baselineCpus, baselineThreads);
         }
     }
 }

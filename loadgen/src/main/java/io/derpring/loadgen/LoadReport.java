@@ -43,7 +43,9 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
                          // issue 16: the engines' regions (null for raw clients)
                          Regions engineRegions,
                          // issue 16: what the connections did, and the delivery threshold of the verdict
-                         Connections connectionEvents, double minDeliveredFraction) {
+                         Connections connectionEvents, double minDeliveredFraction,
+                         // issue 15: the relay's own CPU (scraped), and the dumb-forwarder baseline of the same run
+                         Double relayCpuS, Double relayCpuUsPerPkt, boolean relayInProcess, Baseline baseline) {
 
     /**
      * What the engines' regions did (engine clients only): lifecycle counters summed over every engine for the whole
@@ -136,6 +138,39 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
                 + "  pongs dropped %,d", connects, disconnectsTotal(), disconnects, connectFailures,
                 connectFailureReasons, reconnects, framesSkipped, pongsDropped);
         }
+    }
+
+
+    /**
+     * The dumb TCP forwarder's run ({@code --baseline tcp}): the same packet stream through a process that only
+     * copies length-prefixed packets from one socket to another. Null in a run without {@code --baseline}.
+     *
+     * @param cpuUsPerPkt the forwarder process's CPU per delivered packet in its measured phase, µs; null when its
+     *                    CPU could not be read
+     * @param wireBytes   bytes the forwarder forwarded over the baseline's traffic (payload + the 4-byte length
+     *                    prefix per packet): proof that no DERP framing is on its wire
+     * @param wirePackets packets (data and acks) the forwarder forwarded, over its whole life
+     * @param cpus        the {@code taskset -c} list the forwarder was pinned to, or null when it was not
+     */
+    public record Baseline(String kind, double throughputPps, double throughputMbps, long measuredReceived,
+                           Double cpuS, Double cpuUsPerPkt, long sent, long received, long unexplainedLost,
+                           long wireBytes, long wirePackets, String cpus) {
+    }
+
+    /** Relay throughput / forwarder throughput of the same run (1.0 = as fast as the dumb forwarder); or null. */
+    public Double ratioToBaseline() {
+        return baseline == null || baseline.throughputMbps() <= 0 ? null
+            : round3(throughputMbps / baseline.throughputMbps());
+    }
+
+    /** Relay CPU per delivered packet / the forwarder's (1.0 = as cheap as the dumb forwarder); or null. */
+    public Double cpuRatioToBaseline() {
+        return baseline == null || relayCpuUsPerPkt == null || baseline.cpuUsPerPkt() == null
+            || baseline.cpuUsPerPkt() <= 0 ? null : round3(relayCpuUsPerPkt / baseline.cpuUsPerPkt());
+    }
+
+    private static Double round3(final double v) {
+        return Math.round(v * 1000.0) / 1000.0;
     }
 
     /**
@@ -340,6 +375,22 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
         if (connectionEvents != null) {
             m.put("connection_events", connectionEvents.toJsonMap());
         }
+        // issue 15: relay CPU seen from the load generator (null when the relay runs in this process: its CPU
+        // cannot be told from ours) and the dumb-forwarder baseline (null without --baseline)
+        m.put("relay_cpu_s", relayCpuS);
+        m.put("relay_cpu_us_per_pkt", relayCpuUsPerPkt);
+        m.put("relay_in_process", relayInProcess);
+        m.put("baseline", baseline == null ? null : baseline.kind());
+        m.put("baseline_tcp_mbps", baseline == null ? null : baseline.throughputMbps());
+        m.put("baseline_tcp_pps", baseline == null ? null : baseline.throughputPps());
+        m.put("baseline_cpu_s", baseline == null ? null : baseline.cpuS());
+        m.put("baseline_cpu_us_per_pkt", baseline == null ? null : baseline.cpuUsPerPkt());
+        m.put("baseline_unexplained_lost", baseline == null ? null : baseline.unexplainedLost());
+        m.put("baseline_wire_bytes", baseline == null ? null : baseline.wireBytes());
+        m.put("baseline_wire_packets", baseline == null ? null : baseline.wirePackets());
+        m.put("baseline_cpus", baseline == null ? null : baseline.cpus());
+        m.put("ratio_to_baseline", ratioToBaseline());
+        m.put("cpu_ratio_to_baseline", cpuRatioToBaseline());
         return m;
     }
 
@@ -364,6 +415,10 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
             .append(" warmup\n");
         b.append("  throughput  ").append(fmt("%,.0f pkt/s", throughputPps)).append("  ")
             .append(fmt("%,.1f Mbit/s", throughputMbps)).append(fmt(" (%,.1f MB/s)", throughputMbps / 8)).append('\n');
+        b.append("  relay cpu   ").append(relayCpuText()).append('\n');
+        if (baseline != null) {
+            b.append("  baseline    ").append(baselineText()).append('\n');
+        }
         b.append("  latency µs  ").append(fmt("p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f", latencyUs.p50(),
             latencyUs.p90(), latencyUs.p99(), latencyUs.p999(), latencyUs.max())).append(fmt("  (%,d samples, from "
             + "scheduled send time)", latencyUs.count())).append('\n');
@@ -405,6 +460,23 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
         b.append("  jdk         ").append(jdk).append('\n');
         b.append("  result      ").append(verdict()).append('\n');
         return b.toString();
+    }
+
+    private String relayCpuText() {
+        if (relayCpuUsPerPkt != null) {
+            return fmt("%.2f µs per delivered packet (%.2f s relay process CPU in the measured phase)",
+                relayCpuUsPerPkt, relayCpuS);
+        }
+        return relayInProcess ? "not separable: the relay runs in this process (run it as its own process and pass "
+            + "--relay and --relay-metrics)" : "unknown (no --relay-metrics, or no process_cpu_seconds_total there)";
+    }
+
+    private String baselineText() {
+        return fmt("%s forwarder %,.1f Mbit/s (%,.0f pkt/s), %s; relay/forwarder: throughput %s, CPU per packet %s",
+            baseline.kind(), baseline.throughputMbps(), baseline.throughputPps(), baseline.cpuUsPerPkt() == null
+                ? "CPU unknown" : fmt("%.2f µs CPU per packet", baseline.cpuUsPerPkt()),
+            ratioToBaseline() == null ? "n/a" : fmt("%.2f×", ratioToBaseline()),
+            cpuRatioToBaseline() == null ? "n/a" : fmt("%.2f×", cpuRatioToBaseline()));
     }
 
     private static String fmt(final String format, final Object... args) {

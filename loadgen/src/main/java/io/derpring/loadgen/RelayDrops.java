@@ -48,6 +48,15 @@ abstract class RelayDrops {
         return Map.of();
     }
 
+    /**
+     * Seconds of CPU the relay processes have used ({@code process_cpu_seconds_total}, summed over every relay),
+     * cumulative; NaN when it cannot be read: an embedded relay (its CPU is this process's), or a relay without
+     * {@code --relay-metrics}, or a page without the family.
+     */
+    double cpuSeconds() {
+        return Double.NaN;
+    }
+
     static RelayDrops embedded(final List<DerpRelayServer> servers) {
         return new Embedded(servers);
     }
@@ -137,43 +146,91 @@ abstract class RelayDrops {
             this.urls = urls;
         }
 
+        static final String CPU_METRIC = "process_cpu_seconds_total";
+
         @Override
         long total() {
             long sum = 0;
             for (final URI u : urls) {
-                final String text;
-                try {
-                    final HttpResponse<String> r = http.send(HttpRequest.newBuilder(u).timeout(TIMEOUT).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() != 200) {
-                        throw new IllegalStateException("relay metrics " + u + " answered HTTP " + r.statusCode());
-                    }
-                    text = r.body();
-                } catch (final IOException e) {
-                    throw new IllegalStateException("cannot scrape relay metrics " + u + ": " + e.getMessage(), e);
-                } catch (final InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted scraping " + u, e);
-                }
-                sum += sumOf(text, METRIC);
+                sum += sumOf(scrape(u), METRIC);
             }
             return sum;
+        }
+
+        @Override
+        double cpuSeconds() {
+            double sum = 0;
+            for (final URI u : urls) {
+                final String text = scrape(u);
+                if (samples(text, CPU_METRIC) == 0) {
+                    return Double.NaN; // a relay that does not export its CPU: the sum would be too small
+                }
+                sum += valueSum(text, CPU_METRIC);
+            }
+            return sum;
+        }
+
+        /** One GET of a metrics page; bounded by {@link #TIMEOUT}. */
+        String scrape(final URI u) {
+            try {
+                final HttpResponse<String> r = http.send(HttpRequest.newBuilder(u).timeout(TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("relay metrics " + u + " answered HTTP " + r.statusCode());
+                }
+                return r.body();
+            } catch (final IOException e) {
+                throw new IllegalStateException("cannot scrape relay metrics " + u + ": " + e.getMessage(), e);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted scraping " + u, e);
+            }
         }
 
         /** Sums every sample of {@code metric} (any labels) in Prometheus text format. */
         static long sumOf(final String text, final String metric) {
             long sum = 0;
             for (final String line : text.split("\n")) {
-                if (line.startsWith(metric) && line.length() > metric.length()) {
-                    final char next = line.charAt(metric.length());
-                    if (next != '{' && next != ' ') {
-                        continue; // a longer metric name with this prefix
-                    }
-                    final String value = line.substring(line.lastIndexOf(' ') + 1).trim();
-                    sum += (long) Double.parseDouble(value);
+                if (isSampleOf(line, metric)) {
+                    sum += (long) value(line);
                 }
             }
             return sum;
+        }
+
+        /** As {@link #sumOf} without truncating each value: {@code process_cpu_seconds_total 12.34}. */
+        static double valueSum(final String text, final String metric) {
+            double sum = 0;
+            for (final String line : text.split("\n")) {
+                if (isSampleOf(line, metric)) {
+                    sum += value(line);
+                }
+            }
+            return sum;
+        }
+
+        /** How many samples of {@code metric} the page has. */
+        static int samples(final String text, final String metric) {
+            int n = 0;
+            for (final String line : text.split("\n")) {
+                if (isSampleOf(line, metric)) {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        /** A sample line of exactly this metric (not a longer name with it as a prefix, not a comment). */
+        private static boolean isSampleOf(final String line, final String metric) {
+            if (!line.startsWith(metric) || line.length() <= metric.length()) {
+                return false;
+            }
+            final char next = line.charAt(metric.length());
+            return next == '{' || next == ' ';
+        }
+
+        private static double value(final String line) {
+            return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
         }
 
         @Override

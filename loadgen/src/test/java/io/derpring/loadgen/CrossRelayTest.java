@@ -51,6 +51,7 @@ class CrossRelayTest {
                 urls.add(URI.create("http://127.0.0.1:" + a.port()));
                 metrics.add(URI.create("http://127.0.0.1:" + s.metricsAddress().getPort() + "/metrics"));
             }
+            awaitMeshLinksUp(relays);
             final LoadReport r = run(shortRun().pairs(3).client(ClientKind.RAW).crossRelay(true).relays(urls)
                 .relayMetrics(metrics).build());
             assertThat(r.relayDropsKnown()).isTrue();
@@ -81,5 +82,17 @@ class CrossRelayTest {
         assertThatThrownBy(() -> shortRun().regions(1).client(ClientKind.RAW).crossRelay(true).build())
             .isInstanceOf(InvalidConfigException.class).hasMessageContaining("at least two relays");
         assertThat(shortRun().regions(2).client(ClientKind.RAW).crossRelay(true).build().crossRelay()).isTrue();
+    }
+
+    /**
+     * External relays start one after another, so the first ones' mesh dials are refused and retried on their backoff;
+     * traffic sent before every link is up is dropped by the relay (counted, but then most of a short run is drops).
+     */
+    private static void awaitMeshLinksUp(final List<DerpRelayServer> relays) throws InterruptedException {
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (!relays.stream().allMatch(s -> s.meshPeers().stream().allMatch(p -> p.isSelf() || p.isConnected()))) {
+            assertThat(System.nanoTime()).as("mesh links up within 20 s").isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 }

@@ -129,4 +129,30 @@ class LoadOptionsTest {
         assertThatThrownBy(() -> LoadOptions.builder().minDeliveredFraction(Double.NaN).build())
             .isInstanceOf(InvalidConfigException.class);
     }
+
+    @Test
+    void baselineIsTcpOrNothing() {
+        assertThat(LoadOptions.builder().baseline("tcp").build().baseline()).isEqualTo("tcp");
+        assertThat(LoadOptions.builder().build().baseline()).isNull();
+        assertThatThrownBy(() -> LoadOptions.builder().baseline("udp").build())
+            .isInstanceOf(InvalidConfigException.class).hasMessageContaining("tcp");
+    }
+
+    @Test
+    void baselineThreadsFrom0ToTheirBound() {
+        assertThat(LoadOptions.builder().baselineThreads(0).build().baselineThreads()).isZero();
+        assertThat(LoadOptions.builder().baselineThreads(LoadOptions.MAX_BASELINE_THREADS).build().baselineThreads())
+            .isEqualTo(LoadOptions.MAX_BASELINE_THREADS);
+        assertThatThrownBy(() -> LoadOptions.builder().baselineThreads(LoadOptions.MAX_BASELINE_THREADS + 1).build())
+            .isInstanceOf(InvalidConfigException.class);
+        assertThatThrownBy(() -> LoadOptions.builder().baselineThreads(-1).build())
+            .isInstanceOf(InvalidConfigException.class);
+    }
+
+    @Test
+    void baselineCpusIsATasksetList() {
+        assertThat(LoadOptions.builder().baselineCpus("0-1,3").build().baselineCpus()).isEqualTo("0-1,3");
+        assertThatThrownBy(() -> LoadOptions.builder().baselineCpus("1; rm -rf /").build())
+            .isInstanceOf(InvalidConfigException.class);
+    }
 }

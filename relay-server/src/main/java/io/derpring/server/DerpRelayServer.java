@@ -21,6 +21,7 @@ import io.derpring.keys.NodeKey;
 import io.derpring.keys.NodePrivateKey;
 import io.derpring.internal.metrics.Counters;
 import io.derpring.internal.metrics.DistinctErrorLog;
+import io.derpring.internal.metrics.ProcessMetrics;
 import io.derpring.internal.relay.AdmissionChain;
 import io.derpring.relay.AdmissionDecision;
 import io.derpring.relay.ClientAdmission;
@@ -257,8 +258,8 @@ public final class DerpRelayServer implements AutoCloseable {
                         metricsChannels.add(ch);
                         budget.onAccepted(ch);
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(METRICS_MAX_REQUEST_BYTES),
-                            new BoundedHttpHandler(BoundedHttpHandler.metrics(() -> RelayMetricsText.render(stats(),
-                                relay.meshPeers())),
+                            new BoundedHttpHandler(BoundedHttpHandler.metrics(() -> RelayMetricsText.renderWithProcess(
+                                stats(), relay.meshPeers(), ProcessMetrics.system())),
                                 serverCounters, ServerCounter.METRICS_TIMEOUTS, settings.maxHttpRequestsPerConnection,
                                 settings.metricsTimeoutNs));
                     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.derpring.internal.frame.FrameError;
+import io.derpring.internal.metrics.ProcessMetrics;
 import io.derpring.internal.metrics.PrometheusText;
 import io.derpring.internal.relay.DropReason;
 import io.derpring.internal.relay.MeshPeer;
@@ -36,12 +37,28 @@ final class RelayMetricsText {
 
     /** With one sample per configured mesh peer (a few, named by the operator): still no per-client labels. */
     static String render(final DerpRelayServer.Stats s, final List<? extends MeshPeer<?>> meshPeers) {
+        return page(s, meshPeers).toString();
+    }
+
+    /**
+     * What the metrics port serves: the relay's families, then the process's ({@code process_cpu_seconds_total},
+     * memory, fds: {@link ProcessMetrics}), which a load generator scrapes around its measured phase. The process
+     * families change by themselves, so the golden page ({@link #render}) leaves them out.
+     */
+    static String renderWithProcess(final DerpRelayServer.Stats s, final List<? extends MeshPeer<?>> meshPeers,
+                                    final ProcessMetrics process) {
+        final StringBuilder b = page(s, meshPeers);
+        process.write(b);
+        return b.toString();
+    }
+
+    private static StringBuilder page(final DerpRelayServer.Stats s, final List<? extends MeshPeer<?>> meshPeers) {
         final StringBuilder b = new StringBuilder(INITIAL_PAGE_CHARS);
         write(b, s);
         if (!meshPeers.isEmpty()) {
             writeMesh(b, meshPeers);
         }
-        return b.toString();
+        return b;
     }
 
     private static void writeMesh(final StringBuilder out, final List<? extends MeshPeer<?>> peers) {

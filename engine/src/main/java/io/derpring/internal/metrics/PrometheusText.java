@@ -42,6 +42,14 @@ public final class PrometheusText {
         sample(out, name, "", value);
     }
 
+    /**
+     * An unlabelled sample with a fractional value (seconds of CPU): Java's {@code Double.toString} form, which the
+     * format accepts ("1.5", "1.0E-4", "NaN").
+     */
+    public static void sample(final StringBuilder out, final String name, final double value) {
+        out.append(name).append(' ').append(value).append('\n');
+    }
+
     /** An unlabelled sample of {@code name + suffix}. */
     public static void sample(final StringBuilder out, final String name, final String suffix, final long value) {
         out.append(name).append(suffix).append(' ').append(value).append('\n');

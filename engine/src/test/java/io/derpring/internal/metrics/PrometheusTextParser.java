@@ -19,10 +19,12 @@ public final class PrometheusTextParser {
     private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") ((?:[^\\\\\\n]|\\\\[\\\\n])*)");
     private static final Pattern TYPE = Pattern.compile("# TYPE (" + NAME + ") (counter|gauge)");
     private static final Pattern SAMPLE = Pattern.compile("(" + NAME + ")(\\{" + LABEL + "(?:," + LABEL + ")*\\})? "
-        + "(-?[0-9]+)");
+        + "(-?[0-9]+(?:\\.[0-9]+)?(?:E-?[0-9]+)?|NaN)");
 
-    /** Each sample as {@code name} or {@code name{labels}}, to its value, in page order. */
+    /** Each integer-valued sample as {@code name} or {@code name{labels}}, to its value, in page order. */
     public final Map<String, Long> samples = new LinkedHashMap<>();
+    /** Every sample (fractional ones too: seconds of CPU) as {@code name} or {@code name{labels}}, to its value. */
+    public final Map<String, Double> values = new LinkedHashMap<>();
     /** Each family's name to its type ("counter" or "gauge"). */
     public final Map<String, String> types = new LinkedHashMap<>();
     /** Each family's name to its help text, as written (still escaped). */
@@ -58,8 +60,11 @@ public final class PrometheusTextParser {
                     throw new AssertionError("line " + lineNo + ": sample outside its family " + family + ": " + line);
                 }
                 final String key = m.group(1) + (m.group(2) == null ? "" : m.group(2));
-                if (p.samples.put(key, Long.parseLong(m.group(3))) != null) {
+                if (p.values.put(key, Double.parseDouble(m.group(3))) != null) {
                     throw new AssertionError("line " + lineNo + ": sample repeated: " + line);
+                }
+                if (m.group(3).matches("-?[0-9]+")) {
+                    p.samples.put(key, Long.parseLong(m.group(3)));
                 }
             } else {
                 throw new AssertionError("line " + lineNo + " is not HELP, TYPE or a sample: " + line);
