@@ -117,6 +117,12 @@ public final class LoadgenCommand implements Callable<Integer> {
             + "Default: every:20s.")
     String faultSchedule;
 
+    // issue 15: the HTML report
+    @Option(names = "--html", paramLabel = "FILE",
+        description = "Also write a self-contained HTML page (inline SVG, no network): throughput and p50/p99/p99.9 "
+            + "latency over time, drops by reason, relay CPU per packet, the run's settings.")
+    Path html;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -129,6 +135,7 @@ public final class LoadgenCommand implements Callable<Integer> {
             .drainTimeout(drainTimeout).progress(!quiet).faultProxy(faultProxy)
             .client(faultProxy && !clientGiven() ? ClientKind.ENGINE : client)
             .faultSchedule(faultSchedule == null ? null : FaultSchedule.parse(faultSchedule, DurationText::parse))
+            .htmlFile(html)
             .build();
     }
 
@@ -143,6 +150,9 @@ public final class LoadgenCommand implements Callable<Integer> {
         spec.commandLine().getOut().print(report.toText());
         if (json != null) {
             spec.commandLine().getOut().println("  json        " + json.toAbsolutePath());
+        }
+        if (html != null) {
+            spec.commandLine().getOut().println("  html        " + html.toAbsolutePath());
         }
         spec.commandLine().getOut().flush();
         return report.exitStatus();

@@ -141,6 +141,7 @@ public final class LoadGenerator {
                     options.crossRelay()));
             }
             final LatencyRecorder latency = new LatencyRecorder();
+            final TimeSeries series = new TimeSeries();
             final AtomicLong corrupted = new AtomicLong();
             final SenderWakeup wakeup = new SenderWakeup();
             group = EventLoops.create(transport, EventLoops.defaultThreads(), "derpring-loadgen-io", false);
@@ -187,12 +188,11 @@ public final class LoadGenerator {
                 injectorThread.setDaemon(true);
                 injectorThread.start();
             }
-            if (options.progress()) {
-                printer = new ProgressPrinter(run, progress, memory, injector);
-                printerThread = new Thread(printer, "derpring-loadgen-progress");
-                printerThread.setDaemon(true);
-                printerThread.start();
-            }
+            // Always running: its ticks are the report's time series, printed or not.
+            printer = new ProgressPrinter(run, options.progress() ? progress : null, memory, injector, series);
+            printerThread = new Thread(printer, "derpring-loadgen-progress");
+            printerThread.setDaemon(true);
+            printerThread.start();
 
             parkUntil(measureStartNs);
             final long cpuMeasureStart = processCpuNs();
@@ -222,9 +222,12 @@ public final class LoadGenerator {
                 round3((cpuMeasureEnd - cpuMeasureStart) / 1e9), round3((processCpuNs() - cpuRunStart) / 1e9),
                 LoadReport.Latency.of(latency.measuredTotal()), lostInTransit, transitDetail(run, proxies),
                 run.connectionsLost(), faults(injector, clients), memoryReport(memory, memoryThread),
-                run.backPressuredRetries());
+                run.backPressuredRetries(), series.toJsonMap());
             if (options.jsonFile() != null) {
                 report.writeJson(options.jsonFile());
+            }
+            if (options.htmlFile() != null) {
+                HtmlReport.write(report.toJsonMap(), options.htmlFile());
             }
             return report;
         } finally {

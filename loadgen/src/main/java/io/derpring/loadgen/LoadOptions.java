@@ -41,12 +41,15 @@ import io.derpring.transport.Transport;
  *                        FaultSchedule#DEFAULT_PERIOD}
  * @param crossRelay      each pair's receiver sits on the next relay after its sender's, so every packet crosses the
  *                        relays' mesh; needs two or more relays and raw clients (embedded relays are meshed)
+ * @param htmlFile        where to write the self-contained HTML report ({@link HtmlReport}); null = none
  */
 public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, int regions, int sizeBytes,
                           Duration duration, Duration warmup, long ratePerPair, int window, ClientKind client,
                           Transport transport, Path jsonFile, int relayQueueDepth, boolean tlsInsecure,
                           Duration drainTimeout, boolean progress, boolean faultProxy,
-                          FaultSchedule faultSchedule, boolean crossRelay) {
+                          FaultSchedule faultSchedule, boolean crossRelay,
+                          // issue 15: the self-contained HTML report; null = none
+                          Path htmlFile) {
     public static final int DEFAULT_PAIRS = 4;
     public static final int MAX_PAIRS = 4096;
     public static final int DEFAULT_REGIONS = 1;
@@ -172,6 +175,7 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
         private boolean faultProxy;
         private boolean crossRelay;
         private FaultSchedule faultSchedule;
+        private Path htmlFile;
 
         private Builder() {
         }
@@ -271,10 +275,15 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
             return this;
         }
 
+        public Builder htmlFile(final Path v) {
+            htmlFile = v;
+            return this;
+        }
+
         public LoadOptions build() {
             return new LoadOptions(relays, relayMetrics, pairs, regions, sizeBytes, duration, warmup, ratePerPair,
                 window, client, transport, jsonFile, relayQueueDepth, tlsInsecure, drainTimeout, progress, faultProxy,
-                faultSchedule, crossRelay);
+                faultSchedule, crossRelay, htmlFile);
         }
     }
 }

@@ -34,7 +34,9 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
                          long acksReceived, long windowStalls, double throughputPps, double throughputMbps,
                          double cpuS, double cpuTotalS, Latency latencyUs, long lostInTransit,
                          Map<String, Long> lostInTransitDetail, long connectionsLost, Faults faults,
-                         Map<String, Object> memory, long backPressuredRetries) {
+                         Map<String, Object> memory, long backPressuredRetries,
+                         // issue 15: per-second samples (TimeSeries.toJsonMap) for --html
+                         Map<String, Object> series) {
 
     /**
      * What a fault soak injected and how the clients recovered; null in a run without {@code --fault-proxy}.
@@ -149,6 +151,7 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
             m.put("fault_client_events", faults.clientEvents());
         }
         m.put("memory", memory);
+        m.put("series", series);
         return m;
     }
 
