@@ -222,7 +222,7 @@ public final class LoadGenerator {
                 round3((cpuMeasureEnd - cpuMeasureStart) / 1e9), round3((processCpuNs() - cpuRunStart) / 1e9),
                 LoadReport.Latency.of(latency.measuredTotal()), lostInTransit, transitDetail(run, proxies),
                 run.connectionsLost(), faults(injector, clients), memoryReport(memory, memoryThread),
-                run.backPressuredRetries(), series.toJsonMap());
+                run.backPressuredRetries(), series.toJsonMap(), run.pairsDelivering());
             if (options.jsonFile() != null) {
                 report.writeJson(options.jsonFile());
             }

@@ -36,7 +36,9 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
                          Map<String, Long> lostInTransitDetail, long connectionsLost, Faults faults,
                          Map<String, Object> memory, long backPressuredRetries,
                          // issue 15: per-second samples (TimeSeries.toJsonMap) for --html
-                         Map<String, Object> series) {
+                         Map<String, Object> series,
+                         // issue 15: pairs whose receiver got at least one packet (many pairs: none starved)
+                         int pairsDelivering) {
 
     /**
      * What a fault soak injected and how the clients recovered; null in a run without {@code --fault-proxy}.
@@ -152,6 +154,7 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
         }
         m.put("memory", memory);
         m.put("series", series);
+        m.put("pairs_delivering", pairsDelivering);
         return m;
     }
 
