@@ -44,7 +44,7 @@ final class EngineClients implements LoadClients {
     /** Each engine's ring; a smaller ring than the default 1024 keeps a many-pair run's memory modest. */
     static final int RING_SIZE = 256;
     /**
-     * Pairs whose engines are started (and awaited) together: 64 engines, half of {@link
+     * Pairs whose engines are started (and awaited) together: 16 engines, half of {@link
      * RawClients#MAX_CONNECTS_IN_FLIGHT}, because each engine also starts its own ring threads.
      */
     static final int PAIRS_PER_CONNECT_WAVE = RawClients.MAX_CONNECTS_IN_FLIGHT / 4;

@@ -75,6 +75,9 @@ public final class LoadGenerator {
      * JSON report is written when {@link LoadOptions#jsonFile()} is set.
      */
     public LoadReport run(final PrintStream progress) throws Exception {
+        if (options.idleConnections() > 0) {
+            throw new IllegalStateException("an idle-memory probe is run by runIdle()");
+        }
         JvmRequirements.requireAgronaAccess();
         final Transport transport = options.transport() != null ? options.transport() : Transport.detect();
         final List<DerpRelayServer> servers = new CopyOnWriteArrayList<>();
@@ -252,6 +255,18 @@ public final class LoadGenerator {
                 s.close();
             }
         }
+    }
+
+    /**
+     * {@code --idle-connections N}: the relay's resident memory per idle connection ({@link IdleMemoryProbe}); the
+     * JSON goes to {@link LoadOptions#jsonFile()} when set.
+     */
+    public IdleReport runIdle(final PrintStream progress) throws Exception {
+        final IdleReport report = new IdleMemoryProbe(options, keys).run(options.progress() ? progress : null);
+        if (options.jsonFile() != null) {
+            report.writeJson(options.jsonFile());
+        }
+        return report;
     }
 
     /** One mesh key for the whole meshed region (drawn once: the run's keys are counted by the key-leak test). */

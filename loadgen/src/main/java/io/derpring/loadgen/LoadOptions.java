@@ -42,6 +42,8 @@ import io.derpring.transport.Transport;
  * @param crossRelay      each pair's receiver sits on the next relay after its sender's, so every packet crosses the
  *                        relays' mesh; needs two or more relays and raw clients (embedded relays are meshed)
  * @param htmlFile        where to write the self-contained HTML report ({@link HtmlReport}); null = none
+ * @param idleConnections instead of traffic, open this many idle DERP connections and report the relay's RSS per
+ *                        connection ({@link IdleMemoryProbe}); 0 = a traffic run
  */
 public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, int regions, int sizeBytes,
                           Duration duration, Duration warmup, long ratePerPair, int window, ClientKind client,
@@ -49,7 +51,9 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
                           Duration drainTimeout, boolean progress, boolean faultProxy,
                           FaultSchedule faultSchedule, boolean crossRelay,
                           // issue 15: the self-contained HTML report; null = none
-                          Path htmlFile) {
+                          Path htmlFile,
+                          // issue 15: idle-memory probe: this many idle connections instead of traffic; 0 = off
+                          int idleConnections) {
     public static final int DEFAULT_PAIRS = 4;
     public static final int MAX_PAIRS = 4096;
     public static final int DEFAULT_REGIONS = 1;
@@ -76,6 +80,11 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
      * Two nodes per pair, and a half-open fault holds the frozen connections while the clients reconnect: the
      * proxy's cap ({@link io.derpring.loadgen.fault.FaultProxy#MAX_CONNECTIONS}) must hold four per pair.
      */
+    /**
+     * Idle-memory probe connections: the probe's process holds one descriptor each (a child relay another), so the
+     * cap is what a 64 Ki descriptor limit allows with room to spare.
+     */
+    public static final int MAX_IDLE_CONNECTIONS = 60_000;
     public static final int MAX_FAULT_PROXY_PAIRS = io.derpring.loadgen.fault.FaultProxy.MAX_CONNECTIONS / 4;
 
     public LoadOptions {
@@ -99,6 +108,7 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
                 + MAX_RATE_PER_PAIR);
         }
         InvalidConfigException.requireInRange("window", window, 0, MAX_WINDOW);
+        InvalidConfigException.requireInRange("idle connections", idleConnections, 0, MAX_IDLE_CONNECTIONS);
         Objects.requireNonNull(client, "client");
         InvalidConfigException.requireInRange("relay queue depth", relayQueueDepth, RelayConfig.MIN_QUEUE_DEPTH,
             RelayConfig.MAX_QUEUE_DEPTH);
@@ -176,6 +186,7 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
         private boolean crossRelay;
         private FaultSchedule faultSchedule;
         private Path htmlFile;
+        private int idleConnections;
 
         private Builder() {
         }
@@ -280,10 +291,15 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
             return this;
         }
 
+        public Builder idleConnections(final int v) {
+            idleConnections = v;
+            return this;
+        }
+
         public LoadOptions build() {
             return new LoadOptions(relays, relayMetrics, pairs, regions, sizeBytes, duration, warmup, ratePerPair,
                 window, client, transport, jsonFile, relayQueueDepth, tlsInsecure, drainTimeout, progress, faultProxy,
-                faultSchedule, crossRelay, htmlFile);
+                faultSchedule, crossRelay, htmlFile, idleConnections);
         }
     }
 }

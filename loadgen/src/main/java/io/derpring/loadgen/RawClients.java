@@ -38,11 +38,13 @@ final class RawClients implements LoadClients {
     /** Enough slots to absorb a batch from every connection; a full ring pauses reading, it never drops. */
     static final int RING_SIZE = 1024;
     /**
-     * Connections being dialled at once. All 2,000 of 1,000 pairs at once, on a loaded 2-core box, left handshakes
-     * queued behind each other past the client's 10 s connect budget ({@link DerpClientSettings#DEFAULT_CONNECT_TIMEOUT_NS});
-     * in waves of this many each handshake waits for at most this many others.
+     * Connections being dialled at once. A handshake costs an X25519 agreement on each side (jstack of a stalled
+     * 10,000-connection dial: both event loops in BouncyCastle's scalarMult), so on a starved 2-core box they complete
+     * at tens per second; all 2,000 of 1,000 pairs at once left the last past the client's 10 s connect budget
+     * ({@link DerpClientSettings#DEFAULT_CONNECT_TIMEOUT_NS}). With this many in flight each handshake waits behind
+     * at most this many others, and two cores are still kept busy.
      */
-    static final int MAX_CONNECTS_IN_FLIGHT = 128;
+    static final int MAX_CONNECTS_IN_FLIGHT = 32;
 
     private static final EventHandler<FrameSlot> NO_STAGE = (slot, sequence, endOfBatch) -> { };
 
