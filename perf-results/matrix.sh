@@ -111,7 +111,10 @@ trap stop_relay EXIT
 start_relay() { # JDK TRANSPORT SECURITY LOG
     local tls_args=()
     [[ "$3" == tls ]] && tls_args=(--tls-cert "$tls_dir/cert.pem" --tls-key "$tls_dir/key.pem")
-    run_jar "$1" relay --listen "127.0.0.1:$RELAY_PORT" --metrics "127.0.0.1:$METRICS_PORT" --transport "$2" \
+    # Started directly (not through a function) so that $! is the relay JVM itself and stop_relay stops it.
+    # shellcheck disable=SC2086 # DERPRING_JAVA_OPTS is a list of flags
+    "$(java_of "$1")" --add-exports java.base/jdk.internal.misc=ALL-UNNAMED ${DERPRING_JAVA_OPTS:-} -jar "$jar" \
+        relay --listen "127.0.0.1:$RELAY_PORT" --metrics "127.0.0.1:$METRICS_PORT" --transport "$2" \
         "${tls_args[@]}" > "$4" 2>&1 &
     relay_pid=$!
     local i
