@@ -12,6 +12,7 @@
 #     cell once, DURATION long after WARMUP;
 # plus, per JDK and transport, idle memory at IDLE_CONNECTIONS connections (loadgen --idle-connections; 0 = skip).
 # EXTRA_CELLS="PAIRS:SIZE ..." adds single cells outside the PAIRS x SIZES product (e.g. "4:64 4:16384").
+# SKIP_DONE=1 reruns only the cells (and idle runs) whose JSON is missing, into the same OUTDIR.
 #
 # The relay runs as its own process (`derpring relay`, same JDK and transport) with its /metrics scraped by the load
 # generator (--relay-metrics: its drops, and relay_cpu_us_per_pkt where the relay exports process CPU), as
@@ -50,6 +51,7 @@ RELAY_CPU="${RELAY_CPU:-0}"
 CELL_TIMEOUT="${CELL_TIMEOUT:-600}"
 RELAY_PORT="${RELAY_PORT:-34340}"
 METRICS_PORT="${METRICS_PORT:-39340}"
+PORT_SPREAD="${PORT_SPREAD:-500}"
 JDK17_HOME="${JDK17_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
 JDK25_HOME="${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 jar="${DERPRING_JAR:-$root/cli/target/derpring.jar}"
@@ -80,7 +82,7 @@ run_jar() { # JDK ARGS...
     echo "fd limit: $(ulimit -n)"
     for j in $JDKS; do echo "jdk $j: $("$(java_of "$j")" -version 2>&1 | head -1)"; done
     echo "load at start: $(cat /proc/loadavg)"
-} > "$out/machine.txt"
+} >> "$out/machine.txt"
 {
     echo "perf-results/matrix.sh $*"
     for v in TRANSPORTS JDKS PAIRS SIZES SECURITY CLIENTS EXTRA_CELLS DURATION WARMUP WINDOW HEADLINE_PAIRS \
@@ -88,7 +90,7 @@ run_jar() { # JDK ARGS...
         echo "$v=${!v}"
     done
     echo "commit: $(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)"
-} > "$out/command.txt"
+} >> "$out/command.txt"
 
 tls_dir="$out/tls"
 if [[ " $SECURITY " == *" tls "* && ! -f "$tls_dir/cert.pem" ]]; then
@@ -99,6 +101,7 @@ if [[ " $SECURITY " == *" tls "* && ! -f "$tls_dir/cert.pem" ]]; then
 fi
 
 relay_pid=""
+cell_no=0
 stop_relay() {
     if [[ -n "$relay_pid" ]]; then
         kill "$relay_pid" 2>/dev/null || true
@@ -109,17 +112,21 @@ stop_relay() {
 trap stop_relay EXIT
 
 start_relay() { # JDK TRANSPORT SECURITY LOG
+    # A port of its own per cell: the last relay's /metrics port can still be held by TIME_WAIT scrapes.
+    cell_no=$((cell_no + 1))
+    relay_port=$((RELAY_PORT + cell_no % PORT_SPREAD))
+    metrics_port=$((METRICS_PORT + cell_no % PORT_SPREAD))
     local tls_args=()
     [[ "$3" == tls ]] && tls_args=(--tls-cert "$tls_dir/cert.pem" --tls-key "$tls_dir/key.pem")
     # Started directly (not through a function) so that $! is the relay JVM itself and stop_relay stops it.
     # shellcheck disable=SC2086 # DERPRING_JAVA_OPTS is a list of flags
     "$(java_of "$1")" --add-exports java.base/jdk.internal.misc=ALL-UNNAMED ${DERPRING_JAVA_OPTS:-} -jar "$jar" \
-        relay --listen "127.0.0.1:$RELAY_PORT" --metrics "127.0.0.1:$METRICS_PORT" --transport "$2" \
+        relay --listen "127.0.0.1:$relay_port" --metrics "127.0.0.1:$metrics_port" --transport "$2" \
         "${tls_args[@]}" > "$4" 2>&1 &
     relay_pid=$!
     local i
     for i in $(seq 1 150); do
-        if curl -fs "http://127.0.0.1:$METRICS_PORT/metrics" > /dev/null 2>&1; then
+        if curl -fs "http://127.0.0.1:$metrics_port/metrics" > /dev/null 2>&1; then
             return 0
         fi
         sleep 0.2
@@ -138,6 +145,7 @@ cell() { # JDK TRANSPORT SECURITY CLIENT PAIRS SIZE
     fi
     for run in $(seq 1 "$runs"); do
         local file="$out/cells/$name-run$run.json" log="$out/logs/$name-run$run.log"
+        [[ "${SKIP_DONE:-0}" == 1 && -s "$file" ]] && continue
         local args=(loadgen --pairs "$pairs" --size "$size" --client "$client" --transport "$transport"
             --duration "$DURATION" --warmup "$WARMUP" --window "$WINDOW" -q --json "$file")
         [[ "$run" == 1 && "$runs" -gt 1 ]] && args+=(--html "$out/cells/$name.html")
@@ -145,7 +153,7 @@ cell() { # JDK TRANSPORT SECURITY CLIENT PAIRS SIZE
             start_relay "$jdk" "$transport" "$security" "$out/logs/$name-run$run-relay.log" || continue
             local scheme=http
             [[ "$security" == tls ]] && scheme=https
-            args+=(--relay "$scheme://127.0.0.1:$RELAY_PORT" --relay-metrics "http://127.0.0.1:$METRICS_PORT/metrics")
+            args+=(--relay "$scheme://127.0.0.1:$relay_port" --relay-metrics "http://127.0.0.1:$metrics_port/metrics")
             [[ "$security" == tls ]] && args+=(--tls-insecure)
         elif [[ "$security" == tls ]]; then
             echo "matrix: skip $name: TLS cells need RELAY=process" >&2
@@ -179,7 +187,8 @@ for jdk in $JDKS; do
                 done
             done
         done
-        if [[ "$IDLE_CONNECTIONS" -gt 0 ]]; then
+        if [[ "$IDLE_CONNECTIONS" -gt 0 && ! ( "${SKIP_DONE:-0}" == 1 \
+            && -s "$out/idle/jdk$jdk-$transport-idle$IDLE_CONNECTIONS.json" ) ]]; then
             name="jdk$jdk-$transport-idle$IDLE_CONNECTIONS"
             echo "matrix: $name (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
             run_jar "$jdk" loadgen --idle-connections "$IDLE_CONNECTIONS" --transport "$transport" \
