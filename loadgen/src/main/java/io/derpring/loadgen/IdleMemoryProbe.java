@@ -29,7 +29,8 @@ import io.netty.channel.EventLoopGroup;
 /**
  * {@code loadgen --idle-connections N}: what an idle DERP connection costs the relay in resident memory. Opens N
  * handshaken raw DERP connections (ServerInfo received, nothing sent after), waits {@link #SETTLE}, and divides the
- * relay's RSS growth by N.
+ * relay's RSS growth by N. The baseline is taken after a warm-up ({@link #WARMUP_PAIRS} pairs opened and closed), so
+ * the one-time cost of loading and compiling the connection path is not counted per connection.
  *
  * <p>The relay must not share a process with the clients, or their memory would be counted as its: without
  * {@code --relay} the probe starts one in a child JVM ({@link IdleRelayProcess}, same classpath and transport, heap
@@ -40,6 +41,10 @@ import io.netty.channel.EventLoopGroup;
 final class IdleMemoryProbe {
     /** Long enough for the relay's post-handshake work (key registration, first watcher events) to finish. */
     static final Duration SETTLE = Duration.ofSeconds(2);
+    /** Pairs opened and closed before the baseline (1,000 connections): the handshake path is loaded and compiled. */
+    static final int WARMUP_PAIRS = 500;
+    /** Measurements (each a full GC and a pause) waiting for the relay to drop the warm-up keys. */
+    static final int WARMUP_DRAIN_CHECKS = 20;
     /** A fixed heap cap keeps the child's heap sizing from depending on the box (24 GB here: 6 GB by default). */
     static final String CHILD_MAX_HEAP = "-Xmx1g";
     static final String RSS_METRIC = "process_resident_memory_bytes";
@@ -47,6 +52,11 @@ final class IdleMemoryProbe {
     static final Duration CHILD_START_TIMEOUT = Duration.ofSeconds(30);
     /** Handshake budget per connection on top of the usual connect timeout (10,000 connections: 70 s in all). */
     static final long CONNECT_NS_PER_CONNECTION = TimeUnit.MILLISECONDS.toNanos(5);
+    /**
+     * Extra JVM flags for the child relay, space-separated (e.g. {@code -Xms1g -XX:+AlwaysPreTouch}: a heap whose
+     * pages are all resident before the first connection, so the RSS growth is the non-heap part alone).
+     */
+    static final String CHILD_OPTS_ENV = "DERPRING_IDLE_RELAY_OPTS";
     private static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(5);
 
     private final LoadOptions options;
@@ -79,17 +89,11 @@ final class IdleMemoryProbe {
         EventLoopGroup group = null;
         RawClients clients = null;
         try (RelayUnderTest relay = options.embeddedRelays() ? ChildRelay.start(transport) : scraped()) {
+            group = EventLoops.create(transport, EventLoops.defaultThreads(), "derpring-loadgen-idle", false);
+            warmUp(relay, transport, group, Math.min(pairs, WARMUP_PAIRS), progress);
             final Sample before = relay.measure();
             log(progress, "relay before: " + before);
-            final PairState[] state = new PairState[pairs];
-            for (int p = 0; p < pairs; p++) {
-                state[p] = new PairState(p, 1, 1);
-            }
-            group = EventLoops.create(transport, EventLoops.defaultThreads(), "derpring-loadgen-idle", false);
-            final TrafficSink sink = new TrafficSink(state, options.sizeBytes(), options.window(),
-                new LatencyRecorder(), new AtomicLong(), new SenderWakeup());
-            clients = new RawClients(state, List.of(relay.url()), options.tlsInsecure(), transport, group, sink,
-                options.sizeBytes(), keys);
+            clients = clients(relay, transport, group, pairs);
             final long startNs = System.nanoTime();
             clients.connect(LoadGenerator.CONNECT_TIMEOUT_NS + connections * CONNECT_NS_PER_CONNECTION);
             log(progress, String.format("%,d connections handshaken in %.1f s; settling %d s", connections,
@@ -108,6 +112,41 @@ final class IdleMemoryProbe {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             }
         }
+    }
+
+    private RawClients clients(final RelayUnderTest relay, final Transport transport, final EventLoopGroup group,
+                               final int pairs) {
+        final PairState[] state = new PairState[pairs];
+        for (int p = 0; p < pairs; p++) {
+            state[p] = new PairState(p, 1, 1);
+        }
+        final TrafficSink sink = new TrafficSink(state, options.sizeBytes(), options.window(), new LatencyRecorder(),
+            new AtomicLong(), new SenderWakeup());
+        return new RawClients(state, List.of(relay.url()), options.tlsInsecure(), transport, group, sink,
+            options.sizeBytes(), keys);
+    }
+
+    /**
+     * Opens and closes {@code pairs} pairs' connections before the baseline, so that what loading and compiling the
+     * handshake path costs (the NMT diff of a cold run: +15 MB compiler arenas, +7 MB metaspace, +4 MB code, +8 MB
+     * Netty's first direct chunk, against 28 MB of live heap for 10,000 connections) lands before "before" instead of
+     * being divided among the connections. Waits until the relay holds no key again (bounded).
+     */
+    private void warmUp(final RelayUnderTest relay, final Transport transport, final EventLoopGroup group,
+                        final int pairs, final PrintStream progress) throws IOException, InterruptedException {
+        final RawClients warm = clients(relay, transport, group, pairs);
+        try {
+            warm.connect(LoadGenerator.CONNECT_TIMEOUT_NS + 2L * pairs * CONNECT_NS_PER_CONNECTION);
+        } finally {
+            warm.close();
+        }
+        for (int i = 0; i < WARMUP_DRAIN_CHECKS; i++) {
+            final Sample s = relay.measure();
+            if (s.keys() <= 0) {
+                break;
+            }
+        }
+        log(progress, String.format("warmed up with %,d connections (opened and closed)", 2 * pairs));
     }
 
     private static void log(final PrintStream progress, final String line) {
@@ -170,6 +209,10 @@ final class IdleMemoryProbe {
             command.add(CHILD_MAX_HEAP);
             command.add("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED");
             command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+            final String extra = System.getenv(CHILD_OPTS_ENV);
+            if (extra != null && !extra.isBlank()) {
+                command.addAll(List.of(extra.trim().split("\\s+")));
+            }
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
             command.add(IdleRelayProcess.class.getName());
