@@ -49,8 +49,8 @@ IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-10000}"
 RELAY="${RELAY:-process}"
 RELAY_CPU="${RELAY_CPU:-0}"
 CELL_TIMEOUT="${CELL_TIMEOUT:-600}"
-RELAY_PORT="${RELAY_PORT:-34340}"
-METRICS_PORT="${METRICS_PORT:-39340}"
+RELAY_PORT="${RELAY_PORT:-23340}"
+METRICS_PORT="${METRICS_PORT:-29340}"
 PORT_SPREAD="${PORT_SPREAD:-500}"
 JDK17_HOME="${JDK17_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
 JDK25_HOME="${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -112,7 +112,8 @@ stop_relay() {
 trap stop_relay EXIT
 
 start_relay() { # JDK TRANSPORT SECURITY LOG
-    # A port of its own per cell: the last relay's /metrics port can still be held by TIME_WAIT scrapes.
+    # A port of its own per cell (the last relay's /metrics port can still be held by TIME_WAIT scrapes), below
+    # Linux's ephemeral range (32768-60999), where 2,000 client connections would take the next relay's port.
     cell_no=$((cell_no + 1))
     relay_port=$((RELAY_PORT + cell_no % PORT_SPREAD))
     metrics_port=$((METRICS_PORT + cell_no % PORT_SPREAD))
