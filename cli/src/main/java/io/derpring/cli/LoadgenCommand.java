@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.derpring.loadgen.ClientKind;
+import io.derpring.loadgen.IdleReport;
 import io.derpring.loadgen.LoadGenerator;
 import io.derpring.loadgen.LoadOptions;
 import io.derpring.loadgen.LoadReport;
@@ -171,6 +172,19 @@ public final class LoadgenCommand implements Callable<Integer> {
         description = "With --baseline: the forwarder's event loop threads (the relay's --threads); "
             + "0 = the number of cores. Default: ${DEFAULT-VALUE}.")
     int baselineThreads;
+    // issue 15: the HTML report
+    @Option(names = "--html", paramLabel = "FILE",
+        description = "Also write a self-contained HTML page (inline SVG, no network): throughput and p50/p99/p99.9 "
+            + "latency over time, drops by reason, relay CPU per packet, the run's settings.")
+    Path html;
+
+    // issue 15: idle memory per connection
+    @Option(names = "--idle-connections", paramLabel = "N", defaultValue = "0",
+        description = "Instead of traffic: open N idle DERP connections (handshaken, then silent) and report the "
+            + "relay's RSS growth per connection. Without --relay the relay runs in a child JVM on the same "
+            + "transport (heap, direct memory split out); with --relay, its --relay-metrics must export "
+            + "process_resident_memory_bytes. Default: 0 (off).")
+    int idleConnections;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -188,6 +202,8 @@ public final class LoadgenCommand implements Callable<Integer> {
             .regionChurn(regionChurn)
             .minDeliveredFraction(minDeliveredFraction)
             .baseline(baseline).baselineCpus(baselineCpus).baselineThreads(baselineThreads)
+            .htmlFile(html)
+            .idleConnections(idleConnections)
             .build();
     }
 
@@ -198,10 +214,19 @@ public final class LoadgenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (idleConnections > 0) {
+            final IdleReport idle = new LoadGenerator(options()).runIdle(System.err);
+            spec.commandLine().getOut().print(idle.toText());
+            spec.commandLine().getOut().flush();
+            return idle.exitStatus();
+        }
         final LoadReport report = new LoadGenerator(options()).run(System.err);
         spec.commandLine().getOut().print(report.toText());
         if (json != null) {
             spec.commandLine().getOut().println("  json        " + json.toAbsolutePath());
+        }
+        if (html != null) {
+            spec.commandLine().getOut().println("  html        " + html.toAbsolutePath());
         }
         spec.commandLine().getOut().flush();
         if (!report.ok()) {

@@ -53,6 +53,11 @@ import org.agrona.DirectBuffer;
 final class EngineClients implements LoadClients, RegionChurn.Regions {
     /** Each engine's ring; a smaller ring than the default 1024 keeps a many-pair run's memory modest. */
     static final int RING_SIZE = 256;
+    /**
+     * Pairs whose engines are started (and awaited) together: 16 engines, half of {@link
+     * RawClients#MAX_CONNECTS_IN_FLIGHT}, because each engine also starts its own ring threads.
+     */
+    static final int PAIRS_PER_CONNECT_WAVE = RawClients.MAX_CONNECTS_IN_FLIGHT / 4;
 
     private final Counters<ClientCounter> clientCounters = new Counters<>(ClientCounter.class);
     private final DerpEngine[] senders;
@@ -194,14 +199,18 @@ final class EngineClients implements LoadClients, RegionChurn.Regions {
 
     @Override
     public void connect(final long timeoutNs) throws InterruptedException {
-        for (int p = 0; p < senders.length; p++) {
-            senders[p].start();
-            receivers[p].start();
-        }
         final long deadlineNs = System.nanoTime() + timeoutNs;
-        for (int p = 0; p < senders.length; p++) {
-            awaitHomeConnected(senders[p], senderPlaces.get(p), homes.get(2 * p), deadlineNs);
-            awaitHomeConnected(receivers[p], receiverPlaces.get(p), homes.get(2 * p + 1), deadlineNs);
+        // In waves (as RawClients): every engine dials on start, and a storm of handshakes outlasts the dial budget.
+        for (int wave = 0; wave < senders.length; wave += PAIRS_PER_CONNECT_WAVE) {
+            final int end = Math.min(senders.length, wave + PAIRS_PER_CONNECT_WAVE);
+            for (int p = wave; p < end; p++) {
+                senders[p].start();
+                receivers[p].start();
+            }
+            for (int p = wave; p < end; p++) {
+                awaitHomeConnected(senders[p], senderPlaces.get(p), homes.get(2 * p), deadlineNs);
+                awaitHomeConnected(receivers[p], receiverPlaces.get(p), homes.get(2 * p + 1), deadlineNs);
+            }
         }
     }
 

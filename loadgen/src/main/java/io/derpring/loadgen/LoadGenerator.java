@@ -79,6 +79,9 @@ public final class LoadGenerator {
      * JSON report is written when {@link LoadOptions#jsonFile()} is set.
      */
     public LoadReport run(final PrintStream progress) throws Exception {
+        if (options.idleConnections() > 0) {
+            throw new IllegalStateException("an idle-memory probe is run by runIdle()");
+        }
         JvmRequirements.requireAgronaAccess();
         final Transport transport = options.transport() != null ? options.transport() : Transport.detect();
         // First, in its own process and before this one's relays and clients exist: the same stream, the forwarder
@@ -152,6 +155,7 @@ public final class LoadGenerator {
                     options.crossRelay() || options.crossRegion()));
             }
             final LatencyRecorder latency = new LatencyRecorder();
+            final TimeSeries series = new TimeSeries();
             final AtomicLong corrupted = new AtomicLong();
             final SenderWakeup wakeup = new SenderWakeup();
             final ConnectionEvents events = new ConnectionEvents(LOG::warn); // default level: once per reason
@@ -224,12 +228,11 @@ public final class LoadGenerator {
                     churnThread = daemon(churn, "derpring-loadgen-churn");
                 }
             }
-            if (options.progress()) {
-                printer = new ProgressPrinter(run, progress, memory, injector);
-                printerThread = new Thread(printer, "derpring-loadgen-progress");
-                printerThread.setDaemon(true);
-                printerThread.start();
-            }
+            // Always running: its ticks are the report's time series, printed or not.
+            printer = new ProgressPrinter(run, options.progress() ? progress : null, memory, injector, series);
+            printerThread = new Thread(printer, "derpring-loadgen-progress");
+            printerThread.setDaemon(true);
+            printerThread.start();
 
             parkUntil(measureStartNs);
             final long cpuMeasureStart = processCpuNs();
@@ -276,9 +279,12 @@ public final class LoadGenerator {
                     ClientDropTally.delta(relayDropsBefore, relayDrops.byReason()), sender, churn, statusView),
                 connectionEvents(clients, events), options.minDeliveredFraction(),
                 relayCpuS(relayCpuStart, relayCpuEnd), relayCpuUsPerPkt(relayCpuStart, relayCpuEnd, measured),
-                options.embeddedRelays(), baseline);
+                options.embeddedRelays(), baseline, series.toJsonMap(), run.pairsDelivering());
             if (options.jsonFile() != null) {
                 report.writeJson(options.jsonFile());
+            }
+            if (options.htmlFile() != null) {
+                HtmlReport.write(report.toJsonMap(), options.htmlFile());
             }
             return report;
         } finally {
@@ -310,6 +316,18 @@ public final class LoadGenerator {
                 s.close();
             }
         }
+    }
+
+    /**
+     * {@code --idle-connections N}: the relay's resident memory per idle connection ({@link IdleMemoryProbe}); the
+     * JSON goes to {@link LoadOptions#jsonFile()} when set.
+     */
+    public IdleReport runIdle(final PrintStream progress) throws Exception {
+        final IdleReport report = new IdleMemoryProbe(options, keys).run(options.progress() ? progress : null);
+        if (options.jsonFile() != null) {
+            report.writeJson(options.jsonFile());
+        }
+        return report;
     }
 
     /** One mesh key for the whole meshed region (drawn once: the run's keys are counted by the key-leak test). */

@@ -58,6 +58,9 @@ import io.derpring.transport.Transport;
  *                        report the relay's figures as ratios to it; null = no baseline
  * @param baselineCpus    {@code taskset -c} CPU list for the forwarder process (the relay's pinning); null = unpinned
  * @param baselineThreads the forwarder's event loop threads; 0 = its default (the number of cores)
+ * @param htmlFile        where to write the self-contained HTML report ({@link HtmlReport}); null = none
+ * @param idleConnections instead of traffic, open this many idle DERP connections and report the relay's RSS per
+ *                        connection ({@link IdleMemoryProbe}); 0 = a traffic run
  */
 public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, int regions, int sizeBytes,
                           Duration duration, Duration warmup, long ratePerPair, int window, ClientKind client,
@@ -70,7 +73,11 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
                           // issue 16: the delivery verdict
                           double minDeliveredFraction,
                           // issue 15: the dumb-forwarder baseline
-                          String baseline, String baselineCpus, int baselineThreads) {
+                          String baseline, String baselineCpus, int baselineThreads,
+                          // issue 15: the self-contained HTML report; null = none
+                          Path htmlFile,
+                          // issue 15: idle-memory probe: this many idle connections instead of traffic; 0 = off
+                          int idleConnections) {
     public static final int DEFAULT_PAIRS = 4;
     public static final int MAX_PAIRS = 4096;
     public static final int DEFAULT_REGIONS = 1;
@@ -97,6 +104,11 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
      * Two nodes per pair, and a half-open fault holds the frozen connections while the clients reconnect: the
      * proxy's cap ({@link io.derpring.loadgen.fault.FaultProxy#MAX_CONNECTIONS}) must hold four per pair.
      */
+    /**
+     * Idle-memory probe connections: the probe's process holds one descriptor each (a child relay another), so the
+     * cap is what a 64 Ki descriptor limit allows with room to spare.
+     */
+    public static final int MAX_IDLE_CONNECTIONS = 60_000;
     public static final int MAX_FAULT_PROXY_PAIRS = io.derpring.loadgen.fault.FaultProxy.MAX_CONNECTIONS / 4;
     /** A pause shorter than this is lost in the sender's park granularity and the engine's duty cycle. */
     public static final Duration MIN_PAUSE = Duration.ofMillis(10);
@@ -147,6 +159,7 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
                 + MAX_RATE_PER_PAIR);
         }
         InvalidConfigException.requireInRange("window", window, 0, MAX_WINDOW);
+        InvalidConfigException.requireInRange("idle connections", idleConnections, 0, MAX_IDLE_CONNECTIONS);
         Objects.requireNonNull(client, "client");
         InvalidConfigException.requireInRange("relay queue depth", relayQueueDepth, RelayConfig.MIN_QUEUE_DEPTH,
             RelayConfig.MAX_QUEUE_DEPTH);
@@ -295,6 +308,8 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
         private String baseline;
         private String baselineCpus;
         private int baselineThreads;
+        private Path htmlFile;
+        private int idleConnections;
 
         private Builder() {
         }
@@ -441,11 +456,22 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
             return this;
         }
 
+        public Builder htmlFile(final Path v) {
+            htmlFile = v;
+            return this;
+        }
+
+        public Builder idleConnections(final int v) {
+            idleConnections = v;
+            return this;
+        }
+
         public LoadOptions build() {
             return new LoadOptions(relays, relayMetrics, pairs, regions, sizeBytes, duration, warmup, ratePerPair,
                 window, client, transport, jsonFile, relayQueueDepth, tlsInsecure, drainTimeout, progress, faultProxy,
                 faultSchedule, crossRelay, crossRegion, noNetmapHome, idleGrace, pauseEvery, pauseFor, regionChurn,
-                minDeliveredFraction, baseline, baselineCpus, baselineThreads);
+                minDeliveredFraction, baseline, baselineCpus, baselineThreads,
+                htmlFile, idleConnections);
         }
     }
 }

@@ -45,7 +45,12 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
                          // issue 16: what the connections did, and the delivery threshold of the verdict
                          Connections connectionEvents, double minDeliveredFraction,
                          // issue 15: the relay's own CPU (scraped), and the dumb-forwarder baseline of the same run
-                         Double relayCpuS, Double relayCpuUsPerPkt, boolean relayInProcess, Baseline baseline) {
+                         Double relayCpuS, Double relayCpuUsPerPkt, boolean relayInProcess, Baseline baseline,
+                         // issue 15: per-second samples (TimeSeries.toJsonMap) for --html
+                         Map<String, Object> series,
+                         // issue 15: pairs whose receiver got at least one packet (many pairs: none starved)
+                         int pairsDelivering) {
+
 
     /**
      * What the engines' regions did (engine clients only): lifecycle counters summed over every engine for the whole
@@ -391,6 +396,8 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
         m.put("baseline_cpus", baseline == null ? null : baseline.cpus());
         m.put("ratio_to_baseline", ratioToBaseline());
         m.put("cpu_ratio_to_baseline", cpuRatioToBaseline());
+        m.put("series", series);
+        m.put("pairs_delivering", pairsDelivering);
         return m;
     }
 

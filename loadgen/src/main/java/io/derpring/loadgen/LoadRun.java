@@ -83,6 +83,15 @@ final class LoadRun {
         return out;
     }
 
+    /** Pairs whose receiver got at least one data packet: with many pairs, proof that none was starved. */
+    int pairsDelivering() {
+        int n = 0;
+        for (final PairState p : pairs) {
+            n += p.received.get() > 0 ? 1 : 0;
+        }
+        return n;
+    }
+
     long measuredReceived() {
         return sum(p -> p.measuredReceived.get());
     }

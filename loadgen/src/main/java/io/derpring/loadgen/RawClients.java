@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -38,6 +39,14 @@ import org.agrona.DirectBuffer;
 final class RawClients implements LoadClients {
     /** Enough slots to absorb a batch from every connection; a full ring pauses reading, it never drops. */
     static final int RING_SIZE = 1024;
+    /**
+     * Connections being dialled at once. A handshake costs an X25519 agreement on each side (jstack of a stalled
+     * 10,000-connection dial: both event loops in BouncyCastle's scalarMult), so on a starved 2-core box they complete
+     * at tens per second; all 2,000 of 1,000 pairs at once left the last past the client's 10 s connect budget
+     * ({@link DerpClientSettings#DEFAULT_CONNECT_TIMEOUT_NS}). With this many in flight each handshake waits behind
+     * at most this many others, and two cores are still kept busy.
+     */
+    static final int MAX_CONNECTS_IN_FLIGHT = 32;
 
     private static final EventHandler<FrameSlot> NO_STAGE = (slot, sequence, endOfBatch) -> { };
 
@@ -137,13 +146,19 @@ final class RawClients implements LoadClients {
     @Override
     public void connect(final long timeoutNs) throws InterruptedException {
         ring.start();
+        final long deadlineNs = System.nanoTime() + timeoutNs;
         final CompletableFuture<?>[] all = new CompletableFuture<?>[senders.length * 2];
-        for (int p = 0; p < senders.length; p++) {
-            all[2 * p] = senders[p].connect();
-            all[2 * p + 1] = receivers[p].connect();
+        final Semaphore dialling = new Semaphore(MAX_CONNECTS_IN_FLIGHT);
+        for (int i = 0; i < all.length; i++) {
+            if (!dialling.tryAcquire(deadlineNs - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                throw new IllegalStateException("DERP clients did not all connect within "
+                    + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms (" + i + " of " + all.length + " dialled)");
+            }
+            final DerpNodeConnection c = i % 2 == 0 ? senders[i / 2] : receivers[i / 2];
+            all[i] = c.connect().whenComplete((ok, failed) -> dialling.release());
         }
         try {
-            CompletableFuture.allOf(all).get(timeoutNs, TimeUnit.NANOSECONDS);
+            CompletableFuture.allOf(all).get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (final ExecutionException e) {
             throw new IllegalStateException("a DERP client could not connect: " + e.getCause().getMessage(),
                 e.getCause());

@@ -69,6 +69,10 @@ public class InboundPipelineBenchmark {
     @Param({"false"})
     public boolean singleProducer;
 
+    /** Where the producer and the stage thread run (issue 15: the bimodality, pinned apart and together). */
+    @Param({"NONE"})
+    public Pinning pinning;
+
     private InboundRing ring;
     private Counters<InboundCounter> counters;
     private final NodeKey[] senders = new NodeKey[2];
@@ -103,7 +107,8 @@ public class InboundPipelineBenchmark {
             CallMeMaybeFilter.ipv4Only(), counters);
         demux.directPath((peer, disco, endpoints) -> { });
         ring = new InboundRing(InboundRingConfig.builder().threading(threading).waitStrategy(waitStrategy)
-            .singleProducer(singleProducer).build(), netmaps, counters,
+            .singleProducer(singleProducer).stageThreadFactory(pinning.consumerThreads("pinned-stage")).build(),
+            netmaps, counters,
             new ObservedRouteLearner(routes, counters), demux, new DataplaneHandoff(dataplane, counters));
         ring.start();
     }
@@ -134,6 +139,7 @@ public class InboundPipelineBenchmark {
             if (pipeline.singleProducer && pipeline.producerIds.get() > 0) {
                 throw new IllegalStateException("a single-producer ring takes exactly one producer thread");
             }
+            pipeline.pinning.pinProducer(); // Level.Trial setup of a Scope.Thread state runs on the worker thread
             frame = new UnsafeBuffer(ByteBuffer.allocateDirect(32 + pipeline.size));
             pipeline.senders[pipeline.producerIds.getAndIncrement() % pipeline.senders.length].writeTo(frame, 0);
             frame.putByte(32, (byte) 4); // WireGuard transport data

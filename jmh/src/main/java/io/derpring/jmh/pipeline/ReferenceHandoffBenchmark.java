@@ -47,6 +47,10 @@ public class ReferenceHandoffBenchmark {
     @Param({"1200"})
     public int size;
 
+    /** Where the producer and the consumer run, as in {@link InboundPipelineBenchmark#pinning}. */
+    @Param({"NONE"})
+    public Pinning pinning;
+
     private RingBuffer oneToOne;
     private RingBuffer manyToOne;
     private Thread consumer;
@@ -70,6 +74,7 @@ public class ReferenceHandoffBenchmark {
 
     /** Backs off as the pipeline's default SleepingWaitStrategy does: spin, yield, then park 100 ns. */
     private void consume() {
+        pinning.pinConsumer();
         final long[] sink = {0};
         final MessageHandler handler = (msgType, buffer, index, length) ->
             sink[0] ^= PacketReader.read(buffer, index, length);
@@ -96,6 +101,7 @@ public class ReferenceHandoffBenchmark {
     private UnsafeBuffer packet() {
         UnsafeBuffer packet = packets.get();
         if (packet == null) {
+            pinning.pinProducer(); // the first call on each worker thread
             packet = new UnsafeBuffer(ByteBuffer.allocateDirect(size));
             for (int i = 0; i < size; i++) {
                 packet.putByte(i, (byte) i);
