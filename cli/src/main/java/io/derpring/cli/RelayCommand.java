@@ -174,6 +174,13 @@ public final class RelayCommand implements Callable<Integer> {
             + "store.")
     Path meshTrust;
 
+    // Issue 15 (overload): appended at the end of the options.
+    @Option(names = "--sender-pause", paramLabel = "TIME", defaultValue = "10ms", converter = DurationText.class,
+        description = "Stop reading a client for at most this long while a destination it writes to is backlogged "
+            + "(queue full, socket not writable), rather than read its packets only to drop them; 0 = drop at the "
+            + "full queue without pausing, as derper does. At most 1s. Default: ${DEFAULT-VALUE}.")
+    Duration senderPause;
+
     /** The process environment; tests substitute their own. */
     java.util.Map<String, String> environment = System.getenv();
 
@@ -195,7 +202,7 @@ public final class RelayCommand implements Callable<Integer> {
             .acceptConnectionLimit(acceptConnectionLimit).acceptConnectionBurst(acceptConnectionBurst)
             .maxConnections(maxConnections).maxConnectionsPerIp(maxConnectionsPerIp).allowList(allowList)
             .maxHttpRequestsPerConnection(httpRequestsPerConnection).metricsTimeoutNs(metricsTimeout.toNanos())
-            .directMemoryBudgetBytes(directMemoryBudget)
+            .directMemoryBudgetBytes(directMemoryBudget).senderPauseNs(senderPause.toNanos())
             .verifyClientUrl(verifyClientUrl).verifyClientUrlFailOpen(verifyClientUrlFailOpen)
             .verifyClientUrlTimeoutNs(verifyClientUrlTimeout.toNanos()).verifyClientUrlMaxInFlight(verifyClientUrlMaxInFlight);
         if (tlsCert != null) {
