@@ -57,7 +57,7 @@ public final class RelayConfig {
     /** 0 turns the sender pause off: a full queue drops, as derper does. */
     public static final long SENDER_PAUSE_OFF = 0;
     /** The longest sender pause accepted: well under the write deadline, so a pause never looks like a stall. */
-    public static final long MAX_SENDER_PAUSE_NS = TimeUnit.SECONDS.toNanos(1);
+    public static final long MAX_SENDER_PAUSE_NS = 1_000_000_000L; // 1 s
 
     private final int queueDepth;
     private final DuplicatePolicy duplicatePolicy;
