@@ -53,7 +53,7 @@ public final class RelayConfig {
      * full and its socket not writable). Reading a packet only to drop it at that queue is the overload waste; the
      * bound keeps the sender's other destinations from waiting longer than this behind one slow reader.
      */
-    public static final long DEFAULT_SENDER_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    public static final long DEFAULT_SENDER_PAUSE_NS = 10_000_000L; // 10 ms
     /** 0 turns the sender pause off: a full queue drops, as derper does. */
     public static final long SENDER_PAUSE_OFF = 0;
     /** The longest sender pause accepted: well under the write deadline, so a pause never looks like a stall. */
