@@ -12,6 +12,7 @@ import io.derpring.runtime.InvalidConfigException;
 import io.derpring.server.DerpRelayServer;
 import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.Transport;
+import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -237,6 +238,7 @@ public final class RelayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        disableLeakDetectionUnlessAsked();
         final DerpRelayServer s = builder().build().start();
         server = s;
         final Thread hook = new Thread(this::stop, "derpring-relay-shutdown");
@@ -261,6 +263,19 @@ public final class RelayCommand implements Callable<Integer> {
         }
         return 0;
     }
+
+    /**
+     * Netty's default leak detection tracks one pooled buffer in 128 with a wrapper and a stack trace: an allocation
+     * and a stack walk on the forwarding path (JFR, perf-results/2026-11-30-relay-tuning-jdk17). The relay process
+     * runs without it unless {@value #LEAK_DETECTION_PROPERTY} is given; tests keep theirs (paranoid, from the pom).
+     */
+    static void disableLeakDetectionUnlessAsked() {
+        if (System.getProperty(LEAK_DETECTION_PROPERTY) == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
+    }
+
+    static final String LEAK_DETECTION_PROPERTY = "io.netty.leakDetection.level";
 
     /** The running server, or null before {@link #call()} has started it. */
     DerpRelayServer server() {
