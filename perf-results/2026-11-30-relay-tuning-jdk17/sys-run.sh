@@ -12,6 +12,10 @@ rpid=$!
 for i in $(seq 100); do curl -sf http://127.0.0.1:$mport/metrics >/dev/null && break; sleep 0.2; done
 fwd() { curl -s http://127.0.0.1:$mport/metrics | awk '/^derp_packets_forwarded_total/ {printf "%d", $2}'; }
 snap() { echo "$(awk '{print $14, $15}' /proc/$rpid/stat) $(awk '/^(rchar|wchar|syscr|syscw)/ {printf "%s ", $2}' /proc/$rpid/io) $(fwd)"; }
+if [[ -n "${WARM:-}" ]]; then # a first loadgen run so the relay's JIT is warm before the measured one
+  java -jar "$root/cli/target/derpring.jar" loadgen --relay $scheme://127.0.0.1:$port/derp --tls-insecure \
+    --pairs 4 --size 1200 --window ${WINDOW:-32} --duration $WARM -q > /dev/null 2>&1 || true
+fi
 uptime > "$here/raw/$label-uptime.txt"
 s0=$(snap)
 java -jar "$root/cli/target/derpring.jar" loadgen --relay $scheme://127.0.0.1:$port/derp --tls-insecure \

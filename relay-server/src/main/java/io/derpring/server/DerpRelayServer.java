@@ -796,6 +796,10 @@ public final class DerpRelayServer implements AutoCloseable {
             return writeDeadlineNs;
         }
 
+        public long senderPauseNs() {
+            return senderPauseNs;
+        }
+
         public int maxHttpRequestsPerConnection() {
             return maxHttpRequestsPerConnection;
         }
