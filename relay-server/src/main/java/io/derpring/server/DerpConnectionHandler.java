@@ -235,6 +235,11 @@ final class DerpConnectionHandler extends FrameSinkHandler {
         return true;
     }
 
+    @Override
+    public boolean canPauseReading() {
+        return true;
+    }
+
     /** Any loop: the destination drained. */
     @Override
     public void resumeReading() {

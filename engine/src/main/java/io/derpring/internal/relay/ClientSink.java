@@ -44,6 +44,11 @@ public interface ClientSink<F> {
         return false;
     }
 
+    /** Whether {@link #pauseReading} can pause at all: a sink that cannot is never registered as a paused sender. */
+    default boolean canPauseReading() {
+        return false;
+    }
+
     /** Any thread: the destination this connection's reading paused for drained; resume reading soon. */
     default void resumeReading() {
     }

@@ -294,7 +294,8 @@ public final class RelayClient<F> {
      */
     void pauseFor(final RelayClient<F> dst) {
         final int epoch = dst.backlogEpoch;
-        if (epoch == 0 || pausedOn != null || meshPeer || (dst == timedOutOn && epoch == timedOutEpoch)) {
+        if (epoch == 0 || pausedOn != null || meshPeer || (dst == timedOutOn && epoch == timedOutEpoch)
+            || !sink.canPauseReading()) {
             return;
         }
         pausedEpoch = epoch;

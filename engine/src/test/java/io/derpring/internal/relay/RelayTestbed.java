@@ -214,6 +214,11 @@ final class RelayTestbed {
         }
 
         @Override
+        public boolean canPauseReading() {
+            return pausable;
+        }
+
+        @Override
         public boolean isWritable() {
             return writable;
         }

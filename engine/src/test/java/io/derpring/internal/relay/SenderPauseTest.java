@@ -162,6 +162,25 @@ class SenderPauseTest {
         assertThat(bed.relay.drops(DropReason.GONE_DISCONNECTED)).isEqualTo(BACKLOG_MARK);
     }
 
+    @Test
+    @DisplayName("up to PAUSED_SENDER_CAPACITY senders wait on one shard between passes; the next is not paused")
+    void pausedSendersAreBoundedPerShard() {
+        final RelayTestbed bed = bed(1, RelayConfig.DEFAULT_SENDER_PAUSE_NS);
+        final Peer b = bed.connect(0);
+        b.sink.setWritable(false);
+        sendMany(bed.connect(0), b, BACKLOG_MARK); // a sink that cannot pause fills the queue to the mark
+        for (int i = 0; i < RelayShard.PAUSED_SENDER_CAPACITY - 1; i++) {
+            pausable(bed, 0).send(b, dataPacket(100, i));
+        }
+        final Peer last = pausable(bed, 0);
+        last.send(b, dataPacket(100, 0));
+        assertThat(last.client.readPaused()).as("at the capacity").isTrue();
+        final Peer over = pausable(bed, 0);
+        over.send(b, dataPacket(100, 0));
+        assertThat(over.client.readPaused()).as("above it").isFalse();
+        assertThat(bed.relay.counter(RelayCounter.SENDER_PAUSES)).isEqualTo(RelayShard.PAUSED_SENDER_CAPACITY);
+    }
+
     @ParameterizedTest(name = "senderPauseNs {0}")
     @ValueSource(longs = {RelayConfig.SENDER_PAUSE_OFF, 1, RelayConfig.MAX_SENDER_PAUSE_NS - 1, RelayConfig.MAX_SENDER_PAUSE_NS})
     @DisplayName("the sender pause bound accepts 0 (off) up to its maximum")
