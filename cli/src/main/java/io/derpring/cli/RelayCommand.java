@@ -178,7 +178,7 @@ public final class RelayCommand implements Callable<Integer> {
     // Issue 15 (overload): appended at the end of the options.
     @Option(names = "--sender-pause", paramLabel = "TIME", defaultValue = "10ms", converter = DurationText.class,
         description = "Stop reading a client for at most this long while a destination it writes to is backlogged "
-            + "(queue full, socket not writable), rather than read its packets only to drop them; 0 = drop at the "
+            + "(queue half full, socket not writable), rather than read its packets only to drop them; 0 = drop at the "
             + "full queue without pausing, as derper does. At most 1s. Default: ${DEFAULT-VALUE}.")
     Duration senderPause;
 

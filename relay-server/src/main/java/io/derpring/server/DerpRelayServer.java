@@ -964,8 +964,8 @@ public final class DerpRelayServer implements AutoCloseable {
         }
 
         /**
-         * How long reading a client may pause because a destination it wrote to is backlogged (queue full, socket not
-         * writable), instead of reading its packets only to drop them there; the bound keeps its other destinations
+         * How long reading a client may pause because a destination it wrote to is backlogged (queue half full, socket
+         * not writable), instead of reading its packets only to drop them there; the bound keeps its other destinations
          * from waiting behind one slow reader longer than this per backlog. Default
          * {@link RelayConfig#DEFAULT_SENDER_PAUSE_NS} (10 ms); {@link RelayConfig#SENDER_PAUSE_OFF} (0) drops at the
          * full queue without pausing, as derper does; at most {@link RelayConfig#MAX_SENDER_PAUSE_NS}.

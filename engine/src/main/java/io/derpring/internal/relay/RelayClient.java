@@ -56,8 +56,8 @@ public final class RelayClient<F> {
     private ArrayDeque<byte[]> meshFrames;
     private ObjectHashSet<RelayKey> sources;
 
-    // Sender pause (RelayConfig#senderPauseNs). As a destination: non-zero while backlogged (the data queue full and
-    // the sink not writable), a new number each time, written only by this shard, read by senders on any shard.
+    // Sender pause (RelayConfig#senderPauseNs). As a destination: non-zero while backlogged (the data queue half full
+    // and the sink not writable), a new number each time, written only by this shard, read by senders on any shard.
     volatile int backlogEpoch;
     private int lastBacklogEpoch;
     // As a sender: the destination whose backlog paused reading, written by this shard, read by the destination's.
@@ -308,7 +308,7 @@ public final class RelayClient<F> {
         shard.counters.incrementOwned(RelayCounter.SENDER_PAUSES);
     }
 
-    /** This shard: the data queue is full and the sink refuses writes; senders that write here may pause. */
+    /** This shard: the data queue is half full and the sink refuses writes; senders that write here may pause. */
     void startBacklog() {
         if (backlogEpoch == 0) {
             lastBacklogEpoch = lastBacklogEpoch == Integer.MAX_VALUE ? 1 : lastBacklogEpoch + 1;

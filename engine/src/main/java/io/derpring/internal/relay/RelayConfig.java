@@ -50,7 +50,7 @@ public final class RelayConfig {
     public static final long MAX_RATE_LIMIT_BYTES = 1L << 40;
     /**
      * derpring: how long reading a sender may stay paused because a destination it wrote to is backlogged (its queue
-     * full and its socket not writable). Reading a packet only to drop it at that queue is the overload waste; the
+     * half full, its socket not writable). Reading a packet only to drop it at that queue is the overload waste; the
      * bound keeps the sender's other destinations from waiting longer than this behind one slow reader.
      */
     public static final long DEFAULT_SENDER_PAUSE_NS = 10_000_000L; // 10 ms
