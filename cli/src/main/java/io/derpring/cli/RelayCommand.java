@@ -12,6 +12,7 @@ import io.derpring.runtime.InvalidConfigException;
 import io.derpring.server.DerpRelayServer;
 import io.derpring.transport.internal.EventLoops;
 import io.derpring.transport.Transport;
+import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -174,6 +175,13 @@ public final class RelayCommand implements Callable<Integer> {
             + "store.")
     Path meshTrust;
 
+    // Issue 15 (overload): appended at the end of the options.
+    @Option(names = "--sender-pause", paramLabel = "TIME", defaultValue = "10ms", converter = DurationText.class,
+        description = "Stop reading a client for at most this long while a destination it writes to is backlogged "
+            + "(queue half full, socket not writable), rather than read its packets only to drop them; 0 = drop at the "
+            + "full queue without pausing, as derper does. At most 1s. Default: ${DEFAULT-VALUE}.")
+    Duration senderPause;
+
     /** The process environment; tests substitute their own. */
     java.util.Map<String, String> environment = System.getenv();
 
@@ -195,7 +203,7 @@ public final class RelayCommand implements Callable<Integer> {
             .acceptConnectionLimit(acceptConnectionLimit).acceptConnectionBurst(acceptConnectionBurst)
             .maxConnections(maxConnections).maxConnectionsPerIp(maxConnectionsPerIp).allowList(allowList)
             .maxHttpRequestsPerConnection(httpRequestsPerConnection).metricsTimeoutNs(metricsTimeout.toNanos())
-            .directMemoryBudgetBytes(directMemoryBudget)
+            .directMemoryBudgetBytes(directMemoryBudget).senderPauseNs(senderPause.toNanos())
             .verifyClientUrl(verifyClientUrl).verifyClientUrlFailOpen(verifyClientUrlFailOpen)
             .verifyClientUrlTimeoutNs(verifyClientUrlTimeout.toNanos()).verifyClientUrlMaxInFlight(verifyClientUrlMaxInFlight);
         if (tlsCert != null) {
@@ -230,6 +238,7 @@ public final class RelayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        disableLeakDetectionUnlessAsked();
         final DerpRelayServer s = builder().build().start();
         server = s;
         final Thread hook = new Thread(this::stop, "derpring-relay-shutdown");
@@ -254,6 +263,19 @@ public final class RelayCommand implements Callable<Integer> {
         }
         return 0;
     }
+
+    /**
+     * Netty's default leak detection tracks one pooled buffer in 128 with a wrapper and a stack trace: an allocation
+     * and a stack walk on the forwarding path (JFR, perf-results/2026-11-30-relay-tuning-jdk17). The relay process
+     * runs without it unless {@value #LEAK_DETECTION_PROPERTY} is given; tests keep theirs (paranoid, from the pom).
+     */
+    static void disableLeakDetectionUnlessAsked() {
+        if (System.getProperty(LEAK_DETECTION_PROPERTY) == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
+    }
+
+    static final String LEAK_DETECTION_PROPERTY = "io.netty.leakDetection.level";
 
     /** The running server, or null before {@link #call()} has started it. */
     DerpRelayServer server() {

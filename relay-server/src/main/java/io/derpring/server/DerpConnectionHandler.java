@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.derpring.internal.frame.FrameError;
@@ -49,6 +50,11 @@ final class DerpConnectionHandler extends FrameSinkHandler {
     /** Running byte offset at the end of each written frame that has not wholly left yet, oldest first. */
     /** Allocated once: a rate pause schedules this, never a new lambda. */
     private final Runnable resumeAfterRatePause = this::resumeAfterRatePause;
+    /** Allocated once: a destination's drain (from any loop) hands this to our loop. */
+    private final Runnable resumeAfterBacklog = this::resumeAfterBacklog;
+    private final Runnable backlogPauseTimedOut = this::backlogPauseTimedOut;
+    /** The bound of the current backlog pause, or null. */
+    private ScheduledFuture<?> backlogTimer;
 
     DerpConnectionHandler(final ServerContext server, final RelayShard<ByteBuf> shard, final HandshakeDeadline deadline,
                           final boolean startOnActive) {
@@ -100,7 +106,7 @@ final class DerpConnectionHandler extends FrameSinkHandler {
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
         final ByteBuf buf = (ByteBuf) msg;
-        if (!started || session.admissionPending()) {
+        if (!started || session.admissionPending() || session.readPaused()) {
             if (pending == null) {
                 pending = buf;
             } else {
@@ -123,7 +129,7 @@ final class DerpConnectionHandler extends FrameSinkHandler {
             } else if (buf.hasArray()) {
                 view.wrap(buf.array(), buf.arrayOffset() + buf.readerIndex(), n);
             } else {
-                final byte[] copy = new byte[n]; // composite (held bytes): once per connection at most
+                final byte[] copy = new byte[n]; // composite (bytes held over a pause): rare, never per frame
                 buf.getBytes(buf.readerIndex(), copy);
                 view.wrap(copy);
             }
@@ -135,6 +141,9 @@ final class DerpConnectionHandler extends FrameSinkHandler {
                 }
                 awaitAdmission();
                 return;
+            }
+            if (session.readPaused() && consumed < n) {
+                pending = buf.retainedSlice(buf.readerIndex() + consumed, n - consumed); // read after the pause
             }
             if (wasHandshake && !session.inHandshake()) {
                 handshakeDone();
@@ -212,6 +221,63 @@ final class DerpConnectionHandler extends FrameSinkHandler {
             return;
         }
         ReadPause.RECEIVE_RATE.resume(ctx.channel());
+    }
+
+    /** A destination this client wrote to is backlogged: stop reading until it drains, at most {@code maxNs}. */
+    @Override
+    public boolean pauseReading(final long maxNs) {
+        try {
+            backlogTimer = ctx.executor().schedule(backlogPauseTimedOut, maxNs, TimeUnit.NANOSECONDS);
+        } catch (final RejectedExecutionException e) {
+            return false; // the loop is shutting down and closes this connection
+        }
+        ReadPause.DESTINATION_BACKLOG.pause(ctx.channel());
+        return true;
+    }
+
+    @Override
+    public boolean canPauseReading() {
+        return true;
+    }
+
+    /** Any loop: the destination drained. */
+    @Override
+    public void resumeReading() {
+        try {
+            ctx.executor().execute(resumeAfterBacklog);
+        } catch (final RejectedExecutionException e) {
+            // the loop is shutting down and closes this connection
+        }
+    }
+
+    private void resumeAfterBacklog() {
+        session.resumeReading();
+        readAfterBacklogPause();
+    }
+
+    private void backlogPauseTimedOut() {
+        backlogTimer = null;
+        session.pauseTimedOut();
+        readAfterBacklogPause();
+    }
+
+    /** The pause is over: the held bytes are read first (they may pause again), then reading goes on. */
+    private void readAfterBacklogPause() {
+        if (session.readPaused() || !ReadPause.DESTINATION_BACKLOG.holds(ctx.channel())) {
+            return; // a stale wakeup: no pause of ours is on, or a newer one still holds
+        }
+        if (backlogTimer != null) {
+            backlogTimer.cancel(false);
+            backlogTimer = null;
+        }
+        final ByteBuf held = pending;
+        pending = null;
+        if (held != null) {
+            read(held);
+        }
+        if (!session.readPaused()) {
+            ReadPause.DESTINATION_BACKLOG.resume(ctx.channel());
+        }
     }
 
     @Override

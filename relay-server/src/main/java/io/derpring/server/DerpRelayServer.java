@@ -625,6 +625,7 @@ public final class DerpRelayServer implements AutoCloseable {
         final NanoClock clock;
         final long perClientRateLimitBytesPerSec;
         final long perClientRateBurstBytes;
+        final long senderPauseNs;
         final double acceptConnectionLimit;
         final int acceptConnectionBurst;
         final int maxConnections;
@@ -698,6 +699,7 @@ public final class DerpRelayServer implements AutoCloseable {
             clock = b.clock;
             perClientRateLimitBytesPerSec = b.perClientRateLimitBytesPerSec;
             perClientRateBurstBytes = b.perClientRateBurstBytes;
+            senderPauseNs = b.senderPauseNs;
             acceptConnectionLimit = AcceptRateLimiter.requireLimit(b.acceptConnectionLimit);
             acceptConnectionBurst = AcceptRateLimiter.requireBurst(b.acceptConnectionBurst);
             maxConnections = ConnectionCaps.requireCap("maxConnections", b.maxConnections);
@@ -757,7 +759,7 @@ public final class DerpRelayServer implements AutoCloseable {
                 .keepAliveIntervalNs(keepAliveIntervalNs).keepAliveJitterNs(keepAliveJitterNs)
                 .writeDeadlineNs(writeDeadlineNs).meshKey(meshKey).maxQueuedBytesPerShard(maxQueuedBytesPerShard)
                 .perClientRateLimitBytesPerSec(perClientRateLimitBytesPerSec).perClientRateBurstBytes(perClientRateBurstBytes)
-                .clock(clock).build();
+                .senderPauseNs(senderPauseNs).clock(clock).build();
         }
 
         public InetSocketAddress listen() {
@@ -793,6 +795,10 @@ public final class DerpRelayServer implements AutoCloseable {
 
         public long writeDeadlineNs() {
             return writeDeadlineNs;
+        }
+
+        public long senderPauseNs() {
+            return senderPauseNs;
         }
 
         public int maxHttpRequestsPerConnection() {
@@ -863,6 +869,7 @@ public final class DerpRelayServer implements AutoCloseable {
         private NanoClock clock = SystemNanoClock.INSTANCE;
         private long perClientRateLimitBytesPerSec = RelayConfig.UNLIMITED_RATE;
         private long perClientRateBurstBytes;
+        private long senderPauseNs = RelayConfig.DEFAULT_SENDER_PAUSE_NS;
         private double acceptConnectionLimit = Settings.DEFAULT_ACCEPT_CONNECTION_LIMIT;
         private int acceptConnectionBurst = Settings.DEFAULT_ACCEPT_CONNECTION_BURST;
         private int maxConnections = Settings.UNLIMITED_CONNECTIONS;
@@ -954,6 +961,18 @@ public final class DerpRelayServer implements AutoCloseable {
         /** The receive bucket's depth in bytes; raised to 65 568 (one full SendPacket) when lower. Default 0. */
         public Builder perClientRateBurstBytes(final long v) {
             perClientRateBurstBytes = v;
+            return this;
+        }
+
+        /**
+         * How long reading a client may pause because a destination it wrote to is backlogged (queue half full, socket
+         * not writable), instead of reading its packets only to drop them there; the bound keeps its other destinations
+         * from waiting behind one slow reader longer than this per backlog. Default
+         * {@link RelayConfig#DEFAULT_SENDER_PAUSE_NS} (10 ms); {@link RelayConfig#SENDER_PAUSE_OFF} (0) drops at the
+         * full queue without pausing, as derper does; at most {@link RelayConfig#MAX_SENDER_PAUSE_NS}.
+         */
+        public Builder senderPauseNs(final long v) {
+            senderPauseNs = v;
             return this;
         }
 

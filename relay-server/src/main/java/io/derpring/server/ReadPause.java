@@ -17,7 +17,9 @@ enum ReadPause {
     /** SPEC §3.8: the client's admission is being decided; the bytes after ClientInfo wait for the decision. */
     ADMISSION,
     /** SPEC §3.7: the client is over its receive rate; TCP slows it until its bucket is out of debt. */
-    RECEIVE_RATE;
+    RECEIVE_RATE,
+    /** A destination the client wrote to is backlogged: reading waits until it drains, or for a bounded time. */
+    DESTINATION_BACKLOG;
 
     private static final AttributeKey<Reasons> REASONS = AttributeKey.valueOf("derpring.readPause");
 

@@ -98,6 +98,8 @@ final class RelayMetricsText {
         sample(out, "derp_queued_packets", "queue", "disco", r.gauge(RelayGauge.QUEUED_DISCO_PACKETS));
         single(out, "derp_queued_bytes", "Frame bytes waiting in client queues.", GAUGE,
             r.gauge(RelayGauge.QUEUED_BYTES));
+        single(out, "derp_handoffs_pending", "Packets handed to another loop, not yet in a client queue.", GAUGE,
+            r.gauge(RelayGauge.HANDOFFS_PENDING));
 
         final long disco = r.counter(RelayCounter.PACKETS_RECEIVED_DISCO);
         header(out, "derp_packets_received_total", "Packets received from clients.", COUNTER);

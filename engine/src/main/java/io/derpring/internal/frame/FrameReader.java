@@ -58,6 +58,8 @@ public final class FrameReader {
     private long skipRemaining;
     private boolean deliverAfterSkip;
     private long framesDelivered;
+    /** Set by the handler during a delivery: return from {@link #onData} after this frame (cleared on each call). */
+    private boolean yieldRequested;
 
     private FrameError error;
     private int errorType;
@@ -88,12 +90,14 @@ public final class FrameReader {
      * Reads {@code src[offset, offset + length)}; never touches a byte outside it.
      *
      * @return the bytes consumed: {@code length}, unless the reader failed (then input is ignored from the bad
-     * frame on) or paused after the server's ClientInfo (offer the rest again after {@link #clientVerified})
+     * frame on), paused after the server's ClientInfo (offer the rest again after {@link #clientVerified}) or the
+     * handler asked to {@link #yieldAfterFrame} (offer the rest again when it is ready)
      */
     public int onData(final DirectBuffer src, final int offset, final int length) {
         if (phase != Phase.OPEN && phase != Phase.HANDSHAKE) {
             return 0;
         }
+        yieldRequested = false;
         final int end = offset + length;
         int pos = offset;
         while (pos < end) {
@@ -122,7 +126,7 @@ public final class FrameReader {
                     final int payload = pos;
                     pos += (int) frameLength;
                     step = Step.HEADER;
-                    if (!deliver(src, payload) || phase == Phase.AWAITING_VERIFICATION) {
+                    if (!deliver(src, payload) || stopsAfterDelivery()) {
                         break;
                     }
                 } else if (step == Step.STAGING) {
@@ -141,7 +145,7 @@ public final class FrameReader {
                         deliverAfterSkip = true;
                     } else {
                         step = Step.HEADER;
-                        if (!deliverStaged() || phase == Phase.AWAITING_VERIFICATION) {
+                        if (!deliverStaged() || stopsAfterDelivery()) {
                             break;
                         }
                     }
@@ -191,6 +195,18 @@ public final class FrameReader {
         }
         this.meshPeer = meshPeer;
         this.phase = Phase.OPEN;
+    }
+
+    /**
+     * Called by the handler from inside a frame callback: {@link #onData} returns after this frame, and the bytes
+     * after it are the caller's to offer again (the relay stops reading a sender whose destination is backlogged).
+     */
+    public void yieldAfterFrame() {
+        yieldRequested = true;
+    }
+
+    private boolean stopsAfterDelivery() {
+        return phase == Phase.AWAITING_VERIFICATION || yieldRequested;
     }
 
     /** True while the first frame (ServerKey or ClientInfo) has not been read. */
@@ -301,7 +317,7 @@ public final class FrameReader {
             return true;
         }
         deliverAfterSkip = false;
-        return deliverStaged() && phase != Phase.AWAITING_VERIFICATION;
+        return deliverStaged() && !stopsAfterDelivery();
     }
 
     private boolean deliverStaged() {

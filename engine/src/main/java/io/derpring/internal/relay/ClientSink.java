@@ -32,6 +32,27 @@ public interface ClientSink<F> {
     /** True while some written frame has not wholly left the transport. */
     boolean hasUnsentFrames();
 
+    /**
+     * Stops reading this connection after the frame being delivered, for at most {@code maxNs}: a destination it
+     * wrote to is backlogged. The transport then offers the unread bytes again after
+     * {@link RelaySession#resumeReading} or {@link RelaySession#pauseTimedOut}. Shard thread. A sink that cannot
+     * pause (a mesh link, a test sink) answers false and the relay drops at the full queue as derper does.
+     *
+     * @return true when reading paused (the transport then holds the bytes {@link RelaySession#onData} leaves)
+     */
+    default boolean pauseReading(final long maxNs) {
+        return false;
+    }
+
+    /** Whether {@link #pauseReading} can pause at all: a sink that cannot is never registered as a paused sender. */
+    default boolean canPauseReading() {
+        return false;
+    }
+
+    /** Any thread: the destination this connection's reading paused for drained; resume reading soon. */
+    default void resumeReading() {
+    }
+
     /** Closes the connection; the transport later reports it through {@link RelayClient#close}. Idempotent. */
     void close();
 }

@@ -53,6 +53,10 @@ final class PacketQueue {
         return size;
     }
 
+    boolean isFull() {
+        return size == capacity;
+    }
+
     boolean isEmpty() {
         return size == 0;
     }

@@ -423,7 +423,7 @@ public final class Relay<F> {
     public long gauge(final RelayGauge g) {
         long sum = 0;
         for (final RelayShard<F> s : shards) {
-            sum += s.gauges.get(g);
+            sum += g == RelayGauge.HANDOFFS_PENDING ? s.handoffsPending() : s.gauges.get(g);
         }
         return sum;
     }

@@ -56,6 +56,17 @@ public final class RelayClient<F> {
     private ArrayDeque<byte[]> meshFrames;
     private ObjectHashSet<RelayKey> sources;
 
+    // Sender pause (RelayConfig#senderPauseNs). As a destination: non-zero while backlogged (the data queue half full
+    // and the sink not writable), a new number each time, written only by this shard, read by senders on any shard.
+    volatile int backlogEpoch;
+    private int lastBacklogEpoch;
+    // As a sender: the destination whose backlog paused reading, written by this shard, read by the destination's.
+    volatile RelayClient<F> pausedOn;
+    int pausedEpoch;
+    // The backlog a pause of this sender timed out on: it is not paused for the same backlog twice.
+    private RelayClient<F> timedOutOn;
+    private int timedOutEpoch;
+
     // Written under the ClientSet lock by any shard, read here without it.
     ClientSet<F> set;
     volatile boolean duplicate;
@@ -228,6 +239,7 @@ public final class RelayClient<F> {
             return;
         }
         closed = true;
+        endBacklog();
         final DropReason reason = shard.relay().isShuttingDown() ? DropReason.SHUTDOWN : DropReason.GONE_DISCONNECTED;
         for (Object f; (f = dataQueue.poll()) != null; ) {
             shard.onDequeued(dataQueue.polledLength(), false);
@@ -249,7 +261,68 @@ public final class RelayClient<F> {
         shard.relay().unregister(this);
     }
 
+    /** True while reading this client is paused behind a backlogged destination. */
+    public boolean readPaused() {
+        return pausedOn != null;
+    }
+
+    /**
+     * The pause is over: the destination drained ({@code timedOut} false) or the pause reached its bound, after which
+     * this sender is not paused again for the same backlog, so one slow reader delays a sender's other destinations
+     * at most one bound per backlog. Returns whether a pause was on.
+     */
+    public boolean endPause(final boolean timedOut) {
+        final RelayClient<F> on = pausedOn;
+        if (on == null) {
+            return false;
+        }
+        if (timedOut) {
+            timedOutOn = on;
+            timedOutEpoch = pausedEpoch;
+            shard.counters.incrementOwned(RelayCounter.SENDER_PAUSE_TIMEOUTS);
+        }
+        pausedOn = null;
+        return true;
+    }
+
     // ---- shard-internal ----
+
+    /**
+     * This sender's shard, after routing a packet to {@code dst}: if {@code dst} is backlogged, reading this sender
+     * pauses (after the current frame) until {@code dst}'s shard sees the backlog end, or the bound passes. The
+     * registration is re-checked after it is published, so a backlog that ended meanwhile never strands a pause.
+     */
+    void pauseFor(final RelayClient<F> dst) {
+        final int epoch = dst.backlogEpoch;
+        if (epoch == 0 || pausedOn != null || meshPeer || (dst == timedOutOn && epoch == timedOutEpoch)
+            || !sink.canPauseReading()) {
+            return;
+        }
+        pausedEpoch = epoch;
+        pausedOn = dst;
+        if (!dst.shard.offerPausedSender(this) || dst.backlogEpoch != epoch
+            || !sink.pauseReading(shard.config().senderPauseNs())) {
+            pausedOn = null;
+            return;
+        }
+        shard.counters.incrementOwned(RelayCounter.SENDER_PAUSES);
+    }
+
+    /** This shard: the data queue is half full and the sink refuses writes; senders that write here may pause. */
+    void startBacklog() {
+        if (backlogEpoch == 0) {
+            lastBacklogEpoch = lastBacklogEpoch == Integer.MAX_VALUE ? 1 : lastBacklogEpoch + 1;
+            backlogEpoch = lastBacklogEpoch;
+        }
+    }
+
+    /** This shard: drained (or closed); its paused senders are resumed on this shard's pass. */
+    private void endBacklog() {
+        if (backlogEpoch != 0) {
+            backlogEpoch = 0;
+            shard.requestPass();
+        }
+    }
 
     void peerNotHere(final DirectBuffer buffer, final int keyOffset) {
         if (notHere.tryAcquire(shard.clock.nanoTime())) {
@@ -382,6 +455,9 @@ public final class RelayClient<F> {
         }
         if (written > 0) {
             sink.flush();
+        }
+        if (!closed && sink.isWritable()) { // the queue drained into a socket that takes more: senders go on
+            endBacklog();
         }
         return written;
     }

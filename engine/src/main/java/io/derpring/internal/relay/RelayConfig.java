@@ -48,6 +48,16 @@ public final class RelayConfig {
     public static final long UNLIMITED_RATE = 0;
     /** derpring: the largest per-client receive rate or burst accepted, 1 TiB(/s); beyond it, use {@link #UNLIMITED_RATE}. */
     public static final long MAX_RATE_LIMIT_BYTES = 1L << 40;
+    /**
+     * derpring: how long reading a sender may stay paused because a destination it wrote to is backlogged (its queue
+     * half full, its socket not writable). Reading a packet only to drop it at that queue is the overload waste; the
+     * bound keeps the sender's other destinations from waiting longer than this behind one slow reader.
+     */
+    public static final long DEFAULT_SENDER_PAUSE_NS = 10_000_000L; // 10 ms
+    /** 0 turns the sender pause off: a full queue drops, as derper does. */
+    public static final long SENDER_PAUSE_OFF = 0;
+    /** The longest sender pause accepted: well under the write deadline, so a pause never looks like a stall. */
+    public static final long MAX_SENDER_PAUSE_NS = 1_000_000_000L; // 1 s
 
     private final int queueDepth;
     private final DuplicatePolicy duplicatePolicy;
@@ -66,6 +76,7 @@ public final class RelayConfig {
     private final long perClientRateLimitBytesPerSec;
     private final long perClientRateBurstBytes;
     private final AdmissionChain admission;
+    private final long senderPauseNs;
 
     private RelayConfig(final Builder b) {
         this.queueDepth = InvalidConfigException.requireInRange("queueDepth", b.queueDepth, MIN_QUEUE_DEPTH, MAX_QUEUE_DEPTH);
@@ -87,6 +98,7 @@ public final class RelayConfig {
         this.perClientRateBurstBytes = requireInRange("perClientRateBurstBytes", b.perClientRateBurstBytes, 0,
             MAX_RATE_LIMIT_BYTES);
         this.admission = b.admission;
+        this.senderPauseNs = requireInRange("senderPauseNs", b.senderPauseNs, SENDER_PAUSE_OFF, MAX_SENDER_PAUSE_NS);
     }
 
     private static long requireInRange(final String setting, final long value, final long min, final long max) {
@@ -138,6 +150,7 @@ public final class RelayConfig {
         b.perClientRateLimitBytesPerSec = perClientRateLimitBytesPerSec;
         b.perClientRateBurstBytes = perClientRateBurstBytes;
         b.admission = admission;
+        b.senderPauseNs = senderPauseNs;
         return b;
     }
 
@@ -221,6 +234,11 @@ public final class RelayConfig {
         return admission;
     }
 
+    /** How long a sender may stay paused behind a backlogged destination; {@link #SENDER_PAUSE_OFF} = never. */
+    public long senderPauseNs() {
+        return senderPauseNs;
+    }
+
     /** Mutable builder; {@link #build()} checks every range. */
     public static final class Builder {
         private int queueDepth = DEFAULT_QUEUE_DEPTH;
@@ -240,6 +258,7 @@ public final class RelayConfig {
         private long perClientRateLimitBytesPerSec = UNLIMITED_RATE;
         private long perClientRateBurstBytes;
         private AdmissionChain admission;
+        private long senderPauseNs = DEFAULT_SENDER_PAUSE_NS;
 
         private Builder() {
         }
@@ -324,6 +343,11 @@ public final class RelayConfig {
 
         public Builder clock(final NanoClock v) {
             clock = java.util.Objects.requireNonNull(v, "clock");
+            return this;
+        }
+
+        public Builder senderPauseNs(final long v) {
+            senderPauseNs = v;
             return this;
         }
 

@@ -27,7 +27,11 @@ public enum RelayCounter implements CounterDescriptor {
     CLOSED_BY_CLOSE_PEER(21, "connections closed by a mesh peer's ClosePeer"),
     NOTE_PREFERRED(22, "NotePreferred frames received"),
     WATCH_CONNS(23, "WatchConns subscriptions from mesh peers"),
-    MESH_PACKETS_FORWARDED(24, "packets written to a mesh peer as ForwardPacket");
+    MESH_PACKETS_FORWARDED(24, "packets written to a mesh peer as ForwardPacket"),
+    SENDER_PAUSES(25, "times reading a sender paused because a destination it wrote to was backlogged"),
+    SENDER_PAUSE_TIMEOUTS(26, "sender pauses that ended at their bound, not because the destination drained"),
+    EARLY_WRITES(27, "full queues written before the end of the loop pass because the destination was writable"),
+    HANDOFFS_RESCUED(28, "timer ticks that found handoffs waiting in the mailbox with no pass coming, and ran one");
 
     private final int id;
     private final String label;

@@ -130,6 +130,28 @@ public final class RelaySession<F> implements FrameHandler {
         return receiveLimiter == null ? 0 : receiveLimiter.pauseNs();
     }
 
+    /**
+     * True while reading is paused behind a backlogged destination ({@link ClientSink#pauseReading}): {@link #onData}
+     * consumed only up to the frame that paused it, and the transport holds the rest.
+     */
+    public boolean readPaused() {
+        return client != null && client.readPaused();
+    }
+
+    /** Shard thread, after {@link ClientSink#resumeReading}: the pause is over; offer the held bytes again. */
+    public void resumeReading() {
+        if (client != null) {
+            client.endPause(false);
+        }
+    }
+
+    /** Shard thread: the pause reached its bound ({@link RelayConfig#senderPauseNs}); offer the held bytes again. */
+    public void pauseTimedOut() {
+        if (client != null) {
+            client.endPause(true);
+        }
+    }
+
     /** The peer closed its side. A stream cut inside a frame counts as {@link FrameError#TRUNCATED_PAYLOAD} etc. */
     public StreamEnd onEndOfStream() {
         final StreamEnd end = reader.onEndOfStream();
@@ -177,6 +199,9 @@ public final class RelaySession<F> implements FrameHandler {
         switch (type) {
             case FrameType.SEND_PACKET:
                 client.onSendPacket(buffer, offset, length);
+                if (client.readPaused()) {
+                    reader.yieldAfterFrame(); // the rest of this read waits with the transport
+                }
                 break;
             case FrameType.PING:
                 client.onPing(PingFlyweight.data(buffer, offset));

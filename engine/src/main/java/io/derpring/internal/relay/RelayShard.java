@@ -15,6 +15,7 @@ import io.derpring.keys.NodeKey;
 import io.derpring.internal.metrics.Counters;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Object2ObjectHashMap;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -28,6 +29,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * flush per client per loop pass (SPEC §3.3).
  */
 public final class RelayShard<F> {
+    /**
+     * Senders paused behind this shard's backlogged clients, registered from any shard; beyond this many at once a
+     * sender is not paused (its packets meet the full queue's drop rules instead).
+     */
+    static final int PAUSED_SENDER_CAPACITY = 1024;
+
     private final Relay<F> relay;
     private final int index;
     private final ShardScheduler scheduler;
@@ -45,6 +52,11 @@ public final class RelayShard<F> {
 
     private final ArrayList<RelayClient<F>> clients = new ArrayList<>();
     private final ArrayList<RelayClient<F>> dirty = new ArrayList<>();
+    private final ManyToOneConcurrentArrayQueue<RelayClient<F>> pauseRequests =
+        new ManyToOneConcurrentArrayQueue<>(PAUSED_SENDER_CAPACITY);
+    /** Senders (of any shard) paused behind a client of this shard, checked after each pass's writes. */
+    private final ArrayList<RelayClient<F>> pausedSenders = new ArrayList<>();
+    private final boolean pausesSenders;
     /** Source key → local clients that were sent packets from it (Go {@code sentTo}, SPEC §3.4). */
     private final Object2ObjectHashMap<RelayKey, ArrayList<RelayClient<F>>> receiversBySource =
         new Object2ObjectHashMap<>();
@@ -67,6 +79,7 @@ public final class RelayShard<F> {
         this.clock = config.clock();
         this.random = new SplittableRandom(config.jitterSeed() + index);
         this.mailbox = new ShardMailbox(config.mailboxCapacity());
+        this.pausesSenders = config.senderPauseNs() != RelayConfig.SENDER_PAUSE_OFF;
     }
 
     public int index() {
@@ -142,6 +155,9 @@ public final class RelayShard<F> {
         }
         PacketFlyweight.encodeRecvPacket(frameView, 0, src.key, buffer, packetOffset, packetLength);
         route(dst, frame, frameLength, src.relayKey, disco);
+        if (pausesSenders) {
+            src.pauseFor(dst);
+        }
     }
 
     /**
@@ -258,14 +274,33 @@ public final class RelayShard<F> {
             return;
         }
         final PacketQueue queue = disco ? dst.discoQueue : dst.dataQueue;
+        if (queue.isFull() && dst.sink.isWritable()) {
+            // Filled within this loop pass (one read can carry more frames than the queue holds): the socket takes
+            // them now, so write them now rather than drop the queue's head at the end of the pass.
+            counters.incrementOwned(RelayCounter.EARLY_WRITES);
+            dst.writeQueued();
+            if (dst.closed) {
+                memory.release(frame);
+                drop(DropReason.GONE_DISCONNECTED, disco);
+                return;
+            }
+        }
         for (int attempt = 0; attempt < RelayConfig.SEND_ATTEMPTS; attempt++) {
             if (queue.offer(frame, frameLength)) {
                 onQueued(frameLength, disco);
+                if (pausesSenders && !disco && queue.size() >= queue.capacity() / 2 && !dst.sink.isWritable()) {
+                    // Half full, not draining: senders pause now, so what is already on its way (another shard's
+                    // mailbox, the rest of a read) still finds room.
+                    dst.startBacklog();
+                }
                 if (source != null) { // null: a ForwardPacket to a mesh peer, which gets no PeerGone from us
                     dst.noteSource(source);
                 }
                 markDirty(dst);
                 return;
+            }
+            if (pausesSenders && !disco) {
+                dst.startBacklog(); // a sender not paused in time (another shard's, or one at its bound)
             }
             final Object oldest = queue.poll();
             if (oldest != null) {
@@ -296,6 +331,11 @@ public final class RelayShard<F> {
 
     void release(final F frame) {
         memory.release(frame);
+    }
+
+    /** Any thread (racy): deliveries in this shard's mailbox, handed over by other shards and not yet queued. */
+    long handoffsPending() {
+        return mailbox.size();
     }
 
     /** Bytes of frames in this shard's client queues. */
@@ -353,8 +393,48 @@ public final class RelayShard<F> {
 
     /** Any thread: makes sure a pass will run soon; at most one wakeup is outstanding. */
     void wakeFromOtherThread() {
-        if (!wakePending.get() && wakePending.compareAndSet(false, true)) {
+        // An atomic swap, not a plain read first: the read could be ordered before the mailbox publish that precedes
+        // it (store-load), see a stale "pending" and skip the wakeup while the pass has already drained: a handoff
+        // stranded in the mailbox, counted received, never delivered nor dropped.
+        if (!wakePending.getAndSet(true)) {
             scheduler.wakeup();
+        }
+    }
+
+    /** Any shard: {@code sender} paused behind a client of this shard; false when too many already are. */
+    boolean offerPausedSender(final RelayClient<F> sender) {
+        return pauseRequests.offer(sender);
+    }
+
+    /** Makes sure a pass runs (on this shard's thread). */
+    void requestPass() {
+        if (!passScheduled && !inPass) {
+            passScheduled = true;
+            scheduler.passRequested();
+        }
+    }
+
+    /**
+     * After the pass's writes: senders whose destination's backlog ended (drained, closed) are told to resume.
+     * Entries whose pause already ended, or that paused again behind another shard's client, are forgotten.
+     */
+    private void resumePausedSenders() {
+        for (RelayClient<F> s; (s = pauseRequests.poll()) != null; ) {
+            pausedSenders.add(s);
+        }
+        for (int i = pausedSenders.size() - 1; i >= 0; i--) {
+            final RelayClient<F> s = pausedSenders.get(i);
+            final RelayClient<F> on = s.pausedOn;
+            if (on != null && on.shard == this && on.backlogEpoch == s.pausedEpoch) {
+                continue; // still backlogged
+            }
+            if (on != null && on.shard == this) {
+                s.sink.resumeReading();
+            }
+            final RelayClient<F> last = pausedSenders.remove(pausedSenders.size() - 1);
+            if (i < pausedSenders.size()) {
+                pausedSenders.set(i, last);
+            }
         }
     }
 
@@ -364,10 +444,7 @@ public final class RelayShard<F> {
             client.dirty = true;
             dirty.add(client);
         }
-        if (!passScheduled && !inPass) {
-            passScheduled = true;
-            scheduler.passRequested();
-        }
+        requestPass();
     }
 
     /**
@@ -377,7 +454,7 @@ public final class RelayShard<F> {
     public int runPass() {
         passScheduled = false;
         inPass = true;
-        wakePending.set(false); // before draining: a handoff after this point wakes us again
+        wakePending.getAndSet(false); // before draining, and reading the producers' swaps: a later handoff wakes us
         int work = 0;
         try {
             Runnable command;
@@ -394,6 +471,9 @@ public final class RelayShard<F> {
                 }
             }
             dirty.clear();
+            if (pausesSenders) {
+                resumePausedSenders();
+            }
         } finally {
             inPass = false;
         }
@@ -405,6 +485,12 @@ public final class RelayShard<F> {
      * and the write deadline (a client whose sink stayed unwritable past it is closed and counted).
      */
     public void onTimer() {
+        if (mailbox.size() > 0 && !passScheduled) {
+            // A handoff whose wakeup went missing would wait for the next packet to this loop, which may never come;
+            // counted, so a missed wakeup shows on /metrics instead of as unexplained loss.
+            counters.increment(RelayCounter.HANDOFFS_RESCUED);
+            runPass();
+        }
         final long nowNs = clock.nanoTime();
         for (int i = clients.size() - 1; i >= 0; i--) {
             if (i >= clients.size()) {

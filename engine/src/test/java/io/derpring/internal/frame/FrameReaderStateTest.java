@@ -49,4 +49,24 @@ class FrameReaderStateTest {
         assertThat(delivered[0]).isEqualTo(1);
         assertThat(reader[0].isClosed()).isTrue();
     }
+
+    @Test
+    void aHandlerThatYieldsGetsTheRestOfTheReadOfferedBackUnread() {
+        final int[] delivered = {0};
+        final FrameReader[] reader = new FrameReader[1];
+        reader[0] = FrameReader.forClientFastStart((type, buffer, offset, length) -> {
+            if (++delivered[0] == 2) {
+                reader[0].yieldAfterFrame();
+            }
+        });
+        final byte[] ping = Readers.frame(FrameType.PING, new byte[8]);
+        final byte[] threePings = Readers.concat(Readers.concat(ping, ping), ping);
+        final UnsafeBuffer bytes = new UnsafeBuffer(threePings);
+        final int consumed = reader[0].onData(bytes, 0, threePings.length);
+        assertThat(consumed).as("up to the end of the frame that yielded").isEqualTo(2 * ping.length);
+        assertThat(delivered[0]).isEqualTo(2);
+        assertThat(reader[0].onData(bytes, consumed, threePings.length - consumed)).isEqualTo(ping.length);
+        assertThat(delivered[0]).isEqualTo(3);
+        assertThat(reader[0].error()).isNull();
+    }
 }

@@ -193,6 +193,30 @@ final class RelayTestbed {
         int unsent;
         RelayClient<byte[]> client;
         HeapMemory memory;
+        /** Whether this sink can pause reading (a socket can; by default the testbed's sinks can't). */
+        boolean pausable;
+        int pauses;
+        long pauseBoundNs = -1;
+        final AtomicInteger resumes = new AtomicInteger();
+
+        @Override
+        public boolean pauseReading(final long maxNs) {
+            if (pausable) {
+                pauses++;
+                pauseBoundNs = maxNs;
+            }
+            return pausable;
+        }
+
+        @Override
+        public void resumeReading() {
+            resumes.incrementAndGet();
+        }
+
+        @Override
+        public boolean canPauseReading() {
+            return pausable;
+        }
 
         @Override
         public boolean isWritable() {
