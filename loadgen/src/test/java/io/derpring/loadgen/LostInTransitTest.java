@@ -2,13 +2,9 @@ package io.derpring.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.derpring.engine.SendResult;
-import io.derpring.internal.metrics.Counters;
 import io.derpring.transport.internal.client.ClientCounter;
-import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,46 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class LostInTransitTest {
     /** Clients whose connection counters the test sets. */
-    static final class CountedClients implements LoadClients {
-        final Counters<ClientCounter> counters = new Counters<>(ClientCounter.class);
-
-        @Override
-        public void connect(final long timeoutNs) {
-        }
-
-        @Override
-        public SendResult sendData(final int pair, final DirectBuffer packet, final int length) {
-            return SendResult.ACCEPTED;
-        }
-
-        @Override
-        public SendResult sendAck(final int pair, final DirectBuffer ack, final int length) {
-            return SendResult.ACCEPTED;
-        }
-
-        @Override
-        public long queuedPackets() {
-            return 0;
-        }
-
-        @Override
-        public Map<String, Long> drops() {
-            return Map.of();
-        }
-
-        @Override
-        public boolean allConnected() {
-            return true;
-        }
-
-        @Override
-        public Counters<ClientCounter> clientCounters() {
-            return counters;
-        }
-
-        @Override
-        public void close() {
-        }
+    static final class CountedClients extends StubClients {
     }
 
     /** A relay whose packet counters the test sets; -1 = not readable (an external relay). */

@@ -2,12 +2,9 @@ package io.derpring.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.derpring.engine.SendResult;
-import io.derpring.internal.metrics.Counters;
-import io.derpring.transport.internal.client.ClientCounter;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +13,7 @@ class TrafficSenderPauseTest {
     private static final long FOR_NS = TimeUnit.MILLISECONDS.toNanos(60);
 
     /** Checks every packet (the sender test's clients) and records the longest gap between two sends. */
-    private static final class GapClients implements LoadClients {
+    private static final class GapClients extends StubClients {
         final TrafficSenderTest.CheckingClients checks = new TrafficSenderTest.CheckingClients(1);
         long lastNs;
         long longestGapNs;
@@ -33,39 +30,6 @@ class TrafficSenderPauseTest {
             }
             lastNs = nowNs;
             return checks.sendData(pair, packet, length);
-        }
-
-        @Override
-        public SendResult sendAck(final int pair, final DirectBuffer ack, final int length) {
-            return SendResult.ACCEPTED;
-        }
-
-        @Override
-        public void connect(final long timeoutNs) {
-        }
-
-        @Override
-        public long queuedPackets() {
-            return 0;
-        }
-
-        @Override
-        public Map<String, Long> drops() {
-            return Map.of();
-        }
-
-        @Override
-        public boolean allConnected() {
-            return true;
-        }
-
-        @Override
-        public Counters<ClientCounter> clientCounters() {
-            return new Counters<>(ClientCounter.class);
-        }
-
-        @Override
-        public void close() {
         }
     }
 

@@ -2,14 +2,11 @@ package io.derpring.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
 import io.derpring.engine.SendResult;
-import io.derpring.internal.metrics.Counters;
 import io.derpring.testing.Allocations;
-import io.derpring.transport.internal.client.ClientCounter;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -21,7 +18,7 @@ class TrafficSenderTest {
     static final int SIZE = 200;
 
     /** Checks every packet and counts per pair; acknowledges nothing. */
-    static final class CheckingClients implements LoadClients {
+    static final class CheckingClients extends StubClients {
         final CRC32C crc = new CRC32C();
         final byte[] copy = new byte[SIZE];
         final UnsafeBuffer view = new UnsafeBuffer(copy);
@@ -56,39 +53,6 @@ class TrafficSenderTest {
                 measuredSeen = true;
             }
             return SendResult.ACCEPTED;
-        }
-
-        @Override
-        public SendResult sendAck(final int pair, final DirectBuffer ack, final int length) {
-            return SendResult.ACCEPTED;
-        }
-
-        @Override
-        public void connect(final long timeoutNs) {
-        }
-
-        @Override
-        public long queuedPackets() {
-            return 0;
-        }
-
-        @Override
-        public Map<String, Long> drops() {
-            return Map.of();
-        }
-
-        @Override
-        public boolean allConnected() {
-            return true;
-        }
-
-        @Override
-        public Counters<ClientCounter> clientCounters() {
-            return new Counters<>(ClientCounter.class);
-        }
-
-        @Override
-        public void close() {
         }
     }
 
