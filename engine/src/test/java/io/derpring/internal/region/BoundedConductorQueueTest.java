@@ -20,23 +20,13 @@ class BoundedConductorQueueTest {
 
     private final RegionHarness h = new RegionHarness();
 
-    private RegionHarness.FakeLink connectHome() {
-        h.conductor.updateDerpMap(RegionHarness.map(2));
-        h.conductor.selectHome(900);
-        h.work();
-        final RegionHarness.FakeLink link = h.dialer.last(900);
-        link.connect();
-        h.work();
-        return link;
-    }
-
     private long count(final RegionCounter c) {
         return h.conductor.counters().get(c);
     }
 
     @Test
     void aHealthFloodIsOneCommandAndTheLatestTextWins() {
-        final RegionHarness.FakeLink home = connectHome();
+        final RegionHarness.FakeLink home = h.connectHome(2);
         final String big = "x".repeat(64 * 1024);
         for (int i = 0; i < 1_000; i++) {
             home.listener.onHealth(big + i);
@@ -71,7 +61,7 @@ class BoundedConductorQueueTest {
     @ParameterizedTest(name = "{0} peer events queued")
     @ValueSource(ints = {CAP - 1, CAP, CAP + 1})
     void peerEventsBeyondTheCapAreDroppedAndCounted(final int events) {
-        final RegionHarness.FakeLink home = connectHome();
+        final RegionHarness.FakeLink home = h.connectHome(2);
         for (int i = 0; i < events; i++) {
             home.listener.onPeerPresent(h.peerWithoutHome);
         }
@@ -85,7 +75,7 @@ class BoundedConductorQueueTest {
 
     @Test
     void anApiCallOnAFullQueueIsRefusedToItsCallerAndCounted() {
-        final RegionHarness.FakeLink home = connectHome();
+        final RegionHarness.FakeLink home = h.connectHome(2);
         for (int i = 0; i < CAP; i++) {
             home.listener.onPeerPresent(h.peerWithoutHome);
         }
@@ -100,7 +90,7 @@ class BoundedConductorQueueTest {
 
     @Test
     void aCloseIsNeverDroppedEvenWhenTheQueueIsFull() {
-        final RegionHarness.FakeLink home = connectHome();
+        final RegionHarness.FakeLink home = h.connectHome(2);
         for (int i = 0; i < CAP + 10; i++) {
             home.listener.onPeerPresent(h.peerWithoutHome);
         }

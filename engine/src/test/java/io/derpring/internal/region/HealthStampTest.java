@@ -17,16 +17,6 @@ class HealthStampTest {
 
     private final RegionHarness h = new RegionHarness();
 
-    private RegionHarness.FakeLink connectHome() {
-        h.conductor.updateDerpMap(RegionHarness.map(2));
-        h.conductor.selectHome(900);
-        h.work();
-        final RegionHarness.FakeLink link = h.dialer.last(900);
-        link.connect();
-        h.work();
-        return link;
-    }
-
     private long stamps() {
         return h.conductor.counters().get(RegionCounter.FRAME_STAMPS);
     }
@@ -47,7 +37,7 @@ class HealthStampTest {
     @Test
     void serverInfoIsTheFirstStamp() {
         final long connectedAt = h.nowNs;
-        connectHome();
+        h.connectHome(2);
         assertThat(h.status(900).lastFrameReceivedNs()).isEqualTo(connectedAt);
         assertThat(stamps()).isEqualTo(1);
     }
@@ -55,7 +45,7 @@ class HealthStampTest {
     @Test
     void framesEverySecondAreStampedOncePerFiveSeconds() {
         final long start = h.nowNs;
-        final RegionHarness.FakeLink home = connectHome();
+        final RegionHarness.FakeLink home = h.connectHome(2);
         for (int s = 1; s <= 20; s++) {
             h.advanceMillis(1_000);
             home.lastFrameNs = h.nowNs;
@@ -68,7 +58,7 @@ class HealthStampTest {
     @Test
     void aFrameJustUnderTheRateAfterTheLastStampIsNotStamped() {
         final long start = h.nowNs;
-        final RegionHarness.FakeLink home = connectHome();
+        final RegionHarness.FakeLink home = h.connectHome(2);
         h.nowNs = start + RATE_NS - 1;
         home.lastFrameNs = h.nowNs;
         h.work();
@@ -79,7 +69,7 @@ class HealthStampTest {
     @Test
     void aFrameExactlyTheRateAfterTheLastStampIsStamped() {
         final long start = h.nowNs;
-        final RegionHarness.FakeLink home = connectHome();
+        final RegionHarness.FakeLink home = h.connectHome(2);
         h.nowNs = start + RATE_NS;
         home.lastFrameNs = h.nowNs;
         h.work();
@@ -89,7 +79,7 @@ class HealthStampTest {
 
     @Test
     void noNewFrameNoNewStampHoweverLongTheWait() {
-        final RegionHarness.FakeLink home = connectHome();
+        final RegionHarness.FakeLink home = h.connectHome(2);
         home.lastFrameNs = h.nowNs;
         h.advanceMillis(60_000);
         h.work();
@@ -98,7 +88,7 @@ class HealthStampTest {
 
     @Test
     void eachRegionHasItsOwnStamp() {
-        final RegionHarness.FakeLink home = connectHome();
+        final RegionHarness.FakeLink home = h.connectHome(2);
         h.conductor.selectHome(901);
         h.work();
         final RegionHarness.FakeLink other = h.dialer.last(901);
@@ -111,7 +101,7 @@ class HealthStampTest {
     @Test
     void theStampOutlivesTheConnection() {
         final long connectedAt = h.nowNs;
-        final RegionHarness.FakeLink home = connectHome();
+        final RegionHarness.FakeLink home = h.connectHome(2);
         home.fail("reset");
         h.work();
         assertThat(h.status(900).state()).isEqualTo(RegionState.BACKOFF);

@@ -21,16 +21,6 @@ class ReconnectStormTest {
 
     private final RegionHarness h = new RegionHarness();
 
-    private RegionHarness.FakeLink connectHome() {
-        h.conductor.updateDerpMap(RegionHarness.map(1));
-        h.conductor.selectHome(900);
-        h.work();
-        final RegionHarness.FakeLink link = h.dialer.last(900);
-        link.connect();
-        h.work();
-        return link;
-    }
-
     /** Connects the link just dialed and fails it at once: a relay that dies right after ServerInfo. */
     private void dieAfterServerInfo(final RegionHarness.FakeLink link) {
         link.connect();
@@ -69,7 +59,7 @@ class ReconnectStormTest {
 
     @Test
     void aConnectionLivingJustUnderTheMinimumDoesNotResetTheBackoff() {
-        final RegionHarness.FakeLink first = connectHome();
+        final RegionHarness.FakeLink first = h.connectHome(1);
         h.advanceMillis(1);
         first.fail("reset");
         h.work();
@@ -89,7 +79,7 @@ class ReconnectStormTest {
 
     @Test
     void aConnectionLivingExactlyTheMinimumResetsTheBackoffEvenIfItFailsBeforeATick() {
-        final RegionHarness.FakeLink first = connectHome();
+        final RegionHarness.FakeLink first = h.connectHome(1);
         first.fail("reset");
         h.work();
         h.advanceMillis(10);
@@ -107,7 +97,7 @@ class ReconnectStormTest {
 
     @Test
     void aConnectionLivingLongerThanTheMinimumShowsZeroFailuresWhileUp() {
-        final RegionHarness.FakeLink first = connectHome();
+        final RegionHarness.FakeLink first = h.connectHome(1);
         first.fail("reset");
         h.work();
         h.advanceMillis(10);
@@ -124,7 +114,7 @@ class ReconnectStormTest {
 
     @Test
     void aConnectionThatReceivedAPacketResetsTheBackoffAtOnce() {
-        final RegionHarness.FakeLink first = connectHome();
+        final RegionHarness.FakeLink first = h.connectHome(1);
         first.fail("reset");
         h.work();
         h.advanceMillis(10);

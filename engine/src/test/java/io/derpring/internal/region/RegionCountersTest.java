@@ -21,19 +21,9 @@ class RegionCountersTest {
         return h.conductor.counters().get(c);
     }
 
-    private RegionHarness.FakeLink connectHome() {
-        h.conductor.updateDerpMap(RegionHarness.map(3));
-        h.conductor.selectHome(900);
-        h.work();
-        final RegionHarness.FakeLink link = h.dialer.last(900);
-        link.connect();
-        h.work();
-        return link;
-    }
-
     @Test
     void trafficWakingADormantRegionIsCountedButDialingTheHomeIsNot() {
-        connectHome();
+        h.connectHome(3);
         assertThat(count(RegionCounter.WAKES)).isZero();
         h.router.send(h.peerHomedOn901, packet(10, 1), 0, 10);
         h.work();
@@ -42,7 +32,7 @@ class RegionCountersTest {
 
     @Test
     void connectsAndFailuresAreCounted() {
-        final RegionHarness.FakeLink home = connectHome();
+        final RegionHarness.FakeLink home = h.connectHome(3);
         assertThat(count(RegionCounter.CONNECTS)).isEqualTo(1);
         home.fail("reset");
         h.work();
@@ -51,7 +41,7 @@ class RegionCountersTest {
 
     @Test
     void discoFramesFlushedOnConnectAreCountedAsSent() {
-        connectHome();
+        h.connectHome(3);
         h.router.sendDisco(h.peerWithoutHome, 901, packet(70, 1), 0, 70);
         h.router.sendDisco(h.peerWithoutHome, 901, packet(70, 2), 0, 70);
         h.work();
@@ -62,13 +52,13 @@ class RegionCountersTest {
 
     @Test
     void anIdleConductorReportsNoWork() {
-        connectHome();
+        h.connectHome(3);
         assertThat(h.work()).isZero();
     }
 
     @Test
     void aWakeAndAFlushAreReportedAsWork() {
-        connectHome();
+        h.connectHome(3);
         h.router.send(h.peerHomedOn901, packet(10, 1), 0, 10);
         assertThat(h.work()).as("the dial").isPositive();
         h.dialer.last(901).connect();
@@ -79,7 +69,7 @@ class RegionCountersTest {
 
     @Test
     void anIdleCloseIsReportedAsWork() {
-        connectHome();
+        h.connectHome(3);
         h.router.send(h.peerHomedOn901, packet(10, 1), 0, 10);
         h.work();
         h.dialer.last(901).connect();
@@ -91,7 +81,7 @@ class RegionCountersTest {
 
     @Test
     void theRetryHappensExactlyWhenTheBackoffEnds() {
-        final RegionHarness.FakeLink home = connectHome();
+        final RegionHarness.FakeLink home = h.connectHome(3);
         home.fail("reset");
         h.work();
         // jitter 0.5 gives the base schedule: 1² x 10 ms after the first failure
@@ -105,7 +95,7 @@ class RegionCountersTest {
 
     @Test
     void anUnreachableRegionDropsBothItsQueuesCounted() {
-        connectHome();
+        h.connectHome(3);
         h.router.send(h.peerHomedOn901, packet(10, 1), 0, 10);
         h.router.send(h.peerHomedOn901, packet(10, 2), 0, 10);
         h.router.sendDisco(h.peerWithoutHome, 901, packet(70, 3), 0, 70);
@@ -121,7 +111,7 @@ class RegionCountersTest {
 
     @Test
     void aRemovedRegionDropsBothItsQueuesCountedAndCountsItsClose() {
-        connectHome();
+        h.connectHome(3);
         h.router.send(h.peerHomedOn901, packet(10, 1), 0, 10);
         h.router.sendDisco(h.peerWithoutHome, 901, packet(70, 2), 0, 70);
         h.work(); // 901 is connecting
@@ -133,7 +123,7 @@ class RegionCountersTest {
 
     @Test
     void aDormantRegionRemovedFromTheMapIsNotCountedAsAMapClose() {
-        connectHome();
+        h.connectHome(3);
         h.conductor.updateDerpMap(RegionHarness.map(1)); // 901 and 902 never dialed
         h.work();
         assertThat(count(RegionCounter.MAP_CLOSES)).isZero();
@@ -141,7 +131,7 @@ class RegionCountersTest {
 
     @Test
     void aChangedActiveRegionIsCountedAsAMapCloseAndReconnectsAtOnce() {
-        connectHome();
+        h.connectHome(3);
         h.conductor.updateDerpMap(RegionHarness.mapWithChangedRegion(3, 900));
         h.work();
         assertThat(count(RegionCounter.MAP_CLOSES)).isEqualTo(1);
@@ -150,7 +140,7 @@ class RegionCountersTest {
 
     @Test
     void aChangedRegionStartsOverWithoutPastFailures() {
-        final RegionHarness.FakeLink home = connectHome();
+        final RegionHarness.FakeLink home = h.connectHome(3);
         home.fail("reset");
         h.work();
         assertThat(h.status(900).consecutiveFailures()).isEqualTo(1);
@@ -161,7 +151,7 @@ class RegionCountersTest {
 
     @Test
     void aFailedNodeIsFollowedByTheNextNodeOfTheRegionWithTheFirstAsIdeal() {
-        final RegionHarness.FakeLink first = connectHome();
+        final RegionHarness.FakeLink first = h.connectHome(3);
         assertThat(first.node).isEqualTo("900a");
         assertThat(first.idealNode).isNull();
         first.fail("reset");
@@ -194,7 +184,7 @@ class RegionCountersTest {
 
     @Test
     void aLateCloseOfALinkClosedOnPurposeDoesNotTouchTheNextConnection() {
-        connectHome();
+        h.connectHome(3);
         h.router.send(h.peerHomedOn901, packet(10, 1), 0, 10);
         h.work();
         final RegionHarness.FakeLink old = h.dialer.last(901);

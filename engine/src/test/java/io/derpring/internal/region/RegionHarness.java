@@ -75,6 +75,17 @@ final class RegionHarness {
             + suffix + ".example.test\",\"IPv4\":\"127.0.0.1\",\"DERPPort\":" + port + "}";
     }
 
+    /** A map of {@code regions} regions (900 on), home 900 selected, dialed and connected (ServerInfo seen). */
+    FakeLink connectHome(final int regions) {
+        conductor.updateDerpMap(map(regions));
+        conductor.selectHome(900);
+        work();
+        final FakeLink link = dialer.last(900);
+        link.connect();
+        work();
+        return link;
+    }
+
     int work() {
         return conductor.doWork();
     }

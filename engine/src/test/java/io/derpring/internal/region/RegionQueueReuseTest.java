@@ -14,16 +14,6 @@ class RegionQueueReuseTest {
     private static final int ROUNDS = 3;
     private final RegionHarness h = new RegionHarness();
 
-    private RegionHarness.FakeLink connectHome() {
-        h.conductor.updateDerpMap(RegionHarness.map(3));
-        h.conductor.selectHome(900);
-        h.work();
-        final RegionHarness.FakeLink link = h.dialer.last(900);
-        link.connect();
-        h.work();
-        return link;
-    }
-
     /** Region 901's link fails: until it reconnects, what is sent there waits in its queue. */
     private void drop901() {
         h.dialer.last(901).fail("reset");
@@ -40,7 +30,7 @@ class RegionQueueReuseTest {
 
     @Test
     void aRegionQueuesMoreDataPacketsOverItsLifeThanItsQueueHolds() {
-        connectHome();
+        h.connectHome(3);
         final int depth = RegionSettings.DEFAULT_OUTBOUND_QUEUE_DEPTH;
         int sent = 0;
         for (int round = 0; round < ROUNDS; round++) {
@@ -61,7 +51,7 @@ class RegionQueueReuseTest {
 
     @Test
     void aRegionQueuesMoreDiscoFramesOverItsLifeThanItsQueueHolds() {
-        connectHome();
+        h.connectHome(3);
         final int depth = RegionSettings.DEFAULT_DISCO_QUEUE_DEPTH;
         for (int round = 0; round < ROUNDS; round++) {
             if (round > 0) {
@@ -79,7 +69,7 @@ class RegionQueueReuseTest {
 
     @Test
     void packetsDroppedForAnUnreachableRegionFreeTheirSlots() {
-        connectHome();
+        h.connectHome(3);
         final int depth = RegionSettings.DEFAULT_OUTBOUND_QUEUE_DEPTH;
         for (int i = 0; i < depth; i++) {
             h.router.send(h.peerHomedOn901, packet(20, i), 0, 20);
