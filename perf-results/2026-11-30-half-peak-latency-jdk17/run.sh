@@ -6,17 +6,17 @@ here="$(cd "$(dirname "$0")" && pwd)"; root="$here/../.."
 jar="$root/cli/target/derpring.jar"; java="${JAVA:-java}"
 flags=(--add-exports java.base/jdk.internal.misc=ALL-UNNAMED)
 port=3391; mport=9391
-"$java" "${flags[@]}" -jar "$jar" relay --listen 127.0.0.1:$port --metrics 127.0.0.1:$mport --transport io_uring --stun off \
-  > "$here/relay.log" 2>&1 &
+"$java" "${flags[@]}" -jar "$jar" relay --listen 127.0.0.1:$port --metrics 127.0.0.1:$mport --transport ${TRANSPORT:-io_uring} --stun off \
+  > "$here/relay-${TRANSPORT:-io_uring}.log" 2>&1 &
 relay=$!; trap 'kill $relay 2>/dev/null || true' EXIT
 for i in $(seq 1 100); do curl -sf "http://127.0.0.1:$mport/metrics" >/dev/null && break; sleep 0.1; done
 lg() { "$java" "${flags[@]}" -jar "$jar" loadgen -q --relay http://127.0.0.1:$port --relay-metrics http://127.0.0.1:$mport/metrics \
-  --transport io_uring --size 1200 --warmup 2s --duration 8s "$@"; }
+  --transport ${TRANSPORT:-io_uring} --size 1200 --warmup 2s --duration 8s "$@"; }
 for pairs in ${PAIRS:-4 1000}; do
-  uptime > "$here/load-$pairs.txt"
-  lg --pairs "$pairs" --window 32 --json "$here/peak-$pairs.json" > "$here/peak-$pairs.txt" || true
-  peak=$(python3 -c "import json;print(json.load(open('$here/peak-$pairs.json'))['throughput_pps'])")
+  uptime > "$here/load-${TRANSPORT:-io_uring}-$pairs.txt"
+  lg --pairs "$pairs" --window 32 --json "$here/peak-${TRANSPORT:-io_uring}-$pairs.json" > "$here/peak-${TRANSPORT:-io_uring}-$pairs.txt" || true
+  peak=$(python3 -c "import json;print(json.load(open('$here/peak-${TRANSPORT:-io_uring}-$pairs.json'))['throughput_pps'])")
   rate=$(python3 -c "print(max(1,int($peak/2/$pairs)))")
-  lg --pairs "$pairs" --window 0 --rate "$rate" --json "$here/half-$pairs.json" > "$here/half-$pairs.txt" || true
-  uptime >> "$here/load-$pairs.txt"
+  lg --pairs "$pairs" --window 0 --rate "$rate" --json "$here/half-${TRANSPORT:-io_uring}-$pairs.json" > "$here/half-${TRANSPORT:-io_uring}-$pairs.txt" || true
+  uptime >> "$here/load-${TRANSPORT:-io_uring}-$pairs.txt"
 done
