@@ -27,6 +27,7 @@ class HandoffWakeupRaceTest {
      */
     private static final int DELAY_SPREAD = 512;
     private static final long STOP = -1;
+    private static final int SPINS_BEFORE_YIELD = 100_000;
     private static final long ROUND_WAIT_NS = TimeUnit.SECONDS.toNanos(10);
     /** On a loaded machine the rounds stop here, fewer than {@link #ROUNDS}: the race is checked, not timed. */
     private static final long BUDGET_NS = TimeUnit.SECONDS.toNanos(20);
@@ -44,11 +45,16 @@ class HandoffWakeupRaceTest {
         final AtomicLong sent = new AtomicLong();
         final Thread producer = new Thread(() -> {
             for (long round = 1; round <= ROUNDS; round++) {
+                int spins = 0;
                 for (long g; (g = go.get()) != round; ) {
                     if (g == STOP) {
                         return;
                     }
-                    Thread.yield(); // two shared cores: let the other side run
+                    if (++spins < SPINS_BEFORE_YIELD) {
+                        Thread.onSpinWait(); // ready the moment the round starts, so the race is tight
+                    } else {
+                        Thread.yield(); // two shared cores: a descheduled pass must get to run
+                    }
                 }
                 a.send(b, packet); // the other shard's thread: mailbox publish, then the wakeup protocol
                 sent.set(round);
