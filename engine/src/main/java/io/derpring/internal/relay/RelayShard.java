@@ -39,7 +39,8 @@ public final class RelayShard<F> {
      * Handoffs seen waiting at a timer tick, with no pass run since, this long later are stranded (their wakeup was
      * lost) and the tick runs a pass. A pass already on its way (a wakeup task queued, a producer between its publish
      * and its wakeup) runs within one loop iteration, far below this; so a legitimate in-flight handoff is never
-     * counted as rescued, and {@link RelayCounter#HANDOFFS_RESCUED} stays 0 unless the wakeup protocol is broken.
+     * counted as rescued: {@link RelayCounter#HANDOFFS_RESCUED} stays 0 unless a wakeup was lost, or a producer thread
+     * was descheduled this long between its publish and its wakeup (then the rescue only comes first).
      */
     static final long STRANDED_AFTER_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long NOT_WAITING = Long.MIN_VALUE;
