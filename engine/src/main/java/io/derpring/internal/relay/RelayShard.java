@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.derpring.internal.crypto.NaclBox;
@@ -34,6 +35,15 @@ public final class RelayShard<F> {
      * sender is not paused (its packets meet the full queue's drop rules instead).
      */
     static final int PAUSED_SENDER_CAPACITY = 1024;
+    /**
+     * Handoffs seen waiting at a timer tick, with no pass run since, this long later are stranded (their wakeup was
+     * lost) and the tick runs a pass. A pass already on its way (a wakeup task queued, a producer between its publish
+     * and its wakeup) runs within one loop iteration, far below this; so a legitimate in-flight handoff is never
+     * counted as rescued: {@link RelayCounter#HANDOFFS_RESCUED} stays 0 unless a wakeup was lost, or a producer thread
+     * was descheduled this long between its publish and its wakeup (then the rescue only comes first).
+     */
+    static final long STRANDED_AFTER_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long NOT_WAITING = Long.MIN_VALUE;
 
     private final Relay<F> relay;
     private final int index;
@@ -68,6 +78,11 @@ public final class RelayShard<F> {
 
     private boolean passScheduled;
     private boolean inPass;
+    /** Passes run so far: a pass since a tick's look at the mailbox drained what that tick saw. */
+    private long passes;
+    /** When a tick first saw handoffs waiting with no pass since ({@link #NOT_WAITING}: none seen). */
+    private long handoffsSeenNs = NOT_WAITING;
+    private long passesWhenSeen;
     private long queuedBytes;
 
     RelayShard(final Relay<F> relay, final int index, final ShardScheduler scheduler) {
@@ -454,6 +469,7 @@ public final class RelayShard<F> {
     public int runPass() {
         passScheduled = false;
         inPass = true;
+        passes++;
         wakePending.getAndSet(false); // before draining, and reading the producers' swaps: a later handoff wakes us
         int work = 0;
         try {
@@ -485,18 +501,35 @@ public final class RelayShard<F> {
      * and the write deadline (a client whose sink stayed unwritable past it is closed and counted).
      */
     public void onTimer() {
-        if (mailbox.size() > 0 && !passScheduled) {
-            // A handoff whose wakeup went missing would wait for the next packet to this loop, which may never come;
-            // counted, so a missed wakeup shows on /metrics instead of as unexplained loss.
-            counters.increment(RelayCounter.HANDOFFS_RESCUED);
-            runPass();
-        }
+        rescueStrandedHandoffs();
         final long nowNs = clock.nanoTime();
         for (int i = clients.size() - 1; i >= 0; i--) {
             if (i >= clients.size()) {
                 continue;
             }
             clients.get(i).onTimer(nowNs);
+        }
+    }
+
+    /**
+     * The safety net under the wakeup protocol: handoffs that waited {@link #STRANDED_AFTER_NS} across timer ticks
+     * with no pass in between get one now, counted. A single look cannot tell a lost wakeup from a pass that is on its
+     * way (a queued wakeup task, a producer between its publish and its wakeup), so it takes two looks with no pass
+     * between them.
+     */
+    private void rescueStrandedHandoffs() {
+        if (mailbox.size() == 0) {
+            handoffsSeenNs = NOT_WAITING;
+            return;
+        }
+        final long nowNs = clock.nanoTime();
+        if (handoffsSeenNs == NOT_WAITING || passes != passesWhenSeen) {
+            handoffsSeenNs = nowNs;
+            passesWhenSeen = passes;
+        } else if (nowNs - handoffsSeenNs >= STRANDED_AFTER_NS) {
+            counters.increment(RelayCounter.HANDOFFS_RESCUED);
+            handoffsSeenNs = NOT_WAITING;
+            runPass();
         }
     }
 

@@ -7,7 +7,8 @@ import io.derpring.internal.relay.RelayTestbed.Peer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Packets between loops are queued too: the handoff gauge a drain waits on, and the timer that rescues a mailbox. */
+/** Packets between loops are queued too: the handoff gauge a drain waits on, and the timer that rescues
+ * handoffs stranded by a lost wakeup (and only those). */
 class HandoffPendingTest {
 
     @Test
@@ -26,16 +27,64 @@ class HandoffPendingTest {
     }
 
     @Test
-    @DisplayName("a timer tick that finds handoffs with no pass coming runs one, and counts it")
-    void timerRescuesAMailboxWithNoPassComing() {
+    @DisplayName("handoffs waiting STRANDED_AFTER_NS across ticks with no pass between are rescued by a pass, counted")
+    void timerRescuesHandoffsStrandedForTheBound() {
         final RelayTestbed bed = new RelayTestbed(2);
         final Peer a = bed.connect(0);
         final Peer b = bed.connect(1);
         a.send(b, dataPacket(100, 0)); // the testbed's scheduler only counts the wakeup: the pass never comes
         bed.timers();
+        bed.advanceNs(RelayShard.STRANDED_AFTER_NS);
+        bed.timers();
         assertThat(bed.relay.counter(RelayCounter.HANDOFFS_RESCUED)).isEqualTo(1);
         assertThat(bed.relay.gauge(RelayGauge.HANDOFFS_PENDING)).isZero();
         assertThat(b.sink.received()).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("handoffs waiting just under STRANDED_AFTER_NS are left to the pass on its way")
+    void handoffsWaitingUnderTheBoundAreNotRescued() {
+        final RelayTestbed bed = new RelayTestbed(2);
+        final Peer a = bed.connect(0);
+        final Peer b = bed.connect(1);
+        a.send(b, dataPacket(100, 0));
+        bed.timers();
+        bed.advanceNs(RelayShard.STRANDED_AFTER_NS - 1);
+        bed.timers();
+        assertThat(bed.relay.counter(RelayCounter.HANDOFFS_RESCUED)).isZero();
+        assertThat(bed.relay.gauge(RelayGauge.HANDOFFS_PENDING)).isEqualTo(1);
+        bed.advanceNs(1);
+        bed.timers();
+        assertThat(bed.relay.counter(RelayCounter.HANDOFFS_RESCUED)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a single tick never rescues: a wakeup pass may be queued behind it")
+    void oneTickThatSeesHandoffsDoesNotRescue() {
+        final RelayTestbed bed = new RelayTestbed(2);
+        final Peer a = bed.connect(0);
+        final Peer b = bed.connect(1);
+        bed.advanceNs(RelayShard.STRANDED_AFTER_NS * 10);
+        a.send(b, dataPacket(100, 0));
+        bed.timers();
+        assertThat(bed.relay.counter(RelayCounter.HANDOFFS_RESCUED)).isZero();
+        assertThat(b.sink.received()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a pass between two ticks means the handoffs seen were drained: newer ones start a new wait")
+    void aPassBetweenTicksRestartsTheWait() {
+        final RelayTestbed bed = new RelayTestbed(2);
+        final Peer a = bed.connect(0);
+        final Peer b = bed.connect(1);
+        a.send(b, dataPacket(100, 0));
+        bed.timers();
+        bed.pass();
+        a.send(b, dataPacket(100, 1));
+        bed.advanceNs(RelayShard.STRANDED_AFTER_NS + 1);
+        bed.timers();
+        assertThat(bed.relay.counter(RelayCounter.HANDOFFS_RESCUED)).isZero();
+        assertThat(bed.relay.gauge(RelayGauge.HANDOFFS_PENDING)).isEqualTo(1);
     }
 
     @Test
