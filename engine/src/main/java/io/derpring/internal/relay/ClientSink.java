@@ -49,7 +49,12 @@ public interface ClientSink<F> {
         return false;
     }
 
-    /** Any thread: the destination this connection's reading paused for drained; resume reading soon. */
+    /**
+     * Any thread: the destination this connection's reading paused for drained; resume reading soon, but not inside
+     * this call. The shard calls it from the end of its pass, where a {@link RelayShard#requestPass} raised by frames
+     * read here would be swallowed (a pass is never requested from inside one); the Netty sink posts the read to the
+     * channel's executor.
+     */
     default void resumeReading() {
     }
 
