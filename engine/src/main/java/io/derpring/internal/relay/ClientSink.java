@@ -51,7 +51,7 @@ public interface ClientSink<F> {
 
     /**
      * Any thread: the destination this connection's reading paused for drained; resume reading soon, but not inside
-     * this call. The shard calls it from the end of its pass, where a {@link RelayShard#requestPass} raised by frames
+     * this call. The shard calls it from the end of its pass, where a {@code RelayShard.requestPass} raised by frames
      * read here would be swallowed (a pass is never requested from inside one); the Netty sink posts the read to the
      * channel's executor.
      */
