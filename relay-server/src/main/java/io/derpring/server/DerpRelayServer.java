@@ -393,6 +393,11 @@ public final class DerpRelayServer implements AutoCloseable {
         return n;
     }
 
+    /** This server's mesh clients, one per {@code meshWith} address (tests). */
+    List<MeshClient> meshClients() {
+        return mesh == null ? List.of() : mesh.clients();
+    }
+
     /** The mesh peers this server watches (empty without {@code meshWith}). */
     public List<io.derpring.internal.relay.MeshPeer<ByteBuf>> meshPeers() {
         return relay.meshPeers();

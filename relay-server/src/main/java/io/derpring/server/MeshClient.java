@@ -2,6 +2,7 @@ package io.derpring.server;
 
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import javax.net.ssl.SSLParameters;
@@ -50,6 +51,8 @@ final class MeshClient {
     private volatile boolean self;
     private volatile Channel channel;
     private volatile String lastError;
+    private volatile boolean retryScheduled;
+    private final AtomicLong dials = new AtomicLong();
     private long retryNs = RETRY_MIN_NS;
 
     MeshClient(final MeshAddress address, final MeshPeer<ByteBuf> peer, final NodePrivateKey serverPrivate,
@@ -87,6 +90,19 @@ final class MeshClient {
         return self;
     }
 
+    /**
+     * True once the peer proved to be this server, its connection has ended and no retry is pending: nothing dials it
+     * again. What a test waits on instead of a quiet period.
+     */
+    boolean doneWithSelf() {
+        return self && channel == null && !retryScheduled;
+    }
+
+    /** TCP dials started to this peer. */
+    long dials() {
+        return dials.get();
+    }
+
     String lastError() {
         return lastError;
     }
@@ -97,8 +113,11 @@ final class MeshClient {
 
     private void connect() {
         if (stopped || self) {
+            retryScheduled = false;
             return;
         }
+        dials.incrementAndGet(); // before the retry flag clears: a test reading both never misses a dial
+        retryScheduled = false;
         final MeshLinkHandler[] handler = new MeshLinkHandler[1];
         final Bootstrap b = new Bootstrap().group(group).channel(transport.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
@@ -181,6 +200,7 @@ final class MeshClient {
         final long delay = retryNs;
         retryNs = Math.min(retryNs * 2, RETRY_MAX_NS);
         try {
+            retryScheduled = true;
             group.next().schedule(this::connect, delay, TimeUnit.NANOSECONDS);
         } catch (final RejectedExecutionException e) {
             // the loops are shutting down

@@ -147,8 +147,12 @@ class MeshClientWireTest {
         }
         final MeshPeer<ByteBuf> peer = relay.meshPeers().get(0);
         awaitTrue("marked as self", peer::isSelf, WAIT);
-        // Not dialled again: a retry would come within MeshClient.RETRY_MIN_NS; give it ten times that.
-        scripted.setSoTimeout((int) (10 * MeshClient.RETRY_MIN_NS / 1_000_000));
+        // The event that settles it: the self link has ended with no retry scheduled, so no dial can follow; the
+        // listening socket must then hold no connection either.
+        final MeshClient client = relay.meshClients().get(0);
+        awaitTrue("the self link ended without a retry", client::doneWithSelf, WAIT);
+        assertThat(client.dials()).as("dialled once").isEqualTo(1);
+        scripted.setSoTimeout(1);
         org.assertj.core.api.Assertions.assertThatThrownBy(scripted::accept)
             .isInstanceOf(java.net.SocketTimeoutException.class);
     }
