@@ -91,6 +91,11 @@ public final class LoadgenCommand implements Callable<Integer> {
         description = "Embedded relays' per-client queue depth. Default: ${DEFAULT-VALUE} (Go's).")
     int relayQueueDepth;
 
+    @Option(names = "--relay-sender-pause", paramLabel = "TIME", defaultValue = "10ms", converter = DurationText.class,
+        description = "Embedded relays' --sender-pause: the longest they stop reading a sender behind a backlogged "
+            + "destination; 0 = drop at the full queue without pausing, as derper does. Default: ${DEFAULT-VALUE}.")
+    Duration relaySenderPause;
+
     @Option(names = "--tls-insecure",
         description = "Don't verify https:// relays' certificates (self-signed test relays).")
     boolean tlsInsecure;
@@ -193,7 +198,8 @@ public final class LoadgenCommand implements Callable<Integer> {
     LoadOptions options() {
         return LoadOptions.builder().relays(relays).relayMetrics(relayMetrics).pairs(pairs).regions(regions)
             .sizeBytes(size).duration(duration).warmup(warmup).ratePerPair(rate).window(window).client(client)
-            .transport(transport).jsonFile(json).relayQueueDepth(relayQueueDepth).tlsInsecure(tlsInsecure)
+            .transport(transport).jsonFile(json).relayQueueDepth(relayQueueDepth)
+            .relaySenderPause(relaySenderPause).tlsInsecure(tlsInsecure)
             .crossRelay(crossRelay)
             .drainTimeout(drainTimeout).progress(!quiet).faultProxy(faultProxy)
             .client(faultProxy && !clientGiven() ? ClientKind.ENGINE : client)

@@ -47,6 +47,7 @@ class LoadgenCommandTest {
         assertThat(o.warmup()).isEqualTo(d.warmup());
         assertThat(o.ratePerPair()).isZero();
         assertThat(o.window()).isEqualTo(d.window());
+        assertThat(o.relaySenderPause()).isEqualTo(d.relaySenderPause());
         assertThat(o.client()).isEqualTo(ClientKind.RAW);
         assertThat(o.transport()).as("auto: detected when the run starts").isNull();
         assertThat(o.jsonFile()).isNull();
@@ -59,7 +60,8 @@ class LoadgenCommandTest {
         final LoadOptions o = parse("loadgen", "--relay", "http://127.0.0.1:3340", "--relay", "https://derp.example",
             "--relay-metrics", "http://127.0.0.1:9340/metrics", "--pairs", "8", "--size", "64", "--duration", "2s",
             "--warmup", "500ms", "--rate", "1000", "--window", "0", "--client", "engine", "--transport", "nio",
-            "--json", "out.json", "--relay-queue-depth", "8", "--tls-insecure", "--drain-timeout", "1", "-q");
+            "--json", "out.json", "--relay-queue-depth", "8",
+            "--relay-sender-pause", "0", "--tls-insecure", "--drain-timeout", "1", "-q");
         assertThat(o.relays()).containsExactly(URI.create("http://127.0.0.1:3340"), URI.create("https://derp.example"));
         assertThat(o.regions()).as("one region per relay URL").isEqualTo(2);
         assertThat(o.relayMetrics()).containsExactly(URI.create("http://127.0.0.1:9340/metrics"));
@@ -73,6 +75,7 @@ class LoadgenCommandTest {
         assertThat(o.transport()).isEqualTo(Transport.NIO);
         assertThat(o.jsonFile()).isEqualTo(Path.of("out.json"));
         assertThat(o.relayQueueDepth()).isEqualTo(8);
+        assertThat(o.relaySenderPause()).isZero();
         assertThat(o.tlsInsecure()).isTrue();
         assertThat(o.drainTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(o.progress()).isFalse();

@@ -343,6 +343,7 @@ public final class LoadGenerator {
         return DerpRelayServer.builder()
             .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), region.get(index).port()))
             .transport(transport).metricsAddress(null).queueDepth(options.relayQueueDepth()).serverPrivateKey(key)
+            .senderPauseNs(options.relaySenderPause().toNanos())
             .meshKey(meshKey).meshWith(region).build().start();
     }
 
@@ -356,6 +357,7 @@ public final class LoadGenerator {
         throws InterruptedException {
         return DerpRelayServer.builder().listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
             .transport(transport).metricsAddress(null).queueDepth(options.relayQueueDepth()).serverPrivateKey(key)
+            .senderPauseNs(options.relaySenderPause().toNanos())
             .meshKey(keys.meshKey()).build().start();
     }
 

@@ -61,6 +61,9 @@ import io.derpring.transport.Transport;
  * @param htmlFile        where to write the self-contained HTML report ({@link HtmlReport}); null = none
  * @param idleConnections instead of traffic, open this many idle DERP connections and report the relay's RSS per
  *                        connection ({@link IdleMemoryProbe}); 0 = a traffic run
+ * @param relaySenderPause embedded relays' longest pause of a sender behind a backlogged destination (the relay's
+ *                        {@code --sender-pause}); {@link Duration#ZERO} drops at the full queue without pausing, as
+ *                        derper does
  */
 public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, int regions, int sizeBytes,
                           Duration duration, Duration warmup, long ratePerPair, int window, ClientKind client,
@@ -77,7 +80,9 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
                           // issue 15: the self-contained HTML report; null = none
                           Path htmlFile,
                           // issue 15: idle-memory probe: this many idle connections instead of traffic; 0 = off
-                          int idleConnections) {
+                          int idleConnections,
+                          // embedded relays' sender pause; ZERO = derper's drop-only behaviour
+                          Duration relaySenderPause) {
     public static final int DEFAULT_PAIRS = 4;
     public static final int MAX_PAIRS = 4096;
     public static final int DEFAULT_REGIONS = 1;
@@ -163,6 +168,11 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
         Objects.requireNonNull(client, "client");
         InvalidConfigException.requireInRange("relay queue depth", relayQueueDepth, RelayConfig.MIN_QUEUE_DEPTH,
             RelayConfig.MAX_QUEUE_DEPTH);
+        Objects.requireNonNull(relaySenderPause, "relaySenderPause");
+        if (relaySenderPause.isNegative() || relaySenderPause.toNanos() > RelayConfig.MAX_SENDER_PAUSE_NS) {
+            throw new InvalidConfigException("relay sender pause = " + relaySenderPause.toMillis()
+                + " ms, must be 0 (off).." + RelayConfig.MAX_SENDER_PAUSE_NS / 1_000_000 + " ms");
+        }
         if (crossRelay) {
             if (client != ClientKind.RAW) {
                 throw new InvalidConfigException("--cross-relay needs --client raw: an engine maps one region per "
@@ -292,6 +302,7 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
         private Transport transport;
         private Path jsonFile;
         private int relayQueueDepth = RelayConfig.DEFAULT_QUEUE_DEPTH;
+        private Duration relaySenderPause = Duration.ofNanos(RelayConfig.DEFAULT_SENDER_PAUSE_NS);
         private boolean tlsInsecure;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private boolean progress;
@@ -466,12 +477,17 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
             return this;
         }
 
+        public Builder relaySenderPause(final Duration v) {
+            relaySenderPause = v;
+            return this;
+        }
+
         public LoadOptions build() {
             return new LoadOptions(relays, relayMetrics, pairs, regions, sizeBytes, duration, warmup, ratePerPair,
                 window, client, transport, jsonFile, relayQueueDepth, tlsInsecure, drainTimeout, progress, faultProxy,
                 faultSchedule, crossRelay, crossRegion, noNetmapHome, idleGrace, pauseEvery, pauseFor, regionChurn,
                 minDeliveredFraction, baseline, baselineCpus, baselineThreads,
-                htmlFile, idleConnections);
+                htmlFile, idleConnections, relaySenderPause);
         }
     }
 }

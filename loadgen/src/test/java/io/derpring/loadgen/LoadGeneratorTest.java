@@ -127,16 +127,25 @@ class LoadGeneratorTest {
     @Test
     @DisplayName("unpaced, no window: the shortfall is exactly the relay's and the client's drop counters")
     void unpacedRunWithoutWindowShortfallEqualsDropCountersExactly() throws Exception {
-        // A small relay queue makes the relay drop too, not only the client's own drop-oldest queue.
-        final LoadReport r = run(shortRun().window(0).relayQueueDepth(4).build());
-        assertThat(r.acksSent()).as("no flow control, no acks").isZero();
-        assertThat(r.sent() - r.received()).as("drops happened: the sender outruns the path").isPositive();
-        assertThat(r.sent() - r.received()).isEqualTo(r.droppedByRelay() + r.droppedByClient());
-        assertThat(r.unexplainedLost()).isZero();
-        assertThat(r.duplicated()).isZero();
-        assertThat(r.corrupted()).isZero();
-        assertThat(r.droppedByClientDetail().values().stream().mapToLong(Long::longValue).sum())
-            .isEqualTo(r.droppedByClient());
+        // A small relay queue and no sender pause (derper's drop-only rule) make the relay drop too, not only the
+        // client's own drop-oldest queue. Whether a run drops at all depends on how the scheduler shares two cores
+        // between sender and receiver (a clean-clone CI run once delivered everything), so up to maxRuns runs are
+        // made until one does; every run's account must balance exactly.
+        final int maxRuns = 3;
+        long shortfall = 0;
+        for (int run = 1; run <= maxRuns && shortfall == 0; run++) {
+            final LoadReport r = run(shortRun().window(0).relayQueueDepth(4).relaySenderPause(Duration.ZERO).build());
+            assertThat(r.acksSent()).as("no flow control, no acks").isZero();
+            shortfall = r.sent() - r.received();
+            assertThat(shortfall).isEqualTo(r.droppedByRelay() + r.droppedByClient());
+            assertThat(r.unexplainedLost()).isZero();
+            assertThat(r.duplicated()).isZero();
+            assertThat(r.corrupted()).isZero();
+            assertThat(r.droppedByClientDetail().values().stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(r.droppedByClient());
+        }
+        assertThat(shortfall).as("drops happened in one of %d runs: the sender outruns the path", maxRuns)
+            .isPositive();
     }
 
     @Test

@@ -30,6 +30,23 @@ class LoadOptionsTest {
     }
 
     @Test
+    void relaySenderPauseDefaultsToTheRelaysAndIsBoundedLikeIt() {
+        assertThat(LoadOptions.builder().build().relaySenderPause())
+            .isEqualTo(Duration.ofNanos(RelayConfig.DEFAULT_SENDER_PAUSE_NS));
+        assertThatCode(() -> LoadOptions.builder().relaySenderPause(Duration.ZERO).build())
+            .as("0 = derper's drop-only rule").doesNotThrowAnyException();
+        assertThatThrownBy(() -> LoadOptions.builder().relaySenderPause(Duration.ofNanos(-1)).build())
+            .isInstanceOf(InvalidConfigException.class).hasMessageContaining("relay sender pause");
+        final long max = RelayConfig.MAX_SENDER_PAUSE_NS;
+        assertThatCode(() -> LoadOptions.builder().relaySenderPause(Duration.ofNanos(max - 1)).build())
+            .doesNotThrowAnyException();
+        assertThatCode(() -> LoadOptions.builder().relaySenderPause(Duration.ofNanos(max)).build())
+            .doesNotThrowAnyException();
+        assertThatThrownBy(() -> LoadOptions.builder().relaySenderPause(Duration.ofNanos(max + 1)).build())
+            .isInstanceOf(InvalidConfigException.class).hasMessageContaining("relay sender pause");
+    }
+
+    @Test
     void sizeLimitsAreTheHeaderAndDerpsMaxPacketSize() {
         assertThatCode(() -> LoadOptions.builder().sizeBytes(PayloadFlyweight.HEADER_LENGTH).build())
             .doesNotThrowAnyException();
