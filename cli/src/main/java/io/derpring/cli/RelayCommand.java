@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import io.derpring.internal.relay.RelayConfig;
 import io.derpring.runtime.InvalidConfigException;
 import io.derpring.server.DerpRelayServer;
 import io.derpring.transport.internal.EventLoops;
@@ -182,6 +183,11 @@ public final class RelayCommand implements Callable<Integer> {
             + "full queue without pausing, as derper does. At most 1s. Default: ${DEFAULT-VALUE}.")
     Duration senderPause;
 
+    @Option(names = "--mesh-max-keys", paramLabel = "N", defaultValue = "" + RelayConfig.DEFAULT_MAX_KEYS_PER_MESH_PEER,
+        description = "The most keys one mesh peer may report connected; more are refused and counted "
+            + "(derp_mesh_peer_keys_refused_total). Default: ${DEFAULT-VALUE}.")
+    int meshMaxKeys;
+
     /** The process environment; tests substitute their own. */
     java.util.Map<String, String> environment = System.getenv();
 
@@ -204,6 +210,7 @@ public final class RelayCommand implements Callable<Integer> {
             .maxConnections(maxConnections).maxConnectionsPerIp(maxConnectionsPerIp).allowList(allowList)
             .maxHttpRequestsPerConnection(httpRequestsPerConnection).metricsTimeoutNs(metricsTimeout.toNanos())
             .directMemoryBudgetBytes(directMemoryBudget).senderPauseNs(senderPause.toNanos())
+            .meshMaxKeys(meshMaxKeys)
             .verifyClientUrl(verifyClientUrl).verifyClientUrlFailOpen(verifyClientUrlFailOpen)
             .verifyClientUrlTimeoutNs(verifyClientUrlTimeout.toNanos()).verifyClientUrlMaxInFlight(verifyClientUrlMaxInFlight);
         if (tlsCert != null) {

@@ -631,6 +631,7 @@ public final class DerpRelayServer implements AutoCloseable {
         final long perClientRateLimitBytesPerSec;
         final long perClientRateBurstBytes;
         final long senderPauseNs;
+        final int meshMaxKeys;
         final double acceptConnectionLimit;
         final int acceptConnectionBurst;
         final int maxConnections;
@@ -705,6 +706,7 @@ public final class DerpRelayServer implements AutoCloseable {
             perClientRateLimitBytesPerSec = b.perClientRateLimitBytesPerSec;
             perClientRateBurstBytes = b.perClientRateBurstBytes;
             senderPauseNs = b.senderPauseNs;
+            meshMaxKeys = b.meshMaxKeys;
             acceptConnectionLimit = AcceptRateLimiter.requireLimit(b.acceptConnectionLimit);
             acceptConnectionBurst = AcceptRateLimiter.requireBurst(b.acceptConnectionBurst);
             maxConnections = ConnectionCaps.requireCap("maxConnections", b.maxConnections);
@@ -764,7 +766,7 @@ public final class DerpRelayServer implements AutoCloseable {
                 .keepAliveIntervalNs(keepAliveIntervalNs).keepAliveJitterNs(keepAliveJitterNs)
                 .writeDeadlineNs(writeDeadlineNs).meshKey(meshKey).maxQueuedBytesPerShard(maxQueuedBytesPerShard)
                 .perClientRateLimitBytesPerSec(perClientRateLimitBytesPerSec).perClientRateBurstBytes(perClientRateBurstBytes)
-                .senderPauseNs(senderPauseNs).clock(clock).build();
+                .senderPauseNs(senderPauseNs).maxKeysPerMeshPeer(meshMaxKeys).clock(clock).build();
         }
 
         public InetSocketAddress listen() {
@@ -804,6 +806,10 @@ public final class DerpRelayServer implements AutoCloseable {
 
         public long senderPauseNs() {
             return senderPauseNs;
+        }
+
+        public int meshMaxKeys() {
+            return meshMaxKeys;
         }
 
         public int maxHttpRequestsPerConnection() {
@@ -875,6 +881,7 @@ public final class DerpRelayServer implements AutoCloseable {
         private long perClientRateLimitBytesPerSec = RelayConfig.UNLIMITED_RATE;
         private long perClientRateBurstBytes;
         private long senderPauseNs = RelayConfig.DEFAULT_SENDER_PAUSE_NS;
+        private int meshMaxKeys = RelayConfig.DEFAULT_MAX_KEYS_PER_MESH_PEER;
         private double acceptConnectionLimit = Settings.DEFAULT_ACCEPT_CONNECTION_LIMIT;
         private int acceptConnectionBurst = Settings.DEFAULT_ACCEPT_CONNECTION_BURST;
         private int maxConnections = Settings.UNLIMITED_CONNECTIONS;
@@ -978,6 +985,16 @@ public final class DerpRelayServer implements AutoCloseable {
          */
         public Builder senderPauseNs(final long v) {
             senderPauseNs = v;
+            return this;
+        }
+
+        /**
+         * The most keys one mesh peer may report present; PeerPresent for more is refused and counted
+         * ({@code derp_mesh_peer_keys_refused_total}). Default {@link RelayConfig#DEFAULT_MAX_KEYS_PER_MESH_PEER};
+         * {@link RelayConfig#MIN_MAX_KEYS_PER_MESH_PEER} .. {@link RelayConfig#MAX_MAX_KEYS_PER_MESH_PEER}.
+         */
+        public Builder meshMaxKeys(final int v) {
+            meshMaxKeys = v;
             return this;
         }
 

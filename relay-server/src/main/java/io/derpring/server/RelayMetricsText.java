@@ -70,6 +70,11 @@ final class RelayMetricsText {
         for (final MeshPeer<?> p : peers) {
             sample(out, "derp_mesh_peer_keys", "peer", p.name(), p.keyCount());
         }
+        header(out, "derp_mesh_peer_keys_refused_total",
+            "PeerPresent frames from the mesh peer refused: it already reported the most keys a peer may have.", COUNTER);
+        for (final MeshPeer<?> p : peers) {
+            sample(out, "derp_mesh_peer_keys_refused_total", "peer", p.name(), p.keysRefused());
+        }
         header(out, "derp_mesh_peer_connects_total", "Completed watch connections to the mesh peer.", COUNTER);
         for (final MeshPeer<?> p : peers) {
             sample(out, "derp_mesh_peer_connects_total", "peer", p.name(), p.connects());

@@ -24,12 +24,15 @@ public final class MeshPeer<F> {
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong droppedUnavailable = new AtomicLong();
     private final AtomicLong connectFailures = new AtomicLong();
+    private final AtomicLong keysRefused = new AtomicLong();
+    private final int maxKeys;
     /** Written only by the link's shard thread. */
     private final AtomicLong forwarded = new AtomicLong();
 
-    MeshPeer(final Relay<F> relay, final String name) {
+    MeshPeer(final Relay<F> relay, final String name, final int maxKeys) {
         this.relay = relay;
         this.name = name;
+        this.maxKeys = maxKeys;
     }
 
     /** The operator's name for the peer (its host), used as a metric label: one per configured peer. */
@@ -107,15 +110,28 @@ public final class MeshPeer<F> {
         forgetAll();
     }
 
-    /** PeerPresent from the peer: packets for {@code key} may be forwarded to it. */
+    /**
+     * PeerPresent from the peer: packets for {@code key} may be forwarded to it. A new key beyond
+     * {@link RelayConfig#maxKeysPerMeshPeer()} is refused and counted ({@link #keysRefused()}): packets for it are then
+     * dropped as an unknown destination rather than the table growing without end.
+     */
     public void onPeerPresent(final RelayKey key) {
         final boolean added;
         synchronized (this) {
+            if (keys.size() >= maxKeys && !keys.contains(key)) {
+                keysRefused.incrementAndGet();
+                return;
+            }
             added = keys.add(key);
         }
         if (added) {
             relay.addForwarder(key, this);
         }
+    }
+
+    /** PeerPresent frames refused because the peer already had {@link RelayConfig#maxKeysPerMeshPeer()} keys. */
+    public long keysRefused() {
+        return keysRefused.get();
     }
 
     /** PeerGone from the peer: it no longer has {@code key}. */

@@ -242,7 +242,7 @@ public final class Relay<F> {
 
     /** A peer server this relay will watch; its keys become forwarders as it reports them. */
     public MeshPeer<F> addMeshPeer(final String name) {
-        final MeshPeer<F> peer = new MeshPeer<>(this, name);
+        final MeshPeer<F> peer = new MeshPeer<>(this, name, config.maxKeysPerMeshPeer());
         meshPeers.add(peer);
         return peer;
     }

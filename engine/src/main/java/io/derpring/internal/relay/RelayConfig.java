@@ -58,6 +58,14 @@ public final class RelayConfig {
     public static final long SENDER_PAUSE_OFF = 0;
     /** The longest sender pause accepted: well under the write deadline, so a pause never looks like a stall. */
     public static final long MAX_SENDER_PAUSE_NS = 1_000_000_000L; // 1 s
+    /**
+     * derpring: the most keys one mesh peer may report present (Go has no bound). A peer has proven the mesh key, but
+     * a buggy or compromised one flooding PeerPresent for made-up keys would otherwise grow the forwarding table
+     * without end; about 200 bytes a key, so the default holds 262,144 clients in about 50 MiB.
+     */
+    public static final int DEFAULT_MAX_KEYS_PER_MESH_PEER = 1 << 18;
+    public static final int MIN_MAX_KEYS_PER_MESH_PEER = 1;
+    public static final int MAX_MAX_KEYS_PER_MESH_PEER = 1 << 24;
 
     private final int queueDepth;
     private final DuplicatePolicy duplicatePolicy;
@@ -77,6 +85,7 @@ public final class RelayConfig {
     private final long perClientRateBurstBytes;
     private final AdmissionChain admission;
     private final long senderPauseNs;
+    private final int maxKeysPerMeshPeer;
 
     private RelayConfig(final Builder b) {
         this.queueDepth = InvalidConfigException.requireInRange("queueDepth", b.queueDepth, MIN_QUEUE_DEPTH, MAX_QUEUE_DEPTH);
@@ -99,6 +108,8 @@ public final class RelayConfig {
             MAX_RATE_LIMIT_BYTES);
         this.admission = b.admission;
         this.senderPauseNs = requireInRange("senderPauseNs", b.senderPauseNs, SENDER_PAUSE_OFF, MAX_SENDER_PAUSE_NS);
+        this.maxKeysPerMeshPeer = InvalidConfigException.requireInRange("maxKeysPerMeshPeer", b.maxKeysPerMeshPeer,
+            MIN_MAX_KEYS_PER_MESH_PEER, MAX_MAX_KEYS_PER_MESH_PEER);
     }
 
     private static long requireInRange(final String setting, final long value, final long min, final long max) {
@@ -151,6 +162,7 @@ public final class RelayConfig {
         b.perClientRateBurstBytes = perClientRateBurstBytes;
         b.admission = admission;
         b.senderPauseNs = senderPauseNs;
+        b.maxKeysPerMeshPeer = maxKeysPerMeshPeer;
         return b;
     }
 
@@ -239,6 +251,11 @@ public final class RelayConfig {
         return senderPauseNs;
     }
 
+    /** The most keys one mesh peer may report present; further PeerPresent frames are refused and counted. */
+    public int maxKeysPerMeshPeer() {
+        return maxKeysPerMeshPeer;
+    }
+
     /** Mutable builder; {@link #build()} checks every range. */
     public static final class Builder {
         private int queueDepth = DEFAULT_QUEUE_DEPTH;
@@ -259,8 +276,15 @@ public final class RelayConfig {
         private long perClientRateBurstBytes;
         private AdmissionChain admission;
         private long senderPauseNs = DEFAULT_SENDER_PAUSE_NS;
+        private int maxKeysPerMeshPeer = DEFAULT_MAX_KEYS_PER_MESH_PEER;
 
         private Builder() {
+        }
+
+        /** See {@link #DEFAULT_MAX_KEYS_PER_MESH_PEER}; {@link #MIN_MAX_KEYS_PER_MESH_PEER} .. {@link #MAX_MAX_KEYS_PER_MESH_PEER}. */
+        public Builder maxKeysPerMeshPeer(final int v) {
+            maxKeysPerMeshPeer = v;
+            return this;
         }
 
         /** Go {@code --per-client-rate-limit}-style bytes per second; {@link #UNLIMITED_RATE} turns it off. */
