@@ -75,6 +75,11 @@ final class RelayMetricsText {
         for (final MeshPeer<?> p : peers) {
             sample(out, "derp_mesh_peer_keys_refused_total", "peer", p.name(), p.keysRefused());
         }
+        header(out, "derp_mesh_peer_keys_forgotten_total",
+            "Keys the mesh peer taught, forgotten when its watch connection broke (derper's MeshConnBroke).", COUNTER);
+        for (final MeshPeer<?> p : peers) {
+            sample(out, "derp_mesh_peer_keys_forgotten_total", "peer", p.name(), p.keysForgottenOnBreak());
+        }
         header(out, "derp_mesh_peer_connects_total", "Completed watch connections to the mesh peer.", COUNTER);
         for (final MeshPeer<?> p : peers) {
             sample(out, "derp_mesh_peer_connects_total", "peer", p.name(), p.connects());

@@ -221,9 +221,18 @@ class MeshLoopbackTest {
         x.sendPacket(y.publicKey(), new byte[] {1});
         assertThat(DerpTestClient.packet(y.awaitFrame(FrameType.RECV_PACKET, WAIT))).containsExactly(1);
 
+        y.sendPacket(x.publicKey(), new byte[] {9});
+        assertThat(DerpTestClient.packet(x.awaitFrame(FrameType.RECV_PACKET, WAIT))).containsExactly(9);
+
         relays[1].close();
         final MeshPeer<ByteBuf> bSeenFromA = peerOf(0, 1);
         awaitTrue("relay 0 sees relay 1 gone", () -> !bSeenFromA.isConnected(), WAIT);
+        // Whether relay 1's shutdown reported y gone or the link broke first (MeshConnBroke), relay 0 forgets y now,
+        // not when the mesh reconnects, and x, which heard from y, is told.
+        assertThat(PeerGoneFlyweight.readPeer(x.awaitFrame(FrameType.PEER_GONE, WAIT).buffer(), 0))
+            .isEqualTo(y.publicKey());
+        assertThat(bSeenFromA.keyCount()).isZero();
+        assertThat(relays[0].relay().isOnMeshPeer(y.publicKey())).isFalse();
         x.sendPacket(y.publicKey(), new byte[] {2});
         // Relay 1's shutdown may or may not get y's PeerGone out before the mesh link drops: the packet in the gap is
         // then unknown_dest or mesh_peer_unavailable, and counted either way.

@@ -26,6 +26,7 @@ class MeshMetricsTextTest {
             .containsEntry("derp_mesh_peer_keys{peer=\"derp3.example.com\"}", 0L)
             .containsEntry("derp_mesh_peer_connects_total{peer=\"derp2.example.com\"}", 0L)
             .containsEntry("derp_mesh_peer_keys_refused_total{peer=\"derp2.example.com\"}", b.keysRefused())
+            .containsEntry("derp_mesh_peer_keys_forgotten_total{peer=\"derp3.example.com\"}", 0L)
             .containsEntry("derp_mesh_peer_packets_forwarded_total{peer=\"derp2.example.com\"}", b.packetsForwarded())
             .containsEntry("derp_mesh_peer_packets_dropped_total{peer=\"derp3.example.com\","
                 + "reason=\"mesh_peer_unavailable\"}", 0L);

@@ -25,7 +25,10 @@ public enum DropReason {
     NO_MEMORY("no_memory"),
     /** derpring: the packet was still queued when the server shut down. */
     SHUTDOWN("shutdown"),
-    /** The destination is on a mesh peer whose connection is down (being re-established). */
+    /**
+     * The destination is on a mesh peer whose connection broke in the instant between the packet's lookup and the
+     * peer's keys being forgotten (afterwards such packets are {@link #UNKNOWN_DEST}).
+     */
     MESH_PEER_UNAVAILABLE("mesh_peer_unavailable");
 
     private final String label;

@@ -9,9 +9,13 @@ import org.agrona.collections.ObjectHashSet;
  * Another server of the region that this relay watches (SPEC §3.9; Go derper {@code --mesh-with}): the keys it
  * reported present, and the current outgoing connection ({@link #link}) that packets for them are forwarded on.
  *
- * <p>The peer outlives its connections: while the link is down the keys stay (packets for them are dropped as
- * {@link DropReason#MESH_PEER_UNAVAILABLE}, so the gap is counted), and when a new link comes up the old keys are
- * dropped and relearnt from the new connection's PeerPresent flood (Go {@code RunWatchConnectionLoop}).
+ * <p>The peer outlives its connections, its keys do not. When the watch connection breaks, every key it taught is
+ * forgotten at once (Go {@code RunWatchConnectionLoop} removes them with the made-up reason
+ * {@code PeerGoneReasonMeshConnBroke}, counted here in {@link #keysForgottenOnBreak()}): packets for them are then an
+ * unknown destination, and local clients that heard from them get PeerGone(Disconnected), as for a local client
+ * leaving. The next connection's PeerPresent flood teaches them again. Only a packet that looked its destination up in
+ * the instant between the break and the forgetting finds the link gone, and is dropped as
+ * {@link DropReason#MESH_PEER_UNAVAILABLE}.
  *
  * <p>Key bookkeeping runs on the link's loop and takes this object's lock; the packet path only reads {@link #link}.
  */
@@ -25,6 +29,7 @@ public final class MeshPeer<F> {
     private final AtomicLong droppedUnavailable = new AtomicLong();
     private final AtomicLong connectFailures = new AtomicLong();
     private final AtomicLong keysRefused = new AtomicLong();
+    private final AtomicLong keysForgottenOnBreak = new AtomicLong();
     private final int maxKeys;
     /** Written only by the link's shard thread. */
     private final AtomicLong forwarded = new AtomicLong();
@@ -97,11 +102,21 @@ public final class MeshPeer<F> {
         connects.incrementAndGet();
     }
 
-    /** The watch connection {@code oldLink} ended; the keys stay until the next connection replaces them. */
+    /**
+     * The watch connection {@code oldLink} ended: its keys are forgotten now (Go's MeshConnBroke), not kept to be
+     * dropped at a dead link until a new connection relearns them. A stale call for an already replaced link is
+     * ignored.
+     */
     public void linkDown(final RelayClient<F> oldLink) {
         if (link == oldLink) {
             link = null;
+            keysForgottenOnBreak.addAndGet(forgetAll());
         }
+    }
+
+    /** Keys forgotten because the watch connection broke (Go {@code PeerGoneReasonMeshConnBroke}). */
+    public long keysForgottenOnBreak() {
+        return keysForgottenOnBreak.get();
     }
 
     /** The peer is no longer watched at all (shutdown): its keys are forgotten. */
@@ -145,7 +160,8 @@ public final class MeshPeer<F> {
         }
     }
 
-    private void forgetAll() {
+    /** Forgets every key; returns how many there were. */
+    private int forgetAll() {
         final ArrayList<RelayKey> gone;
         synchronized (this) {
             gone = new ArrayList<>(keys);
@@ -154,6 +170,7 @@ public final class MeshPeer<F> {
         for (int i = 0; i < gone.size(); i++) {
             relay.removeForwarder(gone.get(i), this);
         }
+        return gone.size();
     }
 
     RelayClient<F> link() {

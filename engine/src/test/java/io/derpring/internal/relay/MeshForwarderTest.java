@@ -104,19 +104,53 @@ class MeshForwarderTest {
     }
 
     @Test
-    void whileThePeersLinkIsDownItsKeysAreDroppedAsMeshPeerUnavailable() {
+    void whenThePeersLinkBreaksItsKeysAreForgottenAndPacketsForThemAreUnknownDestinations() {
         final Link link = new Link("b", 1);
         final Peer a = bed.connect(0);
         link.present(remote);
         link.client.close();
         link.peer.linkDown(link.client);
-        a.send(remote, discoPacket(100, 1));
-        a.send(remote, dataPacket(100, 2));
+        assertThat(link.peer.keyCount()).isZero();
+        assertThat(link.peer.keysForgottenOnBreak()).as("Go's MeshConnBroke").isEqualTo(1);
+        assertThat(bed.relay.isOnMeshPeer(remote)).isFalse();
+        a.send(remote, dataPacket(100, 1));
         bed.pass();
-        assertThat(bed.relay.drops(RelayDrop.MESH_PEER_UNAVAILABLE_DISCO)).isEqualTo(1);
-        assertThat(bed.relay.drops(RelayDrop.MESH_PEER_UNAVAILABLE_OTHER)).isEqualTo(1);
-        assertThat(link.peer.packetsDroppedUnavailable()).isEqualTo(2);
-        assertThat(a.sink.framesOfType(FrameType.PEER_GONE)).as("no NotHere: the key is known").isEmpty();
+        assertThat(bed.relay.drops(DropReason.UNKNOWN_DEST)).isEqualTo(1);
+        assertThat(bed.relay.drops(DropReason.MESH_PEER_UNAVAILABLE)).as("nothing waits on the dead link").isZero();
+        assertThat(link.forwarded()).isZero();
+    }
+
+    @Test
+    void aClientThatReceivedFromARemoteKeyGetsPeerGoneWhenTheMeshLinkBreaks() {
+        final Link link = new Link("b", 1);
+        final Peer meshServer = bed.connect(1, NodePrivateKey.generate().publicKey(), MESH);
+        final Peer local = bed.connect(0);
+        link.present(remote);
+        forwardFrom(meshServer, remote, local.key(), dataPacket(50, 1));
+        bed.pass();
+        assertThat(local.sink.framesOfType(FrameType.RECV_PACKET)).hasSize(1);
+        link.client.close();
+        link.peer.linkDown(link.client);
+        bed.pass();
+        assertThat(local.sink.framesOfType(FrameType.PEER_GONE)).singleElement().satisfies(f -> {
+            final UnsafeBuffer b = new UnsafeBuffer(f);
+            assertThat(PeerGoneFlyweight.readPeer(b, 5)).isEqualTo(remote);
+            assertThat(PeerGoneFlyweight.reason(b, 5, f.length - 5)).as("on the wire MeshConnBroke is Disconnected")
+                .isEqualTo(PeerGoneFlyweight.REASON_DISCONNECTED);
+        });
+    }
+
+    @Test
+    void aLateDownForALinkAlreadyReplacedForgetsNothing() {
+        final Link link = new Link("b", 1);
+        final RelayClient<byte[]> old = link.client;
+        link.up(0);
+        link.present(remote);
+        old.close();
+        link.peer.linkDown(old);
+        assertThat(link.peer.keyCount()).isEqualTo(1);
+        assertThat(link.peer.keysForgottenOnBreak()).isZero();
+        assertThat(link.peer.isConnected()).isTrue();
     }
 
     @Test
@@ -124,9 +158,7 @@ class MeshForwarderTest {
         final Link link = new Link("b", 1);
         final Peer a = bed.connect(0);
         link.present(remote);
-        link.client.close();
-        link.peer.linkDown(link.client);
-        link.up(0);
+        link.up(0); // replaced before its down was seen
         assertThat(link.peer.keyCount()).isZero();
         a.send(remote, dataPacket(100, 1));
         bed.pass();
