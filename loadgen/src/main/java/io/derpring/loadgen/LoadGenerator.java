@@ -57,7 +57,11 @@ public final class LoadGenerator {
     private static final Logger LOG = LoggerFactory.getLogger(LoadGenerator.class);
     /** Every node must be connected within this (SPEC §2.6's 10 s dial budget, plus room for many nodes). */
     static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(20);
-    /** The drain ends early once nothing has moved for this long (what is missing by then is not coming). */
+    /**
+     * The drain ends early once nothing has moved for a quarter of the drain timeout, and at least this long (what is
+     * missing by then is not coming). A quarter, so a longer timeout also rides out a longer stall (a GC pause, a
+     * starved reader on a busy machine) instead of calling packets still in flight lost.
+     */
     static final long DRAIN_QUIET_NS = TimeUnit.MILLISECONDS.toNanos(300);
     static final long DRAIN_POLL_NS = TimeUnit.MILLISECONDS.toNanos(2);
 
@@ -437,11 +441,12 @@ public final class LoadGenerator {
 
     /**
      * Waits until every packet sent is received or explained by a drop counter, nothing has moved for
-     * {@link #DRAIN_QUIET_NS}, or the drain timeout passes.
+     * {@link #drainQuietNs} of the timeout, or the drain timeout passes.
      */
     static void drain(final LoadRun run, final LoadClients clients, final boolean liveRelayDrops,
                       final long timeoutNs) {
         final long deadlineNs = System.nanoTime() + timeoutNs;
+        final long quietNs = drainQuietNs(timeoutNs);
         long lastSignature = Long.MIN_VALUE;
         long lastChangeNs = System.nanoTime();
         while (true) {
@@ -456,7 +461,7 @@ public final class LoadGenerator {
             if (signature != lastSignature) {
                 lastSignature = signature;
                 lastChangeNs = nowNs;
-            } else if (nowNs - lastChangeNs > DRAIN_QUIET_NS) {
+            } else if (nowNs - lastChangeNs > quietNs) {
                 return;
             }
             if (nowNs - deadlineNs > 0) {
@@ -464,6 +469,11 @@ public final class LoadGenerator {
             }
             LockSupport.parkNanos(DRAIN_POLL_NS);
         }
+    }
+
+    /** How long nothing may move before a drain of {@code timeoutNs} ends: a quarter of it, {@link #DRAIN_QUIET_NS} at least. */
+    static long drainQuietNs(final long timeoutNs) {
+        return Math.max(DRAIN_QUIET_NS, timeoutNs / 4);
     }
 
     static void parkUntil(final long deadlineNs) {

@@ -30,7 +30,8 @@ class CrossRegionLoadTest {
     Path dir;
 
     private static LoadOptions.Builder crossRegion() {
-        return LoadOptions.builder().client(ClientKind.ENGINE).pairs(3).regions(3).crossRegion(true)
+        return LoadOptions.builder().drainTimeout(LoadGeneratorTest.TEST_DRAIN)
+            .client(ClientKind.ENGINE).pairs(3).regions(3).crossRegion(true)
             .duration(Duration.ofMillis(1200)).warmup(Duration.ofMillis(200));
     }
 
@@ -111,8 +112,10 @@ class CrossRegionLoadTest {
         final Path file = dir.resolve("churn.json");
         final int kinds = RegionChurnSchedule.Kind.values().length;
         final Duration period = Duration.ofMillis(700);
+        // Two spare periods: a slow relay restart on a busy machine may push the schedule back, and an event not
+        // begun when sending stops is skipped.
         final LoadReport r = LoadGeneratorTest.run(crossRegion().regionChurn(period)
-            .duration(period.multipliedBy(kinds + 1)).jsonFile(file).build());
+            .duration(period.multipliedBy(kinds + 3)).jsonFile(file).build());
         assertThat(r.unexplainedLost()).as("unexplained loss").isZero();
         assertThat(r.duplicated()).as("duplicated").isZero();
         assertThat(r.corrupted()).as("corrupted").isZero();

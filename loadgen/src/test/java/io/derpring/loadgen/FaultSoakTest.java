@@ -105,7 +105,8 @@ class FaultSoakTest {
      * holds, so the stalled receiver's ring fills (and the relay's 32-deep queue drops, counted).
      */
     static LoadOptions.Builder options(final Fault fault) {
-        final LoadOptions.Builder b = LoadOptions.builder().pairs(PAIRS).client(ClientKind.ENGINE).duration(DURATION)
+        final LoadOptions.Builder b = LoadOptions.builder().drainTimeout(LoadGeneratorTest.TEST_DRAIN)
+            .pairs(PAIRS).client(ClientKind.ENGINE).duration(DURATION)
             .transport(Transport.detect())
             .warmup(Duration.ofMillis(500)).faultProxy(true)
             .faultSchedule(FaultSchedule.of(List.of(new FaultSchedule.Entry(fault, FAULT_AT))));

@@ -21,7 +21,8 @@ class ManyPairsTest {
     @ValueSource(ints = {RawClients.MAX_CONNECTS_IN_FLIGHT / 2 - 1, RawClients.MAX_CONNECTS_IN_FLIGHT / 2,
         RawClients.MAX_CONNECTS_IN_FLIGHT / 2 + 1})
     void connectWavesAroundTheLimitConnectEveryNode(final int pairs) throws Exception {
-        final LoadReport r = LoadGeneratorTest.run(LoadOptions.builder().pairs(pairs).ratePerPair(20)
+        final LoadReport r = LoadGeneratorTest.run(LoadOptions.builder().drainTimeout(LoadGeneratorTest.TEST_DRAIN)
+            .pairs(pairs).ratePerPair(20)
             .duration(Duration.ofMillis(600)).warmup(Duration.ofMillis(100)).build());
         LoadGeneratorTest.assertNothingUnexplained(r);
         assertThat(r.pairsDelivering()).isEqualTo(pairs);
@@ -30,7 +31,8 @@ class ManyPairsTest {
     @Test
     void twoHundredRawPairsAllDeliver() throws Exception {
         final int pairs = 200;
-        final LoadReport r = LoadGeneratorTest.run(LoadOptions.builder().pairs(pairs).ratePerPair(50)
+        final LoadReport r = LoadGeneratorTest.run(LoadOptions.builder().drainTimeout(LoadGeneratorTest.TEST_DRAIN)
+            .pairs(pairs).ratePerPair(50)
             .duration(Duration.ofSeconds(2)).warmup(Duration.ofMillis(300)).build());
         LoadGeneratorTest.assertNothingUnexplained(r);
         assertThat(r.connectionsLost()).isZero();
@@ -41,7 +43,8 @@ class ManyPairsTest {
     @Test
     void engineClientsConnectInWaves() throws Exception {
         final int pairs = EngineClients.PAIRS_PER_CONNECT_WAVE + 1;
-        final LoadReport r = LoadGeneratorTest.run(LoadOptions.builder().pairs(pairs).client(ClientKind.ENGINE)
+        final LoadReport r = LoadGeneratorTest.run(LoadOptions.builder().drainTimeout(LoadGeneratorTest.TEST_DRAIN)
+            .pairs(pairs).client(ClientKind.ENGINE)
             .ratePerPair(20).duration(Duration.ofMillis(800)).warmup(Duration.ofMillis(200)).build());
         LoadGeneratorTest.assertNothingUnexplained(r);
         assertThat(r.pairsDelivering()).isEqualTo(pairs);

@@ -40,7 +40,8 @@ class RepeatedResetTest {
             resets.add(new FaultSchedule.Entry(Fault.RESET, FIRST_RESET_AT.plus(RESET_EVERY.multipliedBy(i))));
         }
         final Duration lastReset = resets.get(RESETS - 1).at();
-        final LoadReport r = LoadGeneratorTest.run(LoadOptions.builder().pairs(PAIRS).client(ClientKind.ENGINE)
+        final LoadReport r = LoadGeneratorTest.run(LoadOptions.builder().drainTimeout(LoadGeneratorTest.TEST_DRAIN)
+            .pairs(PAIRS).client(ClientKind.ENGINE)
             .transport(transport).warmup(Duration.ofMillis(500)).faultProxy(true)
             .ratePerPair(RATE_PER_PAIR).window(WINDOW)
             .duration(lastReset.plus(RESET_EVERY).plus(FaultInjector.RECOVERY_ROOM))

@@ -70,7 +70,8 @@ class TrafficSenderTest {
         final CheckingClients clients = new CheckingClients(3);
         final TrafficSender sender = new TrafficSender(pairs, clients, 0, 0, SIZE, new SenderWakeup());
         final long now = System.nanoTime();
-        sender.schedule(now, now + TimeUnit.MILLISECONDS.toNanos(50), now + TimeUnit.MILLISECONDS.toNanos(100));
+        // Phases of 300 ms: a busy two-core machine may stall this thread for tens of ms, and each phase must see sends.
+        sender.schedule(now, now + TimeUnit.MILLISECONDS.toNanos(300), now + TimeUnit.MILLISECONDS.toNanos(600));
         sender.run();
         assertThat(clients.bad).isZero();
         assertThat(clients.warmupSeen).isTrue();
@@ -88,7 +89,7 @@ class TrafficSenderTest {
         clients.backPressureEvery = 3;
         final TrafficSender sender = new TrafficSender(pairs, clients, 0, 0, SIZE, new SenderWakeup());
         final long now = System.nanoTime();
-        sender.schedule(now, now, now + TimeUnit.MILLISECONDS.toNanos(50));
+        sender.schedule(now, now, now + TimeUnit.MILLISECONDS.toNanos(200));
         sender.run();
         assertThat(clients.bad).as("each pair's seqs arrive without a gap").isZero();
         long retries = 0;
@@ -107,7 +108,7 @@ class TrafficSenderTest {
         final TrafficSender sender = new TrafficSender(pairs, clients, 5, 0, SIZE, new SenderWakeup());
         pairs[1].ackedSeq.set(1_000); // pair 1 acknowledged far ahead: its window never fills in this run
         final long now = System.nanoTime();
-        sender.schedule(now, now, now + TimeUnit.MILLISECONDS.toNanos(30));
+        sender.schedule(now, now, now + TimeUnit.MILLISECONDS.toNanos(300));
         sender.run();
         assertThat(pairs[0].sent.get()).as("nothing acknowledged: one window").isEqualTo(5);
         assertThat(pairs[1].sent.get()).isGreaterThan(5);
@@ -147,7 +148,7 @@ class TrafficSenderTest {
         final long[] sent = new long[1];
         final long bytes = Allocations.measure(3, () -> {
             final long now = System.nanoTime();
-            sender.schedule(now, now, now + TimeUnit.MILLISECONDS.toNanos(30));
+            sender.schedule(now, now, now + TimeUnit.MILLISECONDS.toNanos(150));
             sender.run();
         });
         for (final PairState p : pairs) {

@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HttpFloodTest {
     private static final Duration FLOOD = Duration.ofSeconds(10);
     private static final long MAX_GROWTH_BYTES = 64L << 20;
-    private static final Duration P99_BOUND = Duration.ofMillis(50);
+    private static final Duration P99_BOUND = Duration.ofMillis(250);
     private static final long PAIR_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final int FLOOD_CONNECTIONS = 2;
     /** How much worse than an unflooded pair, measured at the same time on its own relay, the flooded pair may be. */
@@ -230,7 +230,7 @@ class HttpFloodTest {
 
     private record Result(long growthBytes, long p99Ns, long controlP99Ns, boolean handshakeDuringFlood) {
         void assertBounded() {
-            // CI shares two cores: when an unflooded pair measured at the same time already misses 50 ms, the machine
+            // CI shares two cores: when an unflooded pair measured at the same time already misses the bound, the machine
             // is the cause, and the flooded pair may only be a little worse. The defects made it seconds, or lost packets.
             final long boundNs = Math.max(P99_BOUND.toNanos(), LOADED_MACHINE_FACTOR * controlP99Ns);
             System.out.printf("flood: relay memory growth %.1f MiB, pair p99 %.1f ms (unflooded pair %.1f ms, bound %.1f ms)%n",

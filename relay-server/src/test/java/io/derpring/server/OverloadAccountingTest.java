@@ -41,6 +41,7 @@ class OverloadAccountingTest {
     /** Small, so the senders outrun the queue and the relay has to drop or pause. */
     private static final int QUEUE_DEPTH = 4;
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+    private static final int MAX_RUNS = 3;
 
     private DerpRelayServer server;
     private final List<DerpTestClient> clients = new ArrayList<>();
@@ -64,6 +65,23 @@ class OverloadAccountingTest {
     @DisplayName("unpaced overload: after the drain, sent - delivered = the relay's counted drops, exactly")
     void shortfallEqualsCountedDropsAfterTheDrain(final Transport transport, final long senderPauseNs)
         throws Exception {
+        long relayDrops = overloadOnce(transport, senderPauseNs);
+        if (senderPauseNs == RelayConfig.SENDER_PAUSE_OFF && transport == Transport.IO_URING) {
+            // io_uring dropped in nearly every run seen here (on epoll and NIO the early writes often keep up with four
+            // loopback senders, and the accounting is what those runs check). Whether a run drops still depends on how
+            // two shared cores are scheduled, so up to MAX_RUNS fresh runs are made until one does; each balances.
+            for (int run = 2; run <= MAX_RUNS && relayDrops == 0; run++) {
+                stop();
+                clients.clear();
+                relayDrops = overloadOnce(transport, senderPauseNs);
+            }
+            assertThat(relayDrops).as("without the pause the senders outrun the queue in one of %d runs", MAX_RUNS)
+                .isPositive();
+        }
+    }
+
+    /** One unpaced overload run on a fresh relay; asserts its account balances exactly and returns its drops. */
+    private long overloadOnce(final Transport transport, final long senderPauseNs) throws Exception {
         server = DerpRelayServer.builder().threads(2).rawDerp(true).metricsAddress(null).transport(transport)
             .listen(new InetSocketAddress("127.0.0.1", 0)).queueDepth(QUEUE_DEPTH).senderPauseNs(senderPauseNs)
             .build().start();
@@ -96,15 +114,11 @@ class OverloadAccountingTest {
         assertThat(outOfOrder).as("drops never reorder").hasValue(0);
         // Every handoff was drained by the pass its wakeup brought: none waited for the timer's safety net.
         assertThat(relay.counter(RelayCounter.HANDOFFS_RESCUED)).as("handoffs rescued by the timer").isZero();
-        if (senderPauseNs == RelayConfig.SENDER_PAUSE_OFF && transport == Transport.IO_URING) {
-            // io_uring dropped in every run seen here; on epoll and NIO the early writes often keep up with four loopback
-            // senders, some runs drop nothing, and the accounting above is what those runs check.
-            assertThat(relayDrops).as("without the pause the senders outrun the queue").isPositive();
-        }
         clients.forEach(DerpTestClient::close);
         for (final Thread t : receivers) {
             t.join();
         }
+        return relayDrops;
     }
 
     private DerpTestClient connect() throws IOException {

@@ -36,6 +36,11 @@ class MultiRegionLoopbackTest {
     private static final Duration NO_IDLE = Duration.ofSeconds(60);
     /** Short grace for the idle tests: the smallest RegionSettings allows is 100 ms. */
     private static final Duration SHORT_IDLE = Duration.ofMillis(300);
+    /**
+     * The unreachable-region test's grace: long enough that two refused dials (backoff 5-15 ms, then 20-60 ms) fit in
+     * it even when a busy two-core machine starves the conductor for a while.
+     */
+    private static final Duration UNREACHABLE_IDLE = Duration.ofMillis(1500);
     private static final int LENGTH = 200;
 
     private LoopbackRegions regions;
@@ -182,7 +187,7 @@ class MultiRegionLoopbackTest {
         final Transport transport = Transport.detect();
         regions = new LoopbackRegions(transport);
         regions.kill(R902);
-        final LoopbackPeer a = peer("a", transport, SHORT_IDLE);
+        final LoopbackPeer a = peer("a", transport, UNREACHABLE_IDLE);
         final LoopbackPeer b = peer("b", transport, NO_IDLE);
         a.netmap(b, R902).join(regions.map(), R900);
         awaitHome(a, R900);
@@ -193,7 +198,7 @@ class MultiRegionLoopbackTest {
             && a.metric("derpring_engine_region_dropped_unreachable") == 1, WAIT);
 
         regions.restart(R902);
-        observe(SHORT_IDLE.multipliedBy(2));
+        observe(UNREACHABLE_IDLE.multipliedBy(2));
         assertThat(regions.accepted(R902)).as("no dial without new traffic").isZero();
         assertThat(a.connected(R900)).isTrue();
     }
