@@ -36,6 +36,7 @@ import io.derpring.netmap.Netmap;
 import io.derpring.internal.netmap.NetmapHolder;
 import io.derpring.internal.region.ConductorDutyCycle;
 import io.derpring.internal.region.ConnectWaiters;
+import io.derpring.internal.region.GuardedRegionListener;
 import io.derpring.internal.region.OutboundRouter;
 import io.derpring.internal.region.RegionConductor;
 import io.derpring.internal.region.RegionCounter;
@@ -110,7 +111,9 @@ public final class DerpEngine implements AutoCloseable {
         // The waiters see region events first, on the conductor thread, then pass them on to the embedder's listener.
         // Futures complete on CompletableFuture's own async executor: the common pool, or a thread per completion
         // when that pool has fewer than 2 threads (a bare commonPool() with parallelism 0 would never run them).
-        connectWaiters = new ConnectWaiters(listener == null ? new RegionListener() { } : listener,
+        // The embedder's listener runs on the conductor thread: what it throws is caught there (GuardedRegionListener).
+        connectWaiters = new ConnectWaiters(listener == null ? new RegionListener() { }
+            : new GuardedRegionListener(listener, regionCounters, dutyCycleErrors),
             config.connectTimeout(), System::nanoTime, CompletableFuture::runAsync);
         conductor = new RegionConductor(config.regions(), transport.create(ring, nodeKey), connectWaiters, routes,
             System::nanoTime, () -> ThreadLocalRandom.current().nextDouble(), regionCounters);

@@ -166,6 +166,8 @@ public final class EngineMetrics {
     public static final String REGION_REBIND_PINGS_ANSWERED = "derpring_engine_region_rebind_pings_answered";
     /** Connections closed by rebind because they did not answer its Ping in time. */
     public static final String REGION_REBIND_PING_TIMEOUTS = "derpring_engine_region_rebind_ping_timeouts";
+    /** The embedder's RegionListener callbacks that threw (caught, logged once per kind; the engine carried on). */
+    public static final String REGION_LISTENER_ERRORS = "derpring_engine_region_listener_errors";
     /** Transport connections that reached ServerInfo (present when the transport counts its connections). */
     public static final String CLIENT_CONNECTS = "derpring_engine_client_connects";
     /** Transport connections that ended before ServerInfo. */

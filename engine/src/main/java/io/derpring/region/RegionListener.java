@@ -5,7 +5,8 @@ import io.derpring.keys.NodeKey;
 /**
  * Lifecycle events of the engine's regions, for the embedding gateway. Every method is called on the conductor
  * thread, in order; implementations must return quickly and must not call back into the engine synchronously in a
- * way that waits for the conductor.
+ * way that waits for the conductor. A callback that throws is caught there, logged once per kind and counted
+ * ({@code derpring_engine_region_listener_errors}); the event has already been applied and the engine carries on.
  */
 public interface RegionListener {
     default void onConnected(final int regionId, final String nodeName) {

@@ -14,7 +14,8 @@ import io.derpring.keys.NodeKey;
  * <p>Complete the stage off the event loop (an HTTP client's callback, an executor): {@code true} admits, {@code false}
  * refuses (the connection is closed with no ServerInfo, as Go does), an exceptional completion refuses and counts as
  * an error, and a stage still open at the handshake deadline refuses and counts as a timeout. {@code admit} itself
- * must return quickly: it runs on the event loop. Several admissions combine as AND.
+ * must return quickly: it runs on the event loop. If it throws (an Error of its own too), the connection is refused
+ * and counted as a callback error. Several admissions combine as AND.
  */
 @FunctionalInterface
 public interface ClientAdmission {

@@ -63,7 +63,11 @@ public final class AdmissionChain {
         final CompletionStage<Boolean> answer;
         try {
             answer = callbacks.get(index).admit(key, source);
-        } catch (final RuntimeException e) {
+        } catch (final VirtualMachineError fatal) {
+            throw fatal;
+        } catch (final Throwable e) {
+            // An Error from the embedder's code (an assertion, a linkage error) too: it runs on the event loop, where
+            // it would otherwise close the connection as an I/O failure instead of counting a callback error.
             errors.record(WHERE, e);
             return CompletableFuture.completedFuture(AdmissionDecision.CALLBACK_ERROR);
         }

@@ -4,6 +4,7 @@ import io.derpring.relay.AdmissionDecision;
 import io.derpring.relay.ClientAdmission;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -37,6 +38,10 @@ class AdmissionChainTest {
     private static final ClientAdmission THROWS = (k, a) -> {
         throw new IllegalStateException("x");
     };
+    /** An Error from the embedder's code (not the VM's): still the callback's failure, not the event loop's. */
+    private static final ClientAdmission THROWS_ERROR = (k, a) -> {
+        throw new AssertionError("embedder assertion");
+    };
 
     static Stream<Arguments> cases() {
         return Stream.of(
@@ -49,6 +54,8 @@ class AdmissionChainTest {
             Arguments.of("yes AND no", false, List.of(YES, NO), LISTED, AdmissionDecision.CALLBACK_REFUSED),
             Arguments.of("failed stage", false, List.of(FAILS), LISTED, AdmissionDecision.CALLBACK_ERROR),
             Arguments.of("throwing callback", false, List.of(THROWS), LISTED, AdmissionDecision.CALLBACK_ERROR),
+            Arguments.of("callback throwing an Error", false, List.of(THROWS_ERROR), LISTED,
+                AdmissionDecision.CALLBACK_ERROR),
             Arguments.of("null answer", false, List.of(answering(null)), LISTED, AdmissionDecision.CALLBACK_ERROR),
             Arguments.of("null stage", false, List.of((ClientAdmission) (k, a) -> null), LISTED,
                 AdmissionDecision.CALLBACK_ERROR));
@@ -73,6 +80,14 @@ class AdmissionChainTest {
         assertThat(chain.callbackFailures()).isEqualTo(1);
         assertThat(failing.callbackFailures()).isEqualTo(2);
         assertThat(new AdmissionChain(null, List.of(NO)).callbackFailures()).isZero();
+    }
+
+    @Test
+    void aVirtualMachineErrorIsNotSwallowedAsACallbackError() {
+        final AdmissionChain chain = new AdmissionChain(null, List.of((k, a) -> {
+            throw new InternalError("vm");
+        }));
+        assertThatThrownBy(() -> chain.decide(LISTED, SOURCE)).isInstanceOf(InternalError.class);
     }
 
     @Test
