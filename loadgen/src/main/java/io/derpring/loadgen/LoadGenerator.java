@@ -283,7 +283,7 @@ public final class LoadGenerator {
                     ClientDropTally.delta(relayDropsBefore, relayDrops.byReason()), sender, churn, statusView),
                 connectionEvents(clients, events), options.minDeliveredFraction(),
                 relayCpuS(relayCpuStart, relayCpuEnd), relayCpuUsPerPkt(relayCpuStart, relayCpuEnd, measured),
-                options.embeddedRelays(), baseline, series.toJsonMap(), run.pairsDelivering());
+                options.embeddedRelays(), baseline, series.toJsonMap(), run.pairsDelivering(), embeddedRelaySettings());
             if (options.jsonFile() != null) {
                 report.writeJson(options.jsonFile());
             }
@@ -363,6 +363,17 @@ public final class LoadGenerator {
             .transport(transport).metricsAddress(null).queueDepth(options.relayQueueDepth()).serverPrivateKey(key)
             .senderPauseNs(options.relaySenderPause().toNanos())
             .meshKey(keys.meshKey()).build().start();
+    }
+
+    /** What the embedded relays ran with, for the report (a run is only comparable with its settings); else null. */
+    private Map<String, Object> embeddedRelaySettings() {
+        if (!options.embeddedRelays()) {
+            return null;
+        }
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("queue_depth", options.relayQueueDepth());
+        m.put("sender_pause_ms", options.relaySenderPause().toNanos() / 1e6);
+        return m;
     }
 
     /** The engines' region rules: the default ones, with {@code --idle-grace} when given. */

@@ -49,7 +49,9 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
                          // issue 15: per-second samples (TimeSeries.toJsonMap) for --html
                          Map<String, Object> series,
                          // issue 15: pairs whose receiver got at least one packet (many pairs: none starved)
-                         int pairsDelivering) {
+                         int pairsDelivering,
+                         // the embedded relays' settings (queue_depth, sender_pause_ms); null with --relay URLs
+                         Map<String, Object> embeddedRelay) {
 
 
     /**
@@ -398,6 +400,7 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
         m.put("cpu_ratio_to_baseline", cpuRatioToBaseline());
         m.put("series", series);
         m.put("pairs_delivering", pairsDelivering);
+        m.put("embedded_relay", embeddedRelay);
         return m;
     }
 
@@ -417,7 +420,12 @@ public record LoadReport(int pairs, int regions, int size, double durationS, dou
             .append("-byte packets, ").append(client).append(" client, ").append(transport).append(", ")
             .append(ratePerPair == 0 ? "unpaced" : ratePerPair + " pkt/s per pair").append(", ")
             .append(window == 0 ? "no window" : "window " + window).append('\n');
-        b.append("  relays      ").append(String.join(", ", relays)).append('\n');
+        b.append("  relays      ").append(String.join(", ", relays));
+        if (embeddedRelay != null) {
+            b.append(" (embedded: queue depth ").append(embeddedRelay.get("queue_depth")).append(", sender pause ")
+                .append(embeddedRelay.get("sender_pause_ms")).append(" ms)");
+        }
+        b.append('\n');
         b.append("  measured    ").append(fmt("%.1f s", durationS)).append(" after ").append(fmt("%.1f s", warmupS))
             .append(" warmup\n");
         b.append("  throughput  ").append(fmt("%,.0f pkt/s", throughputPps)).append("  ")

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.derpring.server.DerpRelayServer;
 import io.derpring.server.TestCertificates;
 import io.derpring.transport.Transport;
+import io.derpring.internal.relay.RelayConfig;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -101,6 +102,10 @@ class LoadGeneratorTest {
         assertThat(node.get("client").asText()).isEqualTo("raw");
         assertThat(node.get("regions").asInt()).isEqualTo(1);
         assertThat(node.get("size").asInt()).isEqualTo(LoadOptions.DEFAULT_SIZE_BYTES);
+        assertThat(node.get("embedded_relay").get("queue_depth").asInt()).isEqualTo(RelayConfig.DEFAULT_QUEUE_DEPTH);
+        assertThat(node.get("embedded_relay").get("sender_pause_ms").asDouble())
+            .isEqualTo(RelayConfig.DEFAULT_SENDER_PAUSE_NS / 1e6);
+        assertThat(r.toText()).contains("(embedded: queue depth 32, sender pause 10.0 ms)");
     }
 
     @Test
@@ -143,6 +148,7 @@ class LoadGeneratorTest {
         for (int run = 1; run <= maxRuns && shortfall == 0; run++) {
             final LoadReport r = run(shortRun().window(0).relayQueueDepth(4).relaySenderPause(Duration.ZERO).build());
             assertThat(r.acksSent()).as("no flow control, no acks").isZero();
+            assertThat(r.embeddedRelay()).containsEntry("queue_depth", 4).containsEntry("sender_pause_ms", 0.0);
             shortfall = r.sent() - r.received();
             assertThat(shortfall).isEqualTo(r.droppedByRelay() + r.droppedByClient());
             assertThat(r.unexplainedLost()).isZero();

@@ -18,7 +18,7 @@ class LoadReportVerdictTest {
         return new LoadReport(4, 1, 1200, 1.0, 0.0, "raw", "nio", "17", 0, 32, List.of("http://127.0.0.1:1"), sent,
             received, Map.of(1, received), received, 0, true, clientDropped, clientDrops, unexplained, 0, 0, 0, 0, 0,
             0, received, 0, 0, 0, new LoadReport.Latency(0, 0, 0, 0, 0, 0, 0), 0, Map.of(), 0, null, null, 0, null, events,
-            minDeliveredFraction, null, null, true, null, Map.of(), 0);
+            minDeliveredFraction, null, null, true, null, Map.of(), 0, null);
     }
 
     static LoadReport report(final long sent, final long received, final double minDeliveredFraction) {
@@ -106,7 +106,7 @@ class LoadReportVerdictTest {
             r.acksReceived(), r.windowStalls(), r.throughputPps(), r.throughputMbps(), r.cpuS(), r.cpuTotalS(),
             r.latencyUs(), r.lostInTransit(), r.lostInTransitDetail(), r.connectionsLost(), r.faults(), r.memory(),
             r.backPressuredRetries(), r.engineRegions(), r.connectionEvents(), r.minDeliveredFraction(), r.relayCpuS(),
-            r.relayCpuUsPerPkt(), r.relayInProcess(), r.baseline(), r.series(), r.pairsDelivering());
+            r.relayCpuUsPerPkt(), r.relayInProcess(), r.baseline(), r.series(), r.pairsDelivering(), r.embeddedRelay());
         assertThat(corrupted.exitStatus()).isEqualTo(LoadReport.EXIT_INTEGRITY_FAILURE);
         assertThat(corrupted.verdict()).startsWith("FAILED");
     }

@@ -40,6 +40,7 @@ class RelayCpuTest {
             assertThat(j.get("relay_cpu_s").asDouble()).isPositive();
             assertThat(j.get("relay_cpu_us_per_pkt").asDouble()).isPositive();
             assertThat(j.get("relay_in_process").asBoolean()).isFalse();
+            assertThat(j.get("embedded_relay").isNull()).as("no embedded relay, no settings of one").isTrue();
             assertThat(j.get("relay_cpu_us_per_pkt").asDouble())
                 .isEqualTo(LoadGenerator.relayCpuUsPerPkt(0, r.relayCpuS(), r.measuredReceived()),
                     org.assertj.core.data.Offset.offset(0.01 * j.get("relay_cpu_us_per_pkt").asDouble()));
