@@ -107,13 +107,17 @@ class StunLoopbackTest {
                  .stun(new InetSocketAddress(loopback, 0)).stunRateLimit(1, 2).build().start();
              DatagramSocket client = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
             final byte[] request = StunPackets.tailnodeRequest(StunPackets.txId(0x55));
+            final long startNs = System.nanoTime();
             for (int i = 0; i < 10; i++) {
                 send(client, server, request);
             }
-            // At 1/s with a burst of 2, ten requests within a few seconds earn at most a handful of answers.
             Await.awaitTrue("all ten handled", () -> server.stats().stun(StunCounter.ANSWERED)
                 + server.stats().stun(StunCounter.RATE_LIMITED) == 10, COUNTER_WAIT);
-            assertThat(server.stats().stun(StunCounter.RATE_LIMITED)).isGreaterThanOrEqualTo(5);
+            // At 1/s with a burst of 2, the bucket can have paid for at most 2 + (whole seconds elapsed) answers,
+            // however slowly a busy machine handled the ten.
+            final long mostAnswers = 2 + (System.nanoTime() - startNs) / 1_000_000_000L;
+            assertThat(server.stats().stun(StunCounter.ANSWERED)).isLessThanOrEqualTo(mostAnswers);
+            assertThat(server.stats().stun(StunCounter.RATE_LIMITED)).isPositive();
         }
     }
 
