@@ -178,6 +178,8 @@ public final class EngineMetrics {
     public static final String CLIENT_FRAMES_SKIPPED = "derpring_engine_client_frames_skipped";
     /** Pongs owed to a server beyond the cap while the channel was unwritable (or a pass was pending), dropped. */
     public static final String CLIENT_PONGS_DROPPED = "derpring_engine_client_pongs_dropped";
+    /** WebSocket pings from a server never answered: a later one came while the channel was unwritable. */
+    public static final String CLIENT_WEBSOCKET_PONGS_SKIPPED = "derpring_engine_client_websocket_pongs_skipped";
     /**
      * Prefix of the per-reason counts of transport connections' ends ({@code keepalive_timeout}, {@code by_server},
      * {@code protocol_error}, ...); they add up to connect failures + disconnects. See {@link #valuesStartingWith}.

@@ -26,7 +26,13 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * frame header ({@link #frameHeaderLength}) to its byte count, so its count of frames that have wholly left the
  * socket (the write deadline) stays exact.
  *
- * <p>Control: a ping is answered with a pong, a close is echoed and the connection closed; a text message (Go's
+ * <p>Control: a ping is answered with a pong only while the channel is writable, as every write here honours
+ * writability: a client that pings and never reads would otherwise grow the outbound buffer without bound (pings never
+ * reach the DERP handler, so its receive rate limit does not apply). While unwritable at most
+ * {@link #MAX_OWED_WEBSOCKET_PONGS} pong is owed, for the latest ping (RFC 6455 §5.5.3 allows answering only the most
+ * recent); it goes out when the channel is writable again, and each ping it replaced is counted in
+ * {@link ServerCounter#WEBSOCKET_PONGS_SKIPPED}. The owed payload is at most 125 bytes: the decoder refuses a longer
+ * control frame as a protocol error. A close is echoed and the connection closed; a text message (Go's
  * {@code NetConn} reads binary only) or a malformed or oversize frame ({@link WebSocketUpgrade#DECODER_CONFIG}) closes
  * the connection as a protocol error, counted in {@link ServerCounter#WEBSOCKET_PROTOCOL_ERRORS}.
  */
@@ -37,8 +43,12 @@ final class WebSocketDerpStream extends ChannelDuplexHandler {
     private static final int BASE_HEADER_BYTES = 2;
     private static final int EXTENDED_16_BIT_BYTES = 2;
     private static final int EXTENDED_64_BIT_BYTES = 8;
+    /** Pongs owed while the channel is unwritable: only the latest ping's (RFC 6455 §5.5.3). */
+    static final int MAX_OWED_WEBSOCKET_PONGS = 1;
 
     private final ConnectionTracker tracker;
+    /** The payload of the latest ping not answered yet (the channel was unwritable), or null; released if dropped. */
+    private ByteBuf owedPong;
 
     WebSocketDerpStream(final ConnectionTracker tracker) {
         this.tracker = tracker;
@@ -49,7 +59,7 @@ final class WebSocketDerpStream extends ChannelDuplexHandler {
         if (msg instanceof BinaryWebSocketFrame || msg instanceof ContinuationWebSocketFrame) {
             ctx.fireChannelRead(((WebSocketFrame) msg).content()); // the frame is its content: ownership passes on
         } else if (msg instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(((PingWebSocketFrame) msg).content()), ctx.voidPromise());
+            answer(ctx, ((PingWebSocketFrame) msg).content());
         } else if (msg instanceof CloseWebSocketFrame) {
             ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE); // RFC 6455 §5.5.1: echo, then close
         } else if (msg instanceof PongWebSocketFrame) {
@@ -57,6 +67,39 @@ final class WebSocketDerpStream extends ChannelDuplexHandler {
         } else {
             ((WebSocketFrame) msg).release(); // text: DERP is binary
             refuse(ctx, WebSocketCloseStatus.INVALID_MESSAGE_TYPE);
+        }
+    }
+
+    /** Answers a ping now if the channel is writable, else owes it in place of any older one; owns {@code payload}. */
+    private void answer(final ChannelHandlerContext ctx, final ByteBuf payload) {
+        if (owedPong != null) {
+            owedPong.release();
+            owedPong = null;
+            tracker.counters.increment(ServerCounter.WEBSOCKET_PONGS_SKIPPED);
+        }
+        if (ctx.channel().isWritable()) {
+            ctx.writeAndFlush(new PongWebSocketFrame(payload), ctx.voidPromise());
+        } else {
+            owedPong = payload;
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
+        if (owedPong != null && ctx.channel().isWritable()) {
+            final ByteBuf payload = owedPong;
+            owedPong = null;
+            ctx.writeAndFlush(new PongWebSocketFrame(payload), ctx.voidPromise());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** The channel is gone (or the stream removed): an owed pong will never be sent. */
+    @Override
+    public void handlerRemoved(final ChannelHandlerContext ctx) {
+        if (owedPong != null) {
+            owedPong.release();
+            owedPong = null;
         }
     }
 

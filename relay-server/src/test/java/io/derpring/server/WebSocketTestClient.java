@@ -46,6 +46,7 @@ final class WebSocketTestClient implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final InputStream raw;
+    private final MessageStream messages;
     private final DataInputStream derp;
     private final NodePrivateKey key = NodePrivateKey.generate();
     private final NaclBox box = new NaclBox();
@@ -60,7 +61,8 @@ final class WebSocketTestClient implements AutoCloseable {
         this.socket = socket;
         this.out = socket.getOutputStream();
         this.raw = socket.getInputStream();
-        this.derp = new DataInputStream(new MessageStream());
+        this.messages = new MessageStream();
+        this.derp = new DataInputStream(messages);
     }
 
     static WebSocketTestClient open(final InetSocketAddress server) throws IOException {
@@ -231,6 +233,16 @@ final class WebSocketTestClient implements AutoCloseable {
         return closeStatus;
     }
 
+    /**
+     * The payload of the server's next pong, skipping data and other control frames; call between DERP frames (a data
+     * frame partly read is skipped with the rest).
+     *
+     * @throws EOFException the server closed first
+     */
+    byte[] readPong() throws IOException {
+        return messages.nextPong();
+    }
+
     int closeStatus() {
         return closeStatus;
     }
@@ -289,6 +301,20 @@ final class WebSocketTestClient implements AutoCloseable {
             }
             left -= n;
             return n;
+        }
+
+        byte[] nextPong() throws IOException {
+            for (;;) {
+                raw.skipNBytes(left);
+                left = 0;
+                lastControlOpcode = -1;
+                if (!nextDataFrame()) {
+                    throw new EOFException("closed before a pong, close status " + closeStatus);
+                }
+                if (lastControlOpcode == OPCODE_PONG) {
+                    return lastControlPayload;
+                }
+            }
         }
 
         private boolean nextDataFrame() throws IOException {

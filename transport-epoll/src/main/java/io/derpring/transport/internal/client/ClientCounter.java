@@ -59,7 +59,9 @@ public enum ClientCounter implements CounterDescriptor {
     CLOSES_WEBSOCKET_ERROR(46, "connections ended: the server broke WebSocket's rules"),
     CLOSES_PROTOCOL_ERROR(47, "connections ended: the server broke a DERP frame rule (oversize frame, bad handshake, "
         + "truncated frame)"),
-    CLOSES_OTHER(48, "connections ended for another reason");
+    CLOSES_OTHER(48, "connections ended for another reason"),
+    WEBSOCKET_PONGS_SKIPPED(49, "WebSocket pings never answered: a later ping came while the channel was unwritable "
+        + "(RFC 6455 5.5.3: only the latest is answered, once writable; at most WebSocketStream.MAX_OWED_WEBSOCKET_PONGS owed)");
 
     private final int id;
     private final String label;

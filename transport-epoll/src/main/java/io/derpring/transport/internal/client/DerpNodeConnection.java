@@ -482,7 +482,8 @@ public final class DerpNodeConnection implements DerpLink, AutoCloseable {
         }
         channel = ch;
         final WebSocketStream webSocket = settings.webSocket
-            ? new WebSocketStream(node.hostName(), port, tls != null, settings.userAgent, description) : null;
+            ? new WebSocketStream(node.hostName(), port, tls != null, settings.userAgent, description, counters)
+            : null;
         handler = new DerpClientHandler(this, tls != null, webSocket);
         if (tls != null) {
             ch.pipeline().addLast("derp-tls", tls.newHandler(ch.alloc(), port));

@@ -2,6 +2,7 @@ package io.derpring.transport.internal.client;
 
 import java.net.URI;
 
+import io.derpring.internal.metrics.Counters;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -36,8 +37,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketVersion;
  *       one (bytes after the 101 reach the WebSocket decoder). Anything but a valid 101 fails the connection as
  *       {@link DerpConnectionException.Failure#UPGRADE_FAILED} (Go: "GET failed").</li>
  *   <li>in: each binary or continuation frame's content goes on as it is, so message boundaries mean nothing and the
- *       DERP framing is the plain path's; pings are answered, a close is echoed and ends the connection; a text
- *       message or a bad or oversize frame is {@link DerpConnectionException.Failure#WEBSOCKET_ERROR}.</li>
+ *       DERP framing is the plain path's; a close is echoed and ends the connection; a text message or a bad or
+ *       oversize frame (a control frame over 125 bytes included) is
+ *       {@link DerpConnectionException.Failure#WEBSOCKET_ERROR}.</li>
+ *   <li>pings are answered only while the channel is writable, as every write honours writability (a server that
+ *       pings and never reads would otherwise grow the outbound buffer without bound): while unwritable at most
+ *       {@link #MAX_OWED_WEBSOCKET_PONGS} pong is owed, for the latest ping (RFC 6455 §5.5.3 allows answering only
+ *       the most recent), sent once writable; each ping it replaced is counted in
+ *       {@link ClientCounter#WEBSOCKET_PONGS_SKIPPED}.</li>
  *   <li>out: each buffer the DERP side writes becomes one binary frame (masked, as a client's must be).</li>
  * </ul>
  * Nothing is copied here; the one object per write is the frame Netty's encoder needs.
@@ -54,20 +61,26 @@ final class WebSocketStream extends ChannelDuplexHandler {
     /** The HTTP status line of a refused upgrade is at most this long in the failure message. */
     private static final int MAX_INITIAL_LINE_BYTES = 4096;
     private static final int MAX_CHUNK_BYTES = 8192;
+    /** Pongs owed while the channel is unwritable: only the latest ping's (RFC 6455 §5.5.3). */
+    static final int MAX_OWED_WEBSOCKET_PONGS = 1;
 
     /** Fired to the DERP handler once the 101 is verified: every byte from here on is DERP. */
     enum Event { UPGRADED }
 
     private final WebSocketClientHandshaker handshaker;
     private final String description;
+    private final Counters<ClientCounter> counters;
+    /** The payload of the latest ping not answered yet (the channel was unwritable), or null; released if dropped. */
+    private ByteBuf owedPong;
 
     WebSocketStream(final String hostName, final int port, final boolean tls, final String userAgent,
-                    final String description) {
+                    final String description, final Counters<ClientCounter> counters) {
         final URI uri = URI.create((tls ? "wss://" : "ws://") + hostName + ':' + port + PATH);
         final HttpHeaders headers = new DefaultHttpHeaders().set(HttpHeaderNames.USER_AGENT, userAgent);
         this.handshaker = new WebSocketClientHandshaker13(uri, WebSocketVersion.V13, SUBPROTOCOL, false, headers,
             MAX_FRAME_PAYLOAD_BYTES, true, false);
         this.description = description;
+        this.counters = counters;
     }
 
     /** Puts the HTTP codec (for the handshake only), then this stream, at the end of {@code channel}'s pipeline. */
@@ -94,7 +107,7 @@ final class WebSocketStream extends ChannelDuplexHandler {
         } else if (msg instanceof FullHttpResponse) {
             finishHandshake(ctx, (FullHttpResponse) msg);
         } else if (msg instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(((PingWebSocketFrame) msg).content()), ctx.voidPromise());
+            answer(ctx, ((PingWebSocketFrame) msg).content());
         } else if (msg instanceof CloseWebSocketFrame) {
             ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE); // RFC 6455 §5.5.1: echo, then close
         } else if (msg instanceof PongWebSocketFrame) {
@@ -105,6 +118,39 @@ final class WebSocketStream extends ChannelDuplexHandler {
                 description + " sent a text message; DERP over WebSocket is binary"));
         } else {
             ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** Answers a ping now if the channel is writable, else owes it in place of any older one; owns {@code payload}. */
+    private void answer(final ChannelHandlerContext ctx, final ByteBuf payload) {
+        if (owedPong != null) {
+            owedPong.release();
+            owedPong = null;
+            counters.increment(ClientCounter.WEBSOCKET_PONGS_SKIPPED);
+        }
+        if (ctx.channel().isWritable()) {
+            ctx.writeAndFlush(new PongWebSocketFrame(payload), ctx.voidPromise());
+        } else {
+            owedPong = payload;
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
+        if (owedPong != null && ctx.channel().isWritable()) {
+            final ByteBuf payload = owedPong;
+            owedPong = null;
+            ctx.writeAndFlush(new PongWebSocketFrame(payload), ctx.voidPromise());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** The channel is gone (or the stream removed): an owed pong will never be sent. */
+    @Override
+    public void handlerRemoved(final ChannelHandlerContext ctx) {
+        if (owedPong != null) {
+            owedPong.release();
+            owedPong = null;
         }
     }
 

@@ -42,6 +42,9 @@ class WebSocketClientTranscriptTest {
     private static final int OPCODE_CONTINUATION = 0x0;
     private static final int OPCODE_TEXT = 0x1;
     private static final int OPCODE_BINARY = 0x2;
+    private static final int OPCODE_PING = 0x9;
+    /** RFC 6455 §5.5: the largest control frame payload. */
+    private static final int MAX_CONTROL_PAYLOAD = 125;
 
     final NodePrivateKey serverKey = NodePrivateKey.generate();
     final NodePrivateKey clientKey = NodePrivateKey.generate();
@@ -304,6 +307,23 @@ class WebSocketClientTranscriptTest {
             final DerpNodeConnection c = client(transport, server, ring, events);
             c.connect();
             try (ScriptedServer.Peer peer = upgrade(server, frame(OPCODE_TEXT, true, "hi".getBytes(ISO_8859_1)))) {
+                final Throwable cause = events.closed.get(10, TimeUnit.SECONDS);
+                assertThat(((DerpConnectionException) cause).failure())
+                    .isEqualTo(DerpConnectionException.Failure.WEBSOCKET_ERROR);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    @DisplayName("a ping over the 125-byte control frame limit ends the connection as WEBSOCKET_ERROR")
+    void pingOverTheControlLimitFails(final Transport transport) throws Exception {
+        try (ScriptedServer server = new ScriptedServer(null); TestRing ring = new TestRing(64)) {
+            final RecordingListener events = new RecordingListener();
+            final DerpNodeConnection c = client(transport, server, ring, events);
+            c.connect();
+            try (ScriptedServer.Peer peer = upgrade(server, frame(OPCODE_PING, true,
+                new byte[MAX_CONTROL_PAYLOAD + 1]))) {
                 final Throwable cause = events.closed.get(10, TimeUnit.SECONDS);
                 assertThat(((DerpConnectionException) cause).failure())
                     .isEqualTo(DerpConnectionException.Failure.WEBSOCKET_ERROR);
