@@ -344,12 +344,25 @@ public final class RelayClient<F> {
         shard.markDirty(this);
     }
 
+    /**
+     * A PeerPresent/PeerGone for this mesh watcher. Beyond {@link RelayConfig#maxQueuedMeshFrames()} waiting (a peer
+     * that reads slowly while clients churn; the mesh write deadline restarts with every frame that leaves, so a
+     * trickling reader never meets it) the watcher is closed rather than one update dropped: the peer's table of our
+     * keys stays right because it reconnects and gets a fresh full dump.
+     */
     void queueMeshFrame(final byte[] frame) {
-        if (closed) {
+        if (closed || closeRequested) {
             return;
         }
         if (meshFrames == null) {
             meshFrames = new ArrayDeque<>();
+        }
+        if (meshFrames.size() >= shard.config().maxQueuedMeshFrames()) {
+            meshFrames = null; // never written now: the memory goes with it
+            closeRequested = true;
+            shard.counters.increment(RelayCounter.CLOSED_MESH_WATCHER_OVERFLOW);
+            sink.close();
+            return;
         }
         meshFrames.add(frame);
         shard.markDirty(this);

@@ -66,6 +66,18 @@ public final class RelayConfig {
     public static final int DEFAULT_MAX_KEYS_PER_MESH_PEER = 1 << 18;
     public static final int MIN_MAX_KEYS_PER_MESH_PEER = 1;
     public static final int MAX_MAX_KEYS_PER_MESH_PEER = 1 << 24;
+    /**
+     * derpring: PeerPresent/PeerGone frames waiting for one mesh watcher (Go has no bound: its watcher goroutine
+     * blocks). Room for the full dump a peer accepts ({@link #DEFAULT_MAX_KEYS_PER_MESH_PEER} keys) and as many live
+     * updates again while it drains; a frame of at most 56 bytes is about 80 with its array header and queue slot, so
+     * at most about 40 MiB per watcher. Beyond it the watcher is closed, not a frame dropped: a lost update would leave
+     * the peer's table of our keys wrong for good, while a closed link makes the peer reconnect and receive a fresh
+     * full dump (Go's recovery from a broken watch connection). A relay with more connected keys than this closes
+     * every watcher during its dump, so raise it with the relay's size.
+     */
+    public static final int DEFAULT_MAX_QUEUED_MESH_FRAMES = 2 * DEFAULT_MAX_KEYS_PER_MESH_PEER;
+    public static final int MIN_MAX_QUEUED_MESH_FRAMES = 1;
+    public static final int MAX_MAX_QUEUED_MESH_FRAMES = 1 << 24;
 
     private final int queueDepth;
     private final DuplicatePolicy duplicatePolicy;
@@ -86,6 +98,7 @@ public final class RelayConfig {
     private final AdmissionChain admission;
     private final long senderPauseNs;
     private final int maxKeysPerMeshPeer;
+    private final int maxQueuedMeshFrames;
 
     private RelayConfig(final Builder b) {
         this.queueDepth = InvalidConfigException.requireInRange("queueDepth", b.queueDepth, MIN_QUEUE_DEPTH, MAX_QUEUE_DEPTH);
@@ -110,6 +123,8 @@ public final class RelayConfig {
         this.senderPauseNs = requireInRange("senderPauseNs", b.senderPauseNs, SENDER_PAUSE_OFF, MAX_SENDER_PAUSE_NS);
         this.maxKeysPerMeshPeer = InvalidConfigException.requireInRange("maxKeysPerMeshPeer", b.maxKeysPerMeshPeer,
             MIN_MAX_KEYS_PER_MESH_PEER, MAX_MAX_KEYS_PER_MESH_PEER);
+        this.maxQueuedMeshFrames = InvalidConfigException.requireInRange("maxQueuedMeshFrames", b.maxQueuedMeshFrames,
+            MIN_MAX_QUEUED_MESH_FRAMES, MAX_MAX_QUEUED_MESH_FRAMES);
     }
 
     private static long requireInRange(final String setting, final long value, final long min, final long max) {
@@ -163,6 +178,7 @@ public final class RelayConfig {
         b.admission = admission;
         b.senderPauseNs = senderPauseNs;
         b.maxKeysPerMeshPeer = maxKeysPerMeshPeer;
+        b.maxQueuedMeshFrames = maxQueuedMeshFrames;
         return b;
     }
 
@@ -256,6 +272,11 @@ public final class RelayConfig {
         return maxKeysPerMeshPeer;
     }
 
+    /** The most PeerPresent/PeerGone frames one mesh watcher may have waiting; one more closes it (counted). */
+    public int maxQueuedMeshFrames() {
+        return maxQueuedMeshFrames;
+    }
+
     /** Mutable builder; {@link #build()} checks every range. */
     public static final class Builder {
         private int queueDepth = DEFAULT_QUEUE_DEPTH;
@@ -277,8 +298,15 @@ public final class RelayConfig {
         private AdmissionChain admission;
         private long senderPauseNs = DEFAULT_SENDER_PAUSE_NS;
         private int maxKeysPerMeshPeer = DEFAULT_MAX_KEYS_PER_MESH_PEER;
+        private int maxQueuedMeshFrames = DEFAULT_MAX_QUEUED_MESH_FRAMES;
 
         private Builder() {
+        }
+
+        /** See {@link #DEFAULT_MAX_QUEUED_MESH_FRAMES}; {@link #MIN_MAX_QUEUED_MESH_FRAMES} .. {@link #MAX_MAX_QUEUED_MESH_FRAMES}. */
+        public Builder maxQueuedMeshFrames(final int v) {
+            maxQueuedMeshFrames = v;
+            return this;
         }
 
         /** See {@link #DEFAULT_MAX_KEYS_PER_MESH_PEER}; {@link #MIN_MAX_KEYS_PER_MESH_PEER} .. {@link #MAX_MAX_KEYS_PER_MESH_PEER}. */
