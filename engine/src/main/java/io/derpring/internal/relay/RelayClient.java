@@ -368,9 +368,20 @@ public final class RelayClient<F> {
         shard.markDirty(this);
     }
 
+    /**
+     * A packet from {@code source} was queued here (a local sender's or a mesh peer's ForwardPacket alike): this client
+     * gets PeerGone when the source leaves. Beyond {@link RelayConfig#maxSourcesPerReceiver()} remembered sources a new
+     * one is counted, not remembered; its packets still arrive, only that PeerGone is lost.
+     */
     void noteSource(final RelayKey source) {
         if (sources == null) {
             sources = new ObjectHashSet<>(8);
+        }
+        if (sources.size() >= shard.config().maxSourcesPerReceiver()) {
+            if (!sources.contains(source)) {
+                shard.counters.incrementOwned(RelayCounter.PEER_GONE_SOURCES_REFUSED);
+            }
+            return;
         }
         if (sources.add(source)) {
             shard.noteReceiver(source, this);

@@ -78,6 +78,17 @@ public final class RelayConfig {
     public static final int DEFAULT_MAX_QUEUED_MESH_FRAMES = 2 * DEFAULT_MAX_KEYS_PER_MESH_PEER;
     public static final int MIN_MAX_QUEUED_MESH_FRAMES = 1;
     public static final int MAX_MAX_QUEUED_MESH_FRAMES = 1 << 24;
+    /**
+     * derpring: distinct source keys one client remembers having received packets from, so it gets PeerGone when a
+     * source leaves (Go {@code sentTo} has no bound). Without one, a mesh peer forwarding packets from ever new source
+     * keys (that it never announces, so they never "go") grows the client's set and the shard's source index without
+     * end. 65,536 is above the peers a node of even a very large tailnet hears from over DERP; at about 150 bytes a
+     * remembered source (set slot, index entry, copied key) a client at the cap holds about 10 MiB. A source over it
+     * is still delivered; only its PeerGone hint to this client is lost (counted).
+     */
+    public static final int DEFAULT_MAX_SOURCES_PER_RECEIVER = 1 << 16;
+    public static final int MIN_MAX_SOURCES_PER_RECEIVER = 1;
+    public static final int MAX_MAX_SOURCES_PER_RECEIVER = 1 << 24;
 
     private final int queueDepth;
     private final DuplicatePolicy duplicatePolicy;
@@ -99,6 +110,7 @@ public final class RelayConfig {
     private final long senderPauseNs;
     private final int maxKeysPerMeshPeer;
     private final int maxQueuedMeshFrames;
+    private final int maxSourcesPerReceiver;
 
     private RelayConfig(final Builder b) {
         this.queueDepth = InvalidConfigException.requireInRange("queueDepth", b.queueDepth, MIN_QUEUE_DEPTH, MAX_QUEUE_DEPTH);
@@ -125,6 +137,8 @@ public final class RelayConfig {
             MIN_MAX_KEYS_PER_MESH_PEER, MAX_MAX_KEYS_PER_MESH_PEER);
         this.maxQueuedMeshFrames = InvalidConfigException.requireInRange("maxQueuedMeshFrames", b.maxQueuedMeshFrames,
             MIN_MAX_QUEUED_MESH_FRAMES, MAX_MAX_QUEUED_MESH_FRAMES);
+        this.maxSourcesPerReceiver = InvalidConfigException.requireInRange("maxSourcesPerReceiver",
+            b.maxSourcesPerReceiver, MIN_MAX_SOURCES_PER_RECEIVER, MAX_MAX_SOURCES_PER_RECEIVER);
     }
 
     private static long requireInRange(final String setting, final long value, final long min, final long max) {
@@ -179,6 +193,7 @@ public final class RelayConfig {
         b.senderPauseNs = senderPauseNs;
         b.maxKeysPerMeshPeer = maxKeysPerMeshPeer;
         b.maxQueuedMeshFrames = maxQueuedMeshFrames;
+        b.maxSourcesPerReceiver = maxSourcesPerReceiver;
         return b;
     }
 
@@ -277,6 +292,11 @@ public final class RelayConfig {
         return maxQueuedMeshFrames;
     }
 
+    /** The most source keys one client remembers for PeerGone; packets from further sources are counted, not noted. */
+    public int maxSourcesPerReceiver() {
+        return maxSourcesPerReceiver;
+    }
+
     /** Mutable builder; {@link #build()} checks every range. */
     public static final class Builder {
         private int queueDepth = DEFAULT_QUEUE_DEPTH;
@@ -299,8 +319,15 @@ public final class RelayConfig {
         private long senderPauseNs = DEFAULT_SENDER_PAUSE_NS;
         private int maxKeysPerMeshPeer = DEFAULT_MAX_KEYS_PER_MESH_PEER;
         private int maxQueuedMeshFrames = DEFAULT_MAX_QUEUED_MESH_FRAMES;
+        private int maxSourcesPerReceiver = DEFAULT_MAX_SOURCES_PER_RECEIVER;
 
         private Builder() {
+        }
+
+        /** See {@link #DEFAULT_MAX_SOURCES_PER_RECEIVER}; {@link #MIN_MAX_SOURCES_PER_RECEIVER} .. {@link #MAX_MAX_SOURCES_PER_RECEIVER}. */
+        public Builder maxSourcesPerReceiver(final int v) {
+            maxSourcesPerReceiver = v;
+            return this;
         }
 
         /** See {@link #DEFAULT_MAX_QUEUED_MESH_FRAMES}; {@link #MIN_MAX_QUEUED_MESH_FRAMES} .. {@link #MAX_MAX_QUEUED_MESH_FRAMES}. */
