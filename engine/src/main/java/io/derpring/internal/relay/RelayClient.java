@@ -348,11 +348,11 @@ public final class RelayClient<F> {
      * A PeerPresent/PeerGone for this mesh watcher. Beyond {@link RelayConfig#maxQueuedMeshFrames()} waiting (a peer
      * that reads slowly while clients churn; the mesh write deadline restarts with every frame that leaves, so a
      * trickling reader never meets it) the watcher is closed rather than one update dropped: the peer's table of our
-     * keys stays right because it reconnects and gets a fresh full dump.
+     * keys stays right because it reconnects and gets a fresh full dump. Returns false once the watcher is closing.
      */
-    void queueMeshFrame(final byte[] frame) {
+    boolean queueMeshFrame(final byte[] frame) {
         if (closed || closeRequested) {
-            return;
+            return false;
         }
         if (meshFrames == null) {
             meshFrames = new ArrayDeque<>();
@@ -362,10 +362,11 @@ public final class RelayClient<F> {
             closeRequested = true;
             shard.counters.increment(RelayCounter.CLOSED_MESH_WATCHER_OVERFLOW);
             sink.close();
-            return;
+            return false;
         }
         meshFrames.add(frame);
         shard.markDirty(this);
+        return true;
     }
 
     /**

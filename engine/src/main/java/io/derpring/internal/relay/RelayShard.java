@@ -2,6 +2,7 @@ package io.derpring.internal.relay;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -378,6 +379,13 @@ public final class RelayShard<F> {
             if (receivers.isEmpty()) {
                 receiversBySource.remove(source);
             }
+        }
+    }
+
+    /** {@link #onPeerGone} for each key, in order: one command for a mesh peer's whole key table. */
+    void onPeersGone(final List<RelayKey> gone) {
+        for (int i = 0; i < gone.size(); i++) {
+            onPeerGone(gone.get(i));
         }
     }
 

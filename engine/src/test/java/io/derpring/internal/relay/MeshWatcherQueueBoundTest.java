@@ -102,6 +102,21 @@ class MeshWatcherQueueBoundTest {
     }
 
     @Test
+    void aDumpLargerThanTheBoundClosesTheWatcherOnceAndStops() {
+        final RelayTestbed other = new RelayTestbed(1, RelayTestbed.config().meshKey(MESH).maxQueuedMeshFrames(CAP));
+        for (int i = 0; i < 3 * CAP; i++) {
+            other.connect(0);
+        }
+        final Peer late = other.connect(0, NodePrivateKey.generate().publicKey(), MESH);
+        other.pass();
+        late.sink.writable = false;
+        late.client.onWatchConns();
+        other.pass();
+        assertThat(late.sink.closed).isTrue();
+        assertThat(other.relay.counter(RelayCounter.CLOSED_MESH_WATCHER_OVERFLOW)).isEqualTo(1);
+    }
+
+    @Test
     void theBoundHasARange() {
         assertThat(RelayConfig.defaults().maxQueuedMeshFrames()).isEqualTo(RelayConfig.DEFAULT_MAX_QUEUED_MESH_FRAMES);
         assertThat(RelayConfig.DEFAULT_MAX_QUEUED_MESH_FRAMES).as("a full dump of the keys a peer accepts fits")
