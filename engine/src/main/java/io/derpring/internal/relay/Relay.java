@@ -181,7 +181,7 @@ public final class Relay<F> {
             // SPEC §3.4: only when the key's last connection goes, never on 2 -> 1 (Go issue 13566).
             final RelayKey gone = c.relayKey;
             for (final RelayShard<F> shard : shards) {
-                shard.submit(() -> shard.onPeerGone(gone));
+                shard.submit(() -> shard.onPeerGone(gone)); // refused: a PeerGone hint lost, counted by the shard
             }
             notifyWatchersGone(c);
         }
@@ -234,7 +234,7 @@ public final class Relay<F> {
     /** SPEC §3.9 ClosePeer: closes every local connection of {@code key}, each on its own shard. */
     void closePeer(final RelayKey key) {
         for (final RelayClient<F> c : connectionsOf(key)) {
-            c.shard.submit(c::closeByMeshPeer);
+            c.shard.submit(c::closeByMeshPeer); // refused: counted; the peer's next ClosePeer may get through
         }
     }
 
@@ -372,7 +372,7 @@ public final class Relay<F> {
         }
         final byte[] frame = peerPresentFrame(c);
         for (final RelayClient<F> w : watchers) {
-            w.shard.submit(() -> w.queueMeshFrame(frame));
+            postMeshFrame(w, frame);
         }
     }
 
@@ -383,7 +383,14 @@ public final class Relay<F> {
         final byte[] frame = new byte[PeerGoneFlyweight.PAYLOAD_LENGTH + 5];
         PeerGoneFlyweight.encode(new UnsafeBuffer(frame), 0, c.key, PeerGoneFlyweight.REASON_DISCONNECTED);
         for (final RelayClient<F> w : watchers) {
-            w.shard.submit(() -> w.queueMeshFrame(frame));
+            postMeshFrame(w, frame);
+        }
+    }
+
+    /** A refused update is not dropped: the watcher would keep a wrong key table, so it is closed instead. */
+    private static <F> void postMeshFrame(final RelayClient<F> watcher, final byte[] frame) {
+        if (!watcher.shard.submit(() -> watcher.queueMeshFrame(frame))) {
+            watcher.loseMeshUpdate();
         }
     }
 

@@ -89,6 +89,16 @@ public final class RelayConfig {
     public static final int DEFAULT_MAX_SOURCES_PER_RECEIVER = 1 << 16;
     public static final int MIN_MAX_SOURCES_PER_RECEIVER = 1;
     public static final int MAX_MAX_SOURCES_PER_RECEIVER = 1 << 24;
+    /**
+     * derpring: commands other threads may have waiting for one shard's loop (PeerGone notices, ClosePeer, mesh
+     * watcher updates); Go has no such queue (its goroutines block on locks). A burst posts at most one command per
+     * event per shard (a mesh peer's whole key table is one batch), and a running loop drains them every pass, so only
+     * a stuck loop meets the bound: a million commands of about 60 bytes (node and lambda), about 60 MiB per shard.
+     * A refused PeerGone notice or ClosePeer is dropped (counted); a refused watcher update closes the watcher.
+     */
+    public static final int DEFAULT_SHARD_COMMAND_CAPACITY = 1 << 20;
+    public static final int MIN_SHARD_COMMAND_CAPACITY = 1;
+    public static final int MAX_SHARD_COMMAND_CAPACITY = 1 << 24;
 
     private final int queueDepth;
     private final DuplicatePolicy duplicatePolicy;
@@ -111,6 +121,7 @@ public final class RelayConfig {
     private final int maxKeysPerMeshPeer;
     private final int maxQueuedMeshFrames;
     private final int maxSourcesPerReceiver;
+    private final int shardCommandCapacity;
 
     private RelayConfig(final Builder b) {
         this.queueDepth = InvalidConfigException.requireInRange("queueDepth", b.queueDepth, MIN_QUEUE_DEPTH, MAX_QUEUE_DEPTH);
@@ -139,6 +150,8 @@ public final class RelayConfig {
             MIN_MAX_QUEUED_MESH_FRAMES, MAX_MAX_QUEUED_MESH_FRAMES);
         this.maxSourcesPerReceiver = InvalidConfigException.requireInRange("maxSourcesPerReceiver",
             b.maxSourcesPerReceiver, MIN_MAX_SOURCES_PER_RECEIVER, MAX_MAX_SOURCES_PER_RECEIVER);
+        this.shardCommandCapacity = InvalidConfigException.requireInRange("shardCommandCapacity",
+            b.shardCommandCapacity, MIN_SHARD_COMMAND_CAPACITY, MAX_SHARD_COMMAND_CAPACITY);
     }
 
     private static long requireInRange(final String setting, final long value, final long min, final long max) {
@@ -194,6 +207,7 @@ public final class RelayConfig {
         b.maxKeysPerMeshPeer = maxKeysPerMeshPeer;
         b.maxQueuedMeshFrames = maxQueuedMeshFrames;
         b.maxSourcesPerReceiver = maxSourcesPerReceiver;
+        b.shardCommandCapacity = shardCommandCapacity;
         return b;
     }
 
@@ -297,6 +311,11 @@ public final class RelayConfig {
         return maxSourcesPerReceiver;
     }
 
+    /** The most commands from other threads one shard may have waiting; further ones are refused and counted. */
+    public int shardCommandCapacity() {
+        return shardCommandCapacity;
+    }
+
     /** Mutable builder; {@link #build()} checks every range. */
     public static final class Builder {
         private int queueDepth = DEFAULT_QUEUE_DEPTH;
@@ -320,8 +339,15 @@ public final class RelayConfig {
         private int maxKeysPerMeshPeer = DEFAULT_MAX_KEYS_PER_MESH_PEER;
         private int maxQueuedMeshFrames = DEFAULT_MAX_QUEUED_MESH_FRAMES;
         private int maxSourcesPerReceiver = DEFAULT_MAX_SOURCES_PER_RECEIVER;
+        private int shardCommandCapacity = DEFAULT_SHARD_COMMAND_CAPACITY;
 
         private Builder() {
+        }
+
+        /** See {@link #DEFAULT_SHARD_COMMAND_CAPACITY}; {@link #MIN_SHARD_COMMAND_CAPACITY} .. {@link #MAX_SHARD_COMMAND_CAPACITY}. */
+        public Builder shardCommandCapacity(final int v) {
+            shardCommandCapacity = v;
+            return this;
         }
 
         /** See {@link #DEFAULT_MAX_SOURCES_PER_RECEIVER}; {@link #MIN_MAX_SOURCES_PER_RECEIVER} .. {@link #MAX_MAX_SOURCES_PER_RECEIVER}. */

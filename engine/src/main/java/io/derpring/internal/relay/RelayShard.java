@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.derpring.internal.crypto.NaclBox;
 import io.derpring.internal.disco.DiscoHeaderFlyweight;
@@ -55,6 +56,8 @@ public final class RelayShard<F> {
     final SplittableRandom random;
     final ShardMailbox mailbox;
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    /** Commands waiting: {@link ConcurrentLinkedQueue#size()} walks the queue, this is what the bound reads. */
+    private final AtomicInteger commandsWaiting = new AtomicInteger();
     private final AtomicBoolean wakePending = new AtomicBoolean();
 
     final Counters<RelayCounter> counters = new Counters<>(RelayCounter.class);
@@ -408,10 +411,20 @@ public final class RelayShard<F> {
 
     // ---- passes, timers, commands ----
 
-    /** Any thread: runs {@code command} on this shard's thread during its next pass. */
-    void submit(final Runnable command) {
+    /**
+     * Any thread: runs {@code command} on this shard's thread during its next pass. False, counted, and nothing queued
+     * when {@link RelayConfig#shardCommandCapacity()} commands are already waiting: the caller decides what losing the
+     * command means.
+     */
+    boolean submit(final Runnable command) {
+        if (commandsWaiting.incrementAndGet() > config.shardCommandCapacity()) {
+            commandsWaiting.decrementAndGet();
+            counters.increment(RelayCounter.SHARD_COMMANDS_REFUSED);
+            return false;
+        }
         commands.add(command);
         wakeFromOtherThread();
+        return true;
     }
 
     /** Any thread: makes sure a pass will run soon; at most one wakeup is outstanding. */
@@ -483,6 +496,7 @@ public final class RelayShard<F> {
         try {
             Runnable command;
             while ((command = commands.poll()) != null) {
+                commandsWaiting.decrementAndGet();
                 command.run();
                 work++;
             }
