@@ -14,7 +14,10 @@ public enum ConnectionEnd implements CounterDescriptor {
     HTTP(4, "http"),
     /** A socket or TLS error. */
     IO_ERROR(5, "io_error"),
-    /** Closed by a relay rule: the write deadline, or a mesh peer's ClosePeer (see the relay counters). */
+    /**
+     * Closed by a relay rule: the write deadline, a mesh peer's ClosePeer, or a mesh watcher's full update queue (see
+     * the relay counters {@code derp_closed_*}).
+     */
     RELAY_RULE(6, "relay_rule"),
     /** The server shut down. */
     SHUTDOWN(7, "shutdown"),

@@ -160,16 +160,17 @@ public final class MeshPeer<F> {
         }
     }
 
-    /** Forgets every key; returns how many there were. */
+    /**
+     * Forgets every key; returns how many there were. The keys are copied once and their PeerGone notices go to each
+     * shard as one batch ({@link Relay#removeForwarders}), not one command per key and shard.
+     */
     private int forgetAll() {
         final ArrayList<RelayKey> gone;
         synchronized (this) {
             gone = new ArrayList<>(keys);
             keys.clear();
         }
-        for (int i = 0; i < gone.size(); i++) {
-            relay.removeForwarder(gone.get(i), this);
-        }
+        relay.removeForwarders(gone, this);
         return gone.size();
     }
 

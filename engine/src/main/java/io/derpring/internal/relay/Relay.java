@@ -181,7 +181,7 @@ public final class Relay<F> {
             // SPEC §3.4: only when the key's last connection goes, never on 2 -> 1 (Go issue 13566).
             final RelayKey gone = c.relayKey;
             for (final RelayShard<F> shard : shards) {
-                shard.submit(() -> shard.onPeerGone(gone));
+                shard.submit(() -> shard.onPeerGone(gone)); // refused: a PeerGone hint lost, counted by the shard
             }
             notifyWatchersGone(c);
         }
@@ -234,7 +234,7 @@ public final class Relay<F> {
     /** SPEC §3.9 ClosePeer: closes every local connection of {@code key}, each on its own shard. */
     void closePeer(final RelayKey key) {
         for (final RelayClient<F> c : connectionsOf(key)) {
-            c.shard.submit(c::closeByMeshPeer);
+            c.shard.submit(c::closeByMeshPeer); // refused: counted; the peer's next ClosePeer may get through
         }
     }
 
@@ -288,8 +288,39 @@ public final class Relay<F> {
      * clients it sent packets to get PeerGone(Disconnected), as for a local client leaving (Go
      * {@code RemovePacketForwarder} then {@code notePeerGoneFromRegionLocked}).
      */
-    @SuppressWarnings("unchecked")
     void removeForwarder(final RelayKey key, final MeshPeer<F> peer) {
+        if (forgetForwarder(key, peer)) {
+            for (final RelayShard<F> shard : shards) {
+                shard.submit(() -> shard.onPeerGone(key));
+            }
+        }
+    }
+
+    /**
+     * {@link #removeForwarder} for many keys of {@code peer} at once (its link broke or was replaced): each shard gets
+     * ONE command carrying the keys now gone everywhere, not one per key, so a peer with
+     * {@link RelayConfig#maxKeysPerMeshPeer()} keys puts O(shards) entries on the command queues, not keys x shards.
+     * The order within the batch is the list's; each key is still checked for a comeback when its notice runs.
+     */
+    void removeForwarders(final List<RelayKey> keys, final MeshPeer<F> peer) {
+        final ArrayList<RelayKey> gone = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            final RelayKey key = keys.get(i);
+            if (forgetForwarder(key, peer)) {
+                gone.add(key);
+            }
+        }
+        if (gone.isEmpty()) {
+            return;
+        }
+        for (final RelayShard<F> shard : shards) {
+            shard.submit(() -> shard.onPeersGone(gone));
+        }
+    }
+
+    /** Removes {@code peer} from {@code key}'s forwarders; true when no peer has it and it is not connected here. */
+    @SuppressWarnings("unchecked")
+    private boolean forgetForwarder(final RelayKey key, final MeshPeer<F> peer) {
         final MeshPeer<F>[] left = forwarders.computeIfPresent(key, (k, peers) -> {
             int at = -1;
             for (int i = 0; i < peers.length; i++) {
@@ -308,16 +339,16 @@ public final class Relay<F> {
             System.arraycopy(peers, at + 1, fewer, at, peers.length - at - 1);
             return fewer;
         });
-        if (left == null && clients.get(key) == null) {
-            for (final RelayShard<F> shard : shards) {
-                shard.submit(() -> shard.onPeerGone(key));
-            }
-        }
+        return left == null && clients.get(key) == null;
     }
 
     // ---- mesh watchers (SPEC §3.4, §3.9) ----
 
-    /** WatchConns: {@code watcher} gets PeerPresent for every connected key now, then live updates. */
+    /**
+     * WatchConns, on {@code watcher}'s shard thread: {@code watcher} gets PeerPresent for every connected key now, then
+     * live updates. The dump is queued right here, not posted as one command per key: no command-queue burst, and a
+     * key that leaves while the dump is read has its live PeerGone queued after its PeerPresent, never before.
+     */
     void addWatcher(final RelayClient<F> watcher) {
         if (serverKey != null && serverKey.equals(watcher.key)) {
             return; // Go addWatcher: a mesh client connected to itself is ignored
@@ -329,9 +360,8 @@ public final class Relay<F> {
         watchers.add(watcher);
         for (final ClientSet<F> set : clients.values()) {
             final RelayClient<F> c = set.active;
-            if (c != null) {
-                final byte[] frame = peerPresentFrame(c);
-                watcher.shard.submit(() -> watcher.queueMeshFrame(frame));
+            if (c != null && !watcher.queueMeshFrame(peerPresentFrame(c))) {
+                return; // closed: the dump overflowed its queue
             }
         }
     }
@@ -342,7 +372,7 @@ public final class Relay<F> {
         }
         final byte[] frame = peerPresentFrame(c);
         for (final RelayClient<F> w : watchers) {
-            w.shard.submit(() -> w.queueMeshFrame(frame));
+            postMeshFrame(w, frame);
         }
     }
 
@@ -353,7 +383,14 @@ public final class Relay<F> {
         final byte[] frame = new byte[PeerGoneFlyweight.PAYLOAD_LENGTH + 5];
         PeerGoneFlyweight.encode(new UnsafeBuffer(frame), 0, c.key, PeerGoneFlyweight.REASON_DISCONNECTED);
         for (final RelayClient<F> w : watchers) {
-            w.shard.submit(() -> w.queueMeshFrame(frame));
+            postMeshFrame(w, frame);
+        }
+    }
+
+    /** A refused update is not dropped: the watcher would keep a wrong key table, so it is closed instead. */
+    private static <F> void postMeshFrame(final RelayClient<F> watcher, final byte[] frame) {
+        if (!watcher.shard.submit(() -> watcher.queueMeshFrame(frame))) {
+            watcher.loseMeshUpdate();
         }
     }
 

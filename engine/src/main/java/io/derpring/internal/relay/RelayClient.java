@@ -72,6 +72,8 @@ public final class RelayClient<F> {
     volatile boolean duplicate;
     volatile boolean disabled;
     volatile boolean watcher;
+    /** Set by any thread when an update for this watcher could not be posted to its shard: the shard closes it. */
+    private volatile boolean meshUpdateLost;
 
     RelayClient(final RelayShard<F> shard, final ClientSink<F> sink, final NodeKey key, final ClientInfo info,
                 final boolean meshPeer, final InetSocketAddress remote) {
@@ -344,20 +346,55 @@ public final class RelayClient<F> {
         shard.markDirty(this);
     }
 
-    void queueMeshFrame(final byte[] frame) {
-        if (closed) {
-            return;
+    /**
+     * A PeerPresent/PeerGone for this mesh watcher. Beyond {@link RelayConfig#maxQueuedMeshFrames()} waiting (a peer
+     * that reads slowly while clients churn; the mesh write deadline restarts with every frame that leaves, so a
+     * trickling reader never meets it) the watcher is closed rather than one update dropped: the peer's table of our
+     * keys stays right because it reconnects and gets a fresh full dump. The same goes when an earlier update was
+     * refused by the shard's full command queue ({@link #loseMeshUpdate}). Returns false once the watcher is closing.
+     */
+    boolean queueMeshFrame(final byte[] frame) {
+        if (closed || closeRequested) {
+            return false;
         }
         if (meshFrames == null) {
             meshFrames = new ArrayDeque<>();
         }
+        if (meshUpdateLost || meshFrames.size() >= shard.config().maxQueuedMeshFrames()) {
+            closeForLostMeshUpdate();
+            return false;
+        }
         meshFrames.add(frame);
         shard.markDirty(this);
+        return true;
     }
 
+    /** Any thread: an update for this watcher was refused by its shard's full command queue; closed on its shard. */
+    void loseMeshUpdate() {
+        meshUpdateLost = true;
+    }
+
+    private void closeForLostMeshUpdate() {
+        meshFrames = null; // never written now: the memory goes with it
+        closeRequested = true;
+        shard.counters.increment(RelayCounter.CLOSED_MESH_WATCHER_OVERFLOW);
+        sink.close();
+    }
+
+    /**
+     * A packet from {@code source} was queued here (a local sender's or a mesh peer's ForwardPacket alike): this client
+     * gets PeerGone when the source leaves. Beyond {@link RelayConfig#maxSourcesPerReceiver()} remembered sources a new
+     * one is counted, not remembered; its packets still arrive, only that PeerGone is lost.
+     */
     void noteSource(final RelayKey source) {
         if (sources == null) {
             sources = new ObjectHashSet<>(8);
+        }
+        if (sources.size() >= shard.config().maxSourcesPerReceiver()) {
+            if (!sources.contains(source)) {
+                shard.counters.incrementOwned(RelayCounter.PEER_GONE_SOURCES_REFUSED);
+            }
+            return;
         }
         if (sources.add(source)) {
             shard.noteReceiver(source, this);
@@ -380,6 +417,10 @@ public final class RelayClient<F> {
 
     void onTimer(final long nowNs) {
         if (closed) {
+            return;
+        }
+        if (meshUpdateLost && !closeRequested) { // no later update came to close it
+            closeForLostMeshUpdate();
             return;
         }
         if (!closeRequested && writeDeadlinePassed(nowNs)) {

@@ -66,6 +66,39 @@ public final class RelayConfig {
     public static final int DEFAULT_MAX_KEYS_PER_MESH_PEER = 1 << 18;
     public static final int MIN_MAX_KEYS_PER_MESH_PEER = 1;
     public static final int MAX_MAX_KEYS_PER_MESH_PEER = 1 << 24;
+    /**
+     * derpring: PeerPresent/PeerGone frames waiting for one mesh watcher (Go has no bound: its watcher goroutine
+     * blocks). Room for the full dump a peer accepts ({@link #DEFAULT_MAX_KEYS_PER_MESH_PEER} keys) and as many live
+     * updates again while it drains; a frame of at most 56 bytes is about 80 with its array header and queue slot, so
+     * at most about 40 MiB per watcher. Beyond it the watcher is closed, not a frame dropped: a lost update would leave
+     * the peer's table of our keys wrong for good, while a closed link makes the peer reconnect and receive a fresh
+     * full dump (Go's recovery from a broken watch connection). A relay with more connected keys than this closes
+     * every watcher during its dump, so raise it with the relay's size.
+     */
+    public static final int DEFAULT_MAX_QUEUED_MESH_FRAMES = 2 * DEFAULT_MAX_KEYS_PER_MESH_PEER;
+    public static final int MIN_MAX_QUEUED_MESH_FRAMES = 1;
+    public static final int MAX_MAX_QUEUED_MESH_FRAMES = 1 << 24;
+    /**
+     * derpring: distinct source keys one client remembers having received packets from, so it gets PeerGone when a
+     * source leaves (Go {@code sentTo} has no bound). Without one, a mesh peer forwarding packets from ever new source
+     * keys (that it never announces, so they never "go") grows the client's set and the shard's source index without
+     * end. 65,536 is above the peers a node of even a very large tailnet hears from over DERP; at about 150 bytes a
+     * remembered source (set slot, index entry, copied key) a client at the cap holds about 10 MiB. A source over it
+     * is still delivered; only its PeerGone hint to this client is lost (counted).
+     */
+    public static final int DEFAULT_MAX_SOURCES_PER_RECEIVER = 1 << 16;
+    public static final int MIN_MAX_SOURCES_PER_RECEIVER = 1;
+    public static final int MAX_MAX_SOURCES_PER_RECEIVER = 1 << 24;
+    /**
+     * derpring: commands other threads may have waiting for one shard's loop (PeerGone notices, ClosePeer, mesh
+     * watcher updates); Go has no such queue (its goroutines block on locks). A burst posts at most one command per
+     * event per shard (a mesh peer's whole key table is one batch), and a running loop drains them every pass, so only
+     * a stuck loop meets the bound: a million commands of about 60 bytes (node and lambda), about 60 MiB per shard.
+     * A refused PeerGone notice or ClosePeer is dropped (counted); a refused watcher update closes the watcher.
+     */
+    public static final int DEFAULT_SHARD_COMMAND_CAPACITY = 1 << 20;
+    public static final int MIN_SHARD_COMMAND_CAPACITY = 1;
+    public static final int MAX_SHARD_COMMAND_CAPACITY = 1 << 24;
 
     private final int queueDepth;
     private final DuplicatePolicy duplicatePolicy;
@@ -86,6 +119,9 @@ public final class RelayConfig {
     private final AdmissionChain admission;
     private final long senderPauseNs;
     private final int maxKeysPerMeshPeer;
+    private final int maxQueuedMeshFrames;
+    private final int maxSourcesPerReceiver;
+    private final int shardCommandCapacity;
 
     private RelayConfig(final Builder b) {
         this.queueDepth = InvalidConfigException.requireInRange("queueDepth", b.queueDepth, MIN_QUEUE_DEPTH, MAX_QUEUE_DEPTH);
@@ -110,6 +146,12 @@ public final class RelayConfig {
         this.senderPauseNs = requireInRange("senderPauseNs", b.senderPauseNs, SENDER_PAUSE_OFF, MAX_SENDER_PAUSE_NS);
         this.maxKeysPerMeshPeer = InvalidConfigException.requireInRange("maxKeysPerMeshPeer", b.maxKeysPerMeshPeer,
             MIN_MAX_KEYS_PER_MESH_PEER, MAX_MAX_KEYS_PER_MESH_PEER);
+        this.maxQueuedMeshFrames = InvalidConfigException.requireInRange("maxQueuedMeshFrames", b.maxQueuedMeshFrames,
+            MIN_MAX_QUEUED_MESH_FRAMES, MAX_MAX_QUEUED_MESH_FRAMES);
+        this.maxSourcesPerReceiver = InvalidConfigException.requireInRange("maxSourcesPerReceiver",
+            b.maxSourcesPerReceiver, MIN_MAX_SOURCES_PER_RECEIVER, MAX_MAX_SOURCES_PER_RECEIVER);
+        this.shardCommandCapacity = InvalidConfigException.requireInRange("shardCommandCapacity",
+            b.shardCommandCapacity, MIN_SHARD_COMMAND_CAPACITY, MAX_SHARD_COMMAND_CAPACITY);
     }
 
     private static long requireInRange(final String setting, final long value, final long min, final long max) {
@@ -163,6 +205,9 @@ public final class RelayConfig {
         b.admission = admission;
         b.senderPauseNs = senderPauseNs;
         b.maxKeysPerMeshPeer = maxKeysPerMeshPeer;
+        b.maxQueuedMeshFrames = maxQueuedMeshFrames;
+        b.maxSourcesPerReceiver = maxSourcesPerReceiver;
+        b.shardCommandCapacity = shardCommandCapacity;
         return b;
     }
 
@@ -256,6 +301,21 @@ public final class RelayConfig {
         return maxKeysPerMeshPeer;
     }
 
+    /** The most PeerPresent/PeerGone frames one mesh watcher may have waiting; one more closes it (counted). */
+    public int maxQueuedMeshFrames() {
+        return maxQueuedMeshFrames;
+    }
+
+    /** The most source keys one client remembers for PeerGone; packets from further sources are counted, not noted. */
+    public int maxSourcesPerReceiver() {
+        return maxSourcesPerReceiver;
+    }
+
+    /** The most commands from other threads one shard may have waiting; further ones are refused and counted. */
+    public int shardCommandCapacity() {
+        return shardCommandCapacity;
+    }
+
     /** Mutable builder; {@link #build()} checks every range. */
     public static final class Builder {
         private int queueDepth = DEFAULT_QUEUE_DEPTH;
@@ -277,8 +337,29 @@ public final class RelayConfig {
         private AdmissionChain admission;
         private long senderPauseNs = DEFAULT_SENDER_PAUSE_NS;
         private int maxKeysPerMeshPeer = DEFAULT_MAX_KEYS_PER_MESH_PEER;
+        private int maxQueuedMeshFrames = DEFAULT_MAX_QUEUED_MESH_FRAMES;
+        private int maxSourcesPerReceiver = DEFAULT_MAX_SOURCES_PER_RECEIVER;
+        private int shardCommandCapacity = DEFAULT_SHARD_COMMAND_CAPACITY;
 
         private Builder() {
+        }
+
+        /** See {@link #DEFAULT_SHARD_COMMAND_CAPACITY}; {@link #MIN_SHARD_COMMAND_CAPACITY} .. {@link #MAX_SHARD_COMMAND_CAPACITY}. */
+        public Builder shardCommandCapacity(final int v) {
+            shardCommandCapacity = v;
+            return this;
+        }
+
+        /** See {@link #DEFAULT_MAX_SOURCES_PER_RECEIVER}; {@link #MIN_MAX_SOURCES_PER_RECEIVER} .. {@link #MAX_MAX_SOURCES_PER_RECEIVER}. */
+        public Builder maxSourcesPerReceiver(final int v) {
+            maxSourcesPerReceiver = v;
+            return this;
+        }
+
+        /** See {@link #DEFAULT_MAX_QUEUED_MESH_FRAMES}; {@link #MIN_MAX_QUEUED_MESH_FRAMES} .. {@link #MAX_MAX_QUEUED_MESH_FRAMES}. */
+        public Builder maxQueuedMeshFrames(final int v) {
+            maxQueuedMeshFrames = v;
+            return this;
         }
 
         /** See {@link #DEFAULT_MAX_KEYS_PER_MESH_PEER}; {@link #MIN_MAX_KEYS_PER_MESH_PEER} .. {@link #MAX_MAX_KEYS_PER_MESH_PEER}. */

@@ -31,7 +31,10 @@ public enum RelayCounter implements CounterDescriptor {
     SENDER_PAUSES(25, "times reading a sender paused because a destination it wrote to was backlogged"),
     SENDER_PAUSE_TIMEOUTS(26, "sender pauses that ended at their bound, not because the destination drained"),
     EARLY_WRITES(27, "full queues written before the end of the loop pass because the destination was writable"),
-    HANDOFFS_RESCUED(28, "timer ticks that found handoffs stranded in the mailbox (waiting 100 ms, no pass since) and ran one");
+    HANDOFFS_RESCUED(28, "timer ticks that found handoffs stranded in the mailbox (waiting 100 ms, no pass since) and ran one"),
+    CLOSED_MESH_WATCHER_OVERFLOW(29, "mesh watcher connections closed: a PeerPresent/PeerGone found maxQueuedMeshFrames waiting, or its shard's command queue full"),
+    PEER_GONE_SOURCES_REFUSED(30, "packets whose source key was not remembered for PeerGone: the receiver already remembered maxSourcesPerReceiver sources"),
+    SHARD_COMMANDS_REFUSED(31, "commands refused by a shard holding shardCommandCapacity: PeerGone notices and ClosePeer dropped, mesh watchers closed");
 
     private final int id;
     private final String label;

@@ -2,10 +2,12 @@ package io.derpring.internal.relay;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.derpring.internal.crypto.NaclBox;
 import io.derpring.internal.disco.DiscoHeaderFlyweight;
@@ -54,6 +56,8 @@ public final class RelayShard<F> {
     final SplittableRandom random;
     final ShardMailbox mailbox;
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    /** Commands waiting: {@link ConcurrentLinkedQueue#size()} walks the queue, this is what the bound reads. */
+    private final AtomicInteger commandsWaiting = new AtomicInteger();
     private final AtomicBoolean wakePending = new AtomicBoolean();
 
     final Counters<RelayCounter> counters = new Counters<>(RelayCounter.class);
@@ -381,6 +385,13 @@ public final class RelayShard<F> {
         }
     }
 
+    /** {@link #onPeerGone} for each key, in order: one command for a mesh peer's whole key table. */
+    void onPeersGone(final List<RelayKey> gone) {
+        for (int i = 0; i < gone.size(); i++) {
+            onPeerGone(gone.get(i));
+        }
+    }
+
     /** The last connection of {@code gone} left the relay: every local client it sent to gets PeerGone. */
     void onPeerGone(final RelayKey gone) {
         final ArrayList<RelayClient<F>> receivers = receiversBySource.remove(gone);
@@ -400,10 +411,20 @@ public final class RelayShard<F> {
 
     // ---- passes, timers, commands ----
 
-    /** Any thread: runs {@code command} on this shard's thread during its next pass. */
-    void submit(final Runnable command) {
+    /**
+     * Any thread: runs {@code command} on this shard's thread during its next pass. False, counted, and nothing queued
+     * when {@link RelayConfig#shardCommandCapacity()} commands are already waiting: the caller decides what losing the
+     * command means.
+     */
+    boolean submit(final Runnable command) {
+        if (commandsWaiting.incrementAndGet() > config.shardCommandCapacity()) {
+            commandsWaiting.decrementAndGet();
+            counters.increment(RelayCounter.SHARD_COMMANDS_REFUSED);
+            return false;
+        }
         commands.add(command);
         wakeFromOtherThread();
+        return true;
     }
 
     /** Any thread: makes sure a pass will run soon; at most one wakeup is outstanding. */
@@ -475,6 +496,7 @@ public final class RelayShard<F> {
         try {
             Runnable command;
             while ((command = commands.poll()) != null) {
+                commandsWaiting.decrementAndGet();
                 command.run();
                 work++;
             }

@@ -141,4 +141,36 @@ class ForwardingAllocationTest {
         assertThat(linkSink.written).isEqualTo(runs[0]);
         assertThat(bytes).as("bytes allocated for %d packets", ITERATIONS).isLessThan(ITERATIONS / 10);
     }
+    /** A receiver at {@link RelayConfig#maxSourcesPerReceiver()}: refusing (and counting) a source allocates nothing. */
+    @ParameterizedTest(name = "{0} shard(s)")
+    @ValueSource(ints = {1, 2})
+    void forwardingFromASourceOverTheReceiversBoundAllocatesNothing(final int shards) {
+        final PooledMemory memory = new PooledMemory();
+        final Relay<byte[]> relay = new Relay<>(RelayConfig.builder().maxSourcesPerReceiver(1).build(), memory, null);
+        for (int i = 0; i < shards; i++) {
+            relay.addShard(new RelayTestbed.CountingScheduler());
+        }
+        final RelayShard<byte[]> s0 = relay.shards().get(0);
+        final RelayShard<byte[]> s1 = relay.shards().get(shards - 1);
+        final RelayClient<byte[]> first = s0.register(new DiscardingSink(memory), NodePrivateKey.generate().publicKey(),
+            null, false, null);
+        final RelayClient<byte[]> a = s0.register(new DiscardingSink(memory), NodePrivateKey.generate().publicKey(),
+            null, false, null);
+        final DiscardingSink sinkB = new DiscardingSink(memory);
+        final RelayClient<byte[]> b = s1.register(sinkB, NodePrivateKey.generate().publicKey(), null, false, null);
+        final UnsafeBuffer payload = RelayTestbed.sendPayload(b.key(), new byte[PACKET]);
+        final int offset = RelayTestbed.PAYLOAD_OFFSET;
+        first.onSendPacket(payload, offset, 32 + PACKET); // takes b's only slot
+        s1.runPass();
+        s0.runPass();
+        final Runnable forward = () -> {
+            a.noteActivity();
+            a.onSendPacket(payload, offset, 32 + PACKET);
+            s1.runPass();
+            s0.runPass();
+        };
+        final long bytes = Allocations.measure(ITERATIONS, forward);
+        assertThat(relay.counter(RelayCounter.PEER_GONE_SOURCES_REFUSED)).isEqualTo(sinkB.written - 1);
+        assertThat(bytes).as("bytes allocated for %d packets", ITERATIONS).isLessThan(ITERATIONS / 10);
+    }
 }
