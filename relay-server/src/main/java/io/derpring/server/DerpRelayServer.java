@@ -632,6 +632,9 @@ public final class DerpRelayServer implements AutoCloseable {
         final long perClientRateBurstBytes;
         final long senderPauseNs;
         final int meshMaxKeys;
+        final int meshMaxQueuedFrames;
+        final int maxSourcesPerReceiver;
+        final int shardCommandCapacity;
         final double acceptConnectionLimit;
         final int acceptConnectionBurst;
         final int maxConnections;
@@ -707,6 +710,9 @@ public final class DerpRelayServer implements AutoCloseable {
             perClientRateBurstBytes = b.perClientRateBurstBytes;
             senderPauseNs = b.senderPauseNs;
             meshMaxKeys = b.meshMaxKeys;
+            meshMaxQueuedFrames = b.meshMaxQueuedFrames;
+            maxSourcesPerReceiver = b.maxSourcesPerReceiver;
+            shardCommandCapacity = b.shardCommandCapacity;
             acceptConnectionLimit = AcceptRateLimiter.requireLimit(b.acceptConnectionLimit);
             acceptConnectionBurst = AcceptRateLimiter.requireBurst(b.acceptConnectionBurst);
             maxConnections = ConnectionCaps.requireCap("maxConnections", b.maxConnections);
@@ -766,7 +772,9 @@ public final class DerpRelayServer implements AutoCloseable {
                 .keepAliveIntervalNs(keepAliveIntervalNs).keepAliveJitterNs(keepAliveJitterNs)
                 .writeDeadlineNs(writeDeadlineNs).meshKey(meshKey).maxQueuedBytesPerShard(maxQueuedBytesPerShard)
                 .perClientRateLimitBytesPerSec(perClientRateLimitBytesPerSec).perClientRateBurstBytes(perClientRateBurstBytes)
-                .senderPauseNs(senderPauseNs).maxKeysPerMeshPeer(meshMaxKeys).clock(clock).build();
+                .senderPauseNs(senderPauseNs).maxKeysPerMeshPeer(meshMaxKeys)
+                .maxQueuedMeshFrames(meshMaxQueuedFrames).maxSourcesPerReceiver(maxSourcesPerReceiver)
+                .shardCommandCapacity(shardCommandCapacity).clock(clock).build();
         }
 
         public InetSocketAddress listen() {
@@ -882,6 +890,9 @@ public final class DerpRelayServer implements AutoCloseable {
         private long perClientRateBurstBytes;
         private long senderPauseNs = RelayConfig.DEFAULT_SENDER_PAUSE_NS;
         private int meshMaxKeys = RelayConfig.DEFAULT_MAX_KEYS_PER_MESH_PEER;
+        private int meshMaxQueuedFrames = RelayConfig.DEFAULT_MAX_QUEUED_MESH_FRAMES;
+        private int maxSourcesPerReceiver = RelayConfig.DEFAULT_MAX_SOURCES_PER_RECEIVER;
+        private int shardCommandCapacity = RelayConfig.DEFAULT_SHARD_COMMAND_CAPACITY;
         private double acceptConnectionLimit = Settings.DEFAULT_ACCEPT_CONNECTION_LIMIT;
         private int acceptConnectionBurst = Settings.DEFAULT_ACCEPT_CONNECTION_BURST;
         private int maxConnections = Settings.UNLIMITED_CONNECTIONS;
@@ -995,6 +1006,36 @@ public final class DerpRelayServer implements AutoCloseable {
          */
         public Builder meshMaxKeys(final int v) {
             meshMaxKeys = v;
+            return this;
+        }
+
+        /**
+         * The most PeerPresent/PeerGone updates waiting for one mesh watcher; one more closes the watcher (it
+         * reconnects for a fresh dump), counted in {@code derp_closed_mesh_watcher_overflow_total}. Default
+         * {@link RelayConfig#DEFAULT_MAX_QUEUED_MESH_FRAMES}.
+         */
+        public Builder meshMaxQueuedFrames(final int v) {
+            meshMaxQueuedFrames = v;
+            return this;
+        }
+
+        /**
+         * The most source keys one client remembers for its PeerGone notices; a packet from one more is still
+         * delivered, counted in {@code derp_peer_gone_sources_refused_total}. Default
+         * {@link RelayConfig#DEFAULT_MAX_SOURCES_PER_RECEIVER}.
+         */
+        public Builder maxSourcesPerReceiver(final int v) {
+            maxSourcesPerReceiver = v;
+            return this;
+        }
+
+        /**
+         * The most cross-shard commands (PeerGone notices, ClosePeer, watcher updates) waiting for one event loop,
+         * counted in {@code derp_shard_commands_refused_total} when full. Default
+         * {@link RelayConfig#DEFAULT_SHARD_COMMAND_CAPACITY}.
+         */
+        public Builder shardCommandCapacity(final int v) {
+            shardCommandCapacity = v;
             return this;
         }
 
