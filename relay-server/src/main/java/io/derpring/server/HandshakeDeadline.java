@@ -23,13 +23,29 @@ final class HandshakeDeadline implements Runnable {
         this.timer = channel.eventLoop().schedule(this, timeoutNs, TimeUnit.NANOSECONDS);
     }
 
-    /** The handshake completed: the deadline no longer applies. */
-    void complete() {
-        if (!done) {
-            done = true;
-            timer.cancel(false);
-            timer = null;
+    /**
+     * The handshake completed in time: the deadline no longer applies, counted as
+     * {@link ServerCounter#HANDSHAKE_DEADLINES_MET} once the timer can no longer fire (same event loop as {@link #run}).
+     */
+    void met() {
+        if (cancel()) {
+            tracker.counters.increment(ServerCounter.HANDSHAKE_DEADLINES_MET);
         }
+    }
+
+    /** The connection ended or was refused before its handshake completed: the deadline no longer applies. */
+    void complete() {
+        cancel();
+    }
+
+    private boolean cancel() {
+        if (done) {
+            return false;
+        }
+        done = true;
+        timer.cancel(false);
+        timer = null;
+        return true;
     }
 
     @Override

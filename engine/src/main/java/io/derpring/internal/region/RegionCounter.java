@@ -34,7 +34,9 @@ public enum RegionCounter implements CounterDescriptor {
     REBINDS(24, "rebind() calls applied"),
     REBIND_CLOSES(25, "connections closed by rebind: their local address was no longer valid (or unknown)"),
     REBIND_PINGS_ANSWERED(26, "connections that answered rebind's Ping in time and were kept"),
-    REBIND_PING_TIMEOUTS(27, "connections closed by rebind: no Pong within the rebind ping timeout (3 s)");
+    REBIND_PING_TIMEOUTS(27, "connections closed by rebind: no Pong within the rebind ping timeout (3 s)"),
+    DUTY_CYCLES(28, "conductor duty cycles that evaluated every region (connect, flush, idle close, retry): a region "
+        + "that should not act has had its chance once this moves on");
 
     private final int id;
     private final String label;
