@@ -25,7 +25,8 @@ final class HandshakeDeadline implements Runnable {
 
     /**
      * The handshake completed in time: the deadline no longer applies, counted as
-     * {@link ServerCounter#HANDSHAKE_DEADLINES_MET} once the timer can no longer fire (same event loop as {@link #run}).
+     * {@link ServerCounter#HANDSHAKE_DEADLINES_MET} once the timer can no longer fire (it runs on this same event
+     * loop and checks {@code done}), so a test waiting on the count knows no handshake timeout can follow.
      */
     void met() {
         if (cancel()) {

@@ -26,7 +26,8 @@ public enum ServerCounter implements CounterDescriptor {
     HTTP_PORT_TIMEOUTS(20, "plain-HTTP port connections closed with no whole request and answer within the timeout"),
     HTTP_WEBSOCKET_UPGRADES(21, "/derp upgrades to WebSocket with subprotocol derp (answered with 101)"),
     WEBSOCKET_PROTOCOL_ERRORS(22, "WebSocket connections closed for breaking its rules (bad or oversize frame, text message, no derp subprotocol)"),
-    HANDSHAKE_DEADLINES_MET(23, "connections whose handshake completed within the handshake deadline (its timer cancelled)");
+    HANDSHAKE_DEADLINES_MET(23, "connections whose handshake completed within the handshake deadline (its timer "
+        + "cancelled)");
 
     private final int id;
     private final String label;

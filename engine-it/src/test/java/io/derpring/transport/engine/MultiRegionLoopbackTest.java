@@ -27,8 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Issue 8 gates: real engines (Netty, plain HTTP) against three real relays on 127.0.0.1 as regions 900, 901 and
- * 902 (SPEC §5.1–§5.5, §5.8). Every wait has a deadline; a "nothing happened" check first waits for the engine's conductor to have evaluated its
- * regions after the moment that matters (its duty-cycle counter), or for a later frame on the same in-order link.
+ * 902 (SPEC §5.1–§5.5, §5.8). Every wait has a deadline; a "nothing happened" check first waits for the engine's
+ * conductor to have evaluated its regions after the moment that matters (its duty-cycle counter), or for a later
+ * frame on the same in-order link.
  */
 @Timeout(300)
 class MultiRegionLoopbackTest {
