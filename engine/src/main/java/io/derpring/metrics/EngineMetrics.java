@@ -168,6 +168,12 @@ public final class EngineMetrics {
     public static final String REGION_REBIND_PING_TIMEOUTS = "derpring_engine_region_rebind_ping_timeouts";
     /** The embedder's RegionListener callbacks that threw (caught, logged once per kind; the engine carried on). */
     public static final String REGION_LISTENER_ERRORS = "derpring_engine_region_listener_errors";
+    /**
+     * Conductor duty cycles that evaluated every region, counted after the regions' ticks: once it has moved on by 2
+     * from a value read at time t, every region was evaluated at t or later, so what the conductor would have done
+     * by then (a dial, an idle close, a retry) has happened. Tests wait on it to prove that something did not.
+     */
+    public static final String REGION_DUTY_CYCLES = "derpring_engine_region_duty_cycles";
     /** Transport connections that reached ServerInfo (present when the transport counts its connections). */
     public static final String CLIENT_CONNECTS = "derpring_engine_client_connects";
     /** Transport connections that ended before ServerInfo. */

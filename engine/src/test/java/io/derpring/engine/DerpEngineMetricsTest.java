@@ -144,6 +144,12 @@ class DerpEngineMetricsTest {
 
         for (final Metric m : metrics.engineWide()) {
             final String exposed = m.name() + (m.type() == MetricType.COUNTER ? "_total" : "");
+            if (m.name().equals(EngineMetrics.REGION_DUTY_CYCLES)) {
+                // The conductor counts a duty cycle every millisecond or so, idle or not: between the scrape and this
+                // read it moves on, so the read can only be at or past the page's sample.
+                assertThat(m.value()).as(exposed).isGreaterThanOrEqualTo(page.samples.get(exposed));
+                continue;
+            }
             assertThat(page.samples).as(exposed).containsEntry(exposed, m.value());
         }
     }

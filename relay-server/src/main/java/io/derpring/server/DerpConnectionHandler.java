@@ -156,7 +156,7 @@ final class DerpConnectionHandler extends FrameSinkHandler {
     }
 
     private void handshakeDone() {
-        deadline.complete();
+        deadline.met();
         if (session.client().isMeshPeer()) {
             ConnectionCaps.releaseIpSlot(ctx.channel());
         }

@@ -23,13 +23,30 @@ final class HandshakeDeadline implements Runnable {
         this.timer = channel.eventLoop().schedule(this, timeoutNs, TimeUnit.NANOSECONDS);
     }
 
-    /** The handshake completed: the deadline no longer applies. */
-    void complete() {
-        if (!done) {
-            done = true;
-            timer.cancel(false);
-            timer = null;
+    /**
+     * The handshake completed in time: the deadline no longer applies, counted as
+     * {@link ServerCounter#HANDSHAKE_DEADLINES_MET} once the timer can no longer fire (it runs on this same event
+     * loop and checks {@code done}), so a test waiting on the count knows no handshake timeout can follow.
+     */
+    void met() {
+        if (cancel()) {
+            tracker.counters.increment(ServerCounter.HANDSHAKE_DEADLINES_MET);
         }
+    }
+
+    /** The connection ended or was refused before its handshake completed: the deadline no longer applies. */
+    void complete() {
+        cancel();
+    }
+
+    private boolean cancel() {
+        if (done) {
+            return false;
+        }
+        done = true;
+        timer.cancel(false);
+        timer = null;
+        return true;
     }
 
     @Override

@@ -27,7 +27,9 @@ public enum ServerCounter implements CounterDescriptor {
     HTTP_WEBSOCKET_UPGRADES(21, "/derp upgrades to WebSocket with subprotocol derp (answered with 101)"),
     WEBSOCKET_PROTOCOL_ERRORS(22, "WebSocket connections closed for breaking its rules (bad or oversize frame, text message, no derp subprotocol)"),
     WEBSOCKET_PONGS_SKIPPED(23, "WebSocket pings never answered: a later ping came while the connection was unwritable "
-        + "(RFC 6455 5.5.3: only the latest is answered, once writable; at most WebSocketDerpStream.MAX_OWED_WEBSOCKET_PONGS owed)");
+        + "(RFC 6455 5.5.3: only the latest is answered, once writable; at most WebSocketDerpStream.MAX_OWED_WEBSOCKET_PONGS owed)"),
+    HANDSHAKE_DEADLINES_MET(24, "connections whose handshake completed within the handshake deadline (its timer "
+        + "cancelled)");
 
     private final int id;
     private final String label;

@@ -10,11 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 
 import io.derpring.netmap.Netmap;
 import io.derpring.region.RegionState;
 import io.derpring.internal.relay.RelayCounter;
+import io.derpring.metrics.EngineMetrics;
 import io.derpring.server.DerpRelayServer;
 import io.derpring.transport.Transport;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -27,7 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Issue 8 gates: real engines (Netty, plain HTTP) against three real relays on 127.0.0.1 as regions 900, 901 and
- * 902 (SPEC §5.1–§5.5, §5.8). Every wait has a deadline; "nothing happened" checks observe a short bounded window.
+ * 902 (SPEC §5.1–§5.5, §5.8). Every wait has a deadline; a "nothing happened" check first waits for the engine's
+ * conductor to have evaluated its regions after the moment that matters (its duty-cycle counter), or for a later
+ * frame on the same in-order link.
  */
 @Timeout(300)
 class MultiRegionLoopbackTest {
@@ -42,6 +44,12 @@ class MultiRegionLoopbackTest {
      */
     private static final Duration UNREACHABLE_IDLE = Duration.ofMillis(1500);
     private static final int LENGTH = 200;
+    /**
+     * Conductor duty cycles a "no dial / no resend" check waits for. Each cycle evaluates every region, so one
+     * would show a wrongly woken region; a hundred (about 100 ms at the default 1 ms idle park) also covers a
+     * mistake that needs a few cycles to surface (a command, then the tick that acts on it).
+     */
+    private static final int SETTLE_DUTY_CYCLES = 100;
 
     private LoopbackRegions regions;
     private final List<LoopbackPeer> peers = new ArrayList<>();
@@ -71,8 +79,24 @@ class MultiRegionLoopbackTest {
             () -> p.connected(region) && regions.connectedAt(region, p.key()), WAIT);
     }
 
-    private static void observe(final Duration window) {
-        LockSupport.parkNanos(window.toNanos());
+    private static long dutyCycles(final LoopbackPeer p) {
+        return p.metric(EngineMetrics.REGION_DUTY_CYCLES);
+    }
+
+    /** Returns once {@code p}'s conductor has run {@code n} whole duty cycles that began after this call. */
+    private static void awaitDutyCycles(final LoopbackPeer p, final int n) {
+        final long seen = dutyCycles(p);
+        // +1: the cycle under way when we read may have read its clock before this call
+        awaitTrue(p + " ran " + n + " more duty cycles", () -> dutyCycles(p) >= seen + n + 1, WAIT);
+    }
+
+    /**
+     * Returns once {@code p}'s conductor has evaluated every region at engine time {@code deadlineNs} or later (the
+     * engine's clock is System.nanoTime): whatever it would do by that deadline (a retry, an idle close) is done.
+     */
+    private static void awaitEvaluatedAt(final LoopbackPeer p, final long deadlineNs) {
+        awaitTrue("the engine clock reaches the deadline", () -> System.nanoTime() - deadlineNs >= 0, WAIT);
+        awaitDutyCycles(p, 1);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -83,8 +107,9 @@ class MultiRegionLoopbackTest {
         final LoopbackPeer a = peer("a", transport, NO_IDLE).join(regions.map(), R900);
 
         awaitHome(a, R900);
-        observe(Duration.ofMillis(100)); // many conductor duty cycles: a wrong dial would happen here
+        awaitDutyCycles(a, SETTLE_DUTY_CYCLES); // every cycle evaluates 901 and 902: a wrong dial happens here
 
+        assertThat(a.metric("derpring_engine_region_wakes")).as("no dormant region was woken").isZero();
         assertThat(a.state(R901)).isEqualTo(RegionState.DORMANT);
         assertThat(a.state(R902)).isEqualTo(RegionState.DORMANT);
         assertThat(regions.accepted(R900)).isEqualTo(1);
@@ -198,7 +223,10 @@ class MultiRegionLoopbackTest {
             && a.metric("derpring_engine_region_dropped_unreachable") == 1, WAIT);
 
         regions.restart(R902);
-        observe(UNREACHABLE_IDLE.multipliedBy(2));
+        // Two graces after the relay is back: a retry left scheduled (even backed off) would have dialled it by then.
+        awaitEvaluatedAt(a, System.nanoTime() + UNREACHABLE_IDLE.multipliedBy(2).toNanos());
+        assertThat(a.state(R902)).isEqualTo(RegionState.DORMANT);
+        assertThat(a.metric("derpring_engine_region_wakes")).as("only the first packet woke 902").isEqualTo(1);
         assertThat(regions.accepted(R902)).as("no dial without new traffic").isZero();
         assertThat(a.connected(R900)).isTrue();
     }
@@ -224,7 +252,9 @@ class MultiRegionLoopbackTest {
         assertThat(regions.counter(R900, RelayCounter.NOTE_PREFERRED)).as("1 at connect, 0 at demotion")
             .isEqualTo(2);
 
-        observe(SHORT_IDLE.multipliedBy(2));
+        // 901 has no traffic: were it closed for idleness, that would be at connected-since + grace.
+        awaitEvaluatedAt(a, a.status(R901).connectedSinceNs() + SHORT_IDLE.multipliedBy(2).toNanos());
+        assertThat(a.metric("derpring_engine_region_idle_closes")).as("only the old home idled out").isEqualTo(1);
         assertThat(a.connected(R901)).as("the new home is always on").isTrue();
         assertThat(a.status(R901).home()).isTrue();
         assertThat(regions.counter(R901, RelayCounter.NOTE_PREFERRED)).isEqualTo(1);
@@ -285,8 +315,15 @@ class MultiRegionLoopbackTest {
         awaitTrue("the 8 queued frames reached the relay",
             () -> restarted.relay().counter(RelayCounter.PACKETS_RECEIVED_DISCO) == 8, WAIT);
         assertThat(a.metric("derpring_engine_region_disco_sent")).isEqualTo(8);
-        observe(Duration.ofMillis(100));
-        assertThat(restarted.relay().counter(RelayCounter.PACKETS_RECEIVED_DISCO)).isEqualTo(8);
+        // A fence, not a window: the conductor has had its chances to resend, then one more frame goes on the same
+        // in-order connection; any resent frame was written before it and reaches the relay first.
+        awaitDutyCycles(a, SETTLE_DUTY_CYCLES);
+        assertThat(a.engine().sendDisco(b.key(), R902, frame, 0, 80)).isEqualTo(SendResult.ACCEPTED);
+        awaitTrue("the fence frame reached the relay",
+            () -> restarted.relay().counter(RelayCounter.PACKETS_RECEIVED_DISCO) >= 9, WAIT);
+        assertThat(restarted.relay().counter(RelayCounter.PACKETS_RECEIVED_DISCO)).as("8 queued + the fence")
+            .isEqualTo(9);
+        assertThat(a.metric("derpring_engine_region_disco_sent")).as("8 flushed + the fence").isEqualTo(9);
     }
 
     @Test

@@ -182,6 +182,9 @@ public final class RegionConductor implements Agent {
         for (int i = 0; i < runners.size(); i++) {
             work += runners.get(i).tick(nowNs, settings.idleTimeoutNs());
         }
+        // After the ticks: a reader who sees it move on knows every region was evaluated at nowNs or later. Owned:
+        // this thread is its only writer, so a release store, not an atomic add, on every (idle) duty cycle.
+        counters.incrementOwned(RegionCounter.DUTY_CYCLES);
         return work;
     }
 

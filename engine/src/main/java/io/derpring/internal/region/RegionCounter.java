@@ -36,7 +36,9 @@ public enum RegionCounter implements CounterDescriptor {
     REBIND_PINGS_ANSWERED(26, "connections that answered rebind's Ping in time and were kept"),
     REBIND_PING_TIMEOUTS(27, "connections closed by rebind: no Pong within the rebind ping timeout (3 s)"),
     LISTENER_ERRORS(28, "RegionListener callbacks that threw: caught on the conductor thread, logged once per kind; "
-        + "the engine carried on");
+        + "the engine carried on"),
+    DUTY_CYCLES(29, "conductor duty cycles that evaluated every region (connect, flush, idle close, retry): a region "
+        + "that should not act has had its chance once this moves on");
 
     private final int id;
     private final String label;

@@ -51,6 +51,24 @@ class RegionCountersTest {
     }
 
     @Test
+    void everyDutyCycleIsCountedIdleOrNotButIsNotReportedAsWork() {
+        h.connectHome(3);
+        final long before = count(RegionCounter.DUTY_CYCLES);
+        assertThat(h.work()).isZero();
+        h.work();
+        assertThat(count(RegionCounter.DUTY_CYCLES)).isEqualTo(before + 2);
+    }
+
+    @Test
+    void aClosedConductorEvaluatesNoRegionSoCountsNoDutyCycle() {
+        h.connectHome(3);
+        h.conductor.onClose();
+        final long before = count(RegionCounter.DUTY_CYCLES);
+        h.work();
+        assertThat(count(RegionCounter.DUTY_CYCLES)).isEqualTo(before);
+    }
+
+    @Test
     void anIdleConductorReportsNoWork() {
         h.connectHome(3);
         assertThat(h.work()).isZero();
