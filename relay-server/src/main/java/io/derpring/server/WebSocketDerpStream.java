@@ -1,5 +1,6 @@
 package io.derpring.server;
 
+import io.derpring.transport.internal.OwedWebSocketPong;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -44,14 +45,15 @@ final class WebSocketDerpStream extends ChannelDuplexHandler {
     private static final int EXTENDED_16_BIT_BYTES = 2;
     private static final int EXTENDED_64_BIT_BYTES = 8;
     /** Pongs owed while the channel is unwritable: only the latest ping's (RFC 6455 §5.5.3). */
-    static final int MAX_OWED_WEBSOCKET_PONGS = 1;
+    static final int MAX_OWED_WEBSOCKET_PONGS = OwedWebSocketPong.MAX_OWED;
 
     private final ConnectionTracker tracker;
-    /** The payload of the latest ping not answered yet (the channel was unwritable), or null; released if dropped. */
-    private ByteBuf owedPong;
+    /** The pong rule under writability, shared with the other end's stream. */
+    private final OwedWebSocketPong pongs;
 
     WebSocketDerpStream(final ConnectionTracker tracker) {
         this.tracker = tracker;
+        this.pongs = new OwedWebSocketPong(() -> tracker.counters.increment(ServerCounter.WEBSOCKET_PONGS_SKIPPED));
     }
 
     @Override
@@ -59,7 +61,7 @@ final class WebSocketDerpStream extends ChannelDuplexHandler {
         if (msg instanceof BinaryWebSocketFrame || msg instanceof ContinuationWebSocketFrame) {
             ctx.fireChannelRead(((WebSocketFrame) msg).content()); // the frame is its content: ownership passes on
         } else if (msg instanceof PingWebSocketFrame) {
-            answer(ctx, ((PingWebSocketFrame) msg).content());
+            pongs.onPing(ctx, ((PingWebSocketFrame) msg).content());
         } else if (msg instanceof CloseWebSocketFrame) {
             ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE); // RFC 6455 §5.5.1: echo, then close
         } else if (msg instanceof PongWebSocketFrame) {
@@ -70,37 +72,16 @@ final class WebSocketDerpStream extends ChannelDuplexHandler {
         }
     }
 
-    /** Answers a ping now if the channel is writable, else owes it in place of any older one; owns {@code payload}. */
-    private void answer(final ChannelHandlerContext ctx, final ByteBuf payload) {
-        if (owedPong != null) {
-            owedPong.release();
-            owedPong = null;
-            tracker.counters.increment(ServerCounter.WEBSOCKET_PONGS_SKIPPED);
-        }
-        if (ctx.channel().isWritable()) {
-            ctx.writeAndFlush(new PongWebSocketFrame(payload), ctx.voidPromise());
-        } else {
-            owedPong = payload;
-        }
-    }
-
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
-        if (owedPong != null && ctx.channel().isWritable()) {
-            final ByteBuf payload = owedPong;
-            owedPong = null;
-            ctx.writeAndFlush(new PongWebSocketFrame(payload), ctx.voidPromise());
-        }
+        pongs.onWritabilityChanged(ctx);
         ctx.fireChannelWritabilityChanged();
     }
 
     /** The channel is gone (or the stream removed): an owed pong will never be sent. */
     @Override
     public void handlerRemoved(final ChannelHandlerContext ctx) {
-        if (owedPong != null) {
-            owedPong.release();
-            owedPong = null;
-        }
+        pongs.release();
     }
 
     /** Closes with {@code status} after the frames already written, counted as a protocol error. */

@@ -3,6 +3,7 @@ package io.derpring.transport.internal.client;
 import java.net.URI;
 
 import io.derpring.internal.metrics.Counters;
+import io.derpring.transport.internal.OwedWebSocketPong;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -62,7 +63,7 @@ final class WebSocketStream extends ChannelDuplexHandler {
     private static final int MAX_INITIAL_LINE_BYTES = 4096;
     private static final int MAX_CHUNK_BYTES = 8192;
     /** Pongs owed while the channel is unwritable: only the latest ping's (RFC 6455 §5.5.3). */
-    static final int MAX_OWED_WEBSOCKET_PONGS = 1;
+    static final int MAX_OWED_WEBSOCKET_PONGS = OwedWebSocketPong.MAX_OWED;
 
     /** Fired to the DERP handler once the 101 is verified: every byte from here on is DERP. */
     enum Event { UPGRADED }
@@ -70,8 +71,8 @@ final class WebSocketStream extends ChannelDuplexHandler {
     private final WebSocketClientHandshaker handshaker;
     private final String description;
     private final Counters<ClientCounter> counters;
-    /** The payload of the latest ping not answered yet (the channel was unwritable), or null; released if dropped. */
-    private ByteBuf owedPong;
+    /** The pong rule under writability, shared with the other end's stream. */
+    private final OwedWebSocketPong pongs;
 
     WebSocketStream(final String hostName, final int port, final boolean tls, final String userAgent,
                     final String description, final Counters<ClientCounter> counters) {
@@ -81,6 +82,7 @@ final class WebSocketStream extends ChannelDuplexHandler {
             MAX_FRAME_PAYLOAD_BYTES, true, false);
         this.description = description;
         this.counters = counters;
+        this.pongs = new OwedWebSocketPong(() -> counters.increment(ClientCounter.WEBSOCKET_PONGS_SKIPPED));
     }
 
     /** Puts the HTTP codec (for the handshake only), then this stream, at the end of {@code channel}'s pipeline. */
@@ -107,7 +109,7 @@ final class WebSocketStream extends ChannelDuplexHandler {
         } else if (msg instanceof FullHttpResponse) {
             finishHandshake(ctx, (FullHttpResponse) msg);
         } else if (msg instanceof PingWebSocketFrame) {
-            answer(ctx, ((PingWebSocketFrame) msg).content());
+            pongs.onPing(ctx, ((PingWebSocketFrame) msg).content());
         } else if (msg instanceof CloseWebSocketFrame) {
             ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE); // RFC 6455 §5.5.1: echo, then close
         } else if (msg instanceof PongWebSocketFrame) {
@@ -121,37 +123,16 @@ final class WebSocketStream extends ChannelDuplexHandler {
         }
     }
 
-    /** Answers a ping now if the channel is writable, else owes it in place of any older one; owns {@code payload}. */
-    private void answer(final ChannelHandlerContext ctx, final ByteBuf payload) {
-        if (owedPong != null) {
-            owedPong.release();
-            owedPong = null;
-            counters.increment(ClientCounter.WEBSOCKET_PONGS_SKIPPED);
-        }
-        if (ctx.channel().isWritable()) {
-            ctx.writeAndFlush(new PongWebSocketFrame(payload), ctx.voidPromise());
-        } else {
-            owedPong = payload;
-        }
-    }
-
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
-        if (owedPong != null && ctx.channel().isWritable()) {
-            final ByteBuf payload = owedPong;
-            owedPong = null;
-            ctx.writeAndFlush(new PongWebSocketFrame(payload), ctx.voidPromise());
-        }
+        pongs.onWritabilityChanged(ctx);
         ctx.fireChannelWritabilityChanged();
     }
 
     /** The channel is gone (or the stream removed): an owed pong will never be sent. */
     @Override
     public void handlerRemoved(final ChannelHandlerContext ctx) {
-        if (owedPong != null) {
-            owedPong.release();
-            owedPong = null;
-        }
+        pongs.release();
     }
 
     private void finishHandshake(final ChannelHandlerContext ctx, final FullHttpResponse response) {
