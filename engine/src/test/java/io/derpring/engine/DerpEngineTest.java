@@ -276,10 +276,15 @@ class DerpEngineTest {
     }
 
     private static void awaitTrue(final BooleanSupplier condition) {
+        awaitTrue("condition", condition);
+    }
+
+    /** Polls {@code condition} every millisecond for up to 20 s. */
+    static void awaitTrue(final String what, final BooleanSupplier condition) {
         final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("condition not met in time");
+                throw new AssertionError(what + ": not met in time");
             }
             LockSupport.parkNanos(1_000_000);
         }

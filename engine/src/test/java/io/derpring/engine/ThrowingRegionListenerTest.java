@@ -1,13 +1,11 @@
 package io.derpring.engine;
 
+import static io.derpring.engine.DerpEngineTest.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import io.derpring.derpmap.DerpMap;
 import io.derpring.derpmap.DerpNode;
@@ -142,15 +140,5 @@ class ThrowingRegionListenerTest {
     private RegionState state(final int region) {
         return engine.status().stream().filter(s -> s.regionId() == region).map(s -> s.state()).findFirst()
             .orElse(null);
-    }
-
-    private static void awaitTrue(final String what, final BooleanSupplier condition) {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(what + ": not met in time");
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
     }
 }

@@ -169,7 +169,9 @@ public record LoadOptions(List<URI> relays, List<URI> relayMetrics, int pairs, i
         InvalidConfigException.requireInRange("relay queue depth", relayQueueDepth, RelayConfig.MIN_QUEUE_DEPTH,
             RelayConfig.MAX_QUEUE_DEPTH);
         Objects.requireNonNull(relaySenderPause, "relaySenderPause");
-        if (relaySenderPause.isNegative() || relaySenderPause.toNanos() > RelayConfig.MAX_SENDER_PAUSE_NS) {
+        // compareTo, not toNanos(): a duration of centuries would overflow toNanos and throw the wrong error
+        if (relaySenderPause.isNegative()
+            || relaySenderPause.compareTo(Duration.ofNanos(RelayConfig.MAX_SENDER_PAUSE_NS)) > 0) {
             throw new InvalidConfigException("relay sender pause = " + relaySenderPause.toMillis()
                 + " ms, must be 0 (off).." + RelayConfig.MAX_SENDER_PAUSE_NS / 1_000_000 + " ms");
         }

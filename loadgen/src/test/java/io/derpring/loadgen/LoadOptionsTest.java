@@ -44,6 +44,8 @@ class LoadOptionsTest {
             .doesNotThrowAnyException();
         assertThatThrownBy(() -> LoadOptions.builder().relaySenderPause(Duration.ofNanos(max + 1)).build())
             .isInstanceOf(InvalidConfigException.class).hasMessageContaining("relay sender pause");
+        assertThatThrownBy(() -> LoadOptions.builder().relaySenderPause(Duration.ofDays(365L * 1_000)).build())
+            .as("too long to count in nanoseconds: still the typed error").isInstanceOf(InvalidConfigException.class);
     }
 
     @Test
